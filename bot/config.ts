@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * Start-up configuration: one zod schema over the environment. Every variable here is
+ * documented in the README with its default. A bad value stops start-up with the variable's
+ * name and what is wrong (see {@link loadConfig}).
+ */
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(':', ''));
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`);
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(url(protocols).optional())
+    .optional();
+
+const email = z.string().trim().email('must be an email address');
+const csvList = (def = '') =>
+  z
+  .string()
+  .default(def)
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+/** The schema of every environment variable the bot reads. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port(3978),
+  /** Public base URL of this server, used as the local Direct Line serviceUrl. Defaults to http://localhost:PORT. */
+  PUBLIC_URL: optionalUrl(['http', 'https']),
+
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalString,
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_KEY_PREFIX: z.string().min(1).default('uhsbot:'),
+  STATE_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+
+  DIRECTORY_FILE: optionalString,
+  PORTAL_API_URL: optionalUrl(['http', 'https']),
+  PORTAL_API_TOKEN: optionalString,
+  PORTAL_API_TIMEOUT_MS: positiveInt(2000),
+
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  MAIL_OUTBOX: z.string().min(1).default('./outbox'),
+  MAIL_FROM: z.string().min(3).default('UHS Portal Help Bot <no-reply@uhs.umass.edu>'),
+  HELPDESK_EMAIL: email.default('uhsportalhelp@umass.edu'),
+
+  BUSINESS_HOURS: z
+    .string()
+    .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like "Mon-Fri 09:00-17:00"')
+    .default('Mon-Fri 09:00-17:00'),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .default('America/New_York')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/New_York'),
+  ESCALATION_MAX_ATTEMPTS: positiveInt(10),
+
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_ADDRESS: z
+    .string()
+    .regex(/^[^@\s]+\+\{id\}@[^@\s]+$/, 'must look like case+{id}@example.edu')
+    .default('case+{id}@uhsbot.umass.edu'),
+  INBOUND_ALLOWED_DOMAINS: csvList('umass.edu,uhs.umass.edu'),
+
+  DIRECTLINE_SECRET: optionalString,
+  DIRECTLINE_ENDPOINT: url(['https', 'http']).default('https://directline.botframework.com/v3/directline'),
+  LOCAL_DIRECTLINE: bool(true),
+  ATTACHMENT_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+
+  TEAMS_APP_ID: optionalString,
+  STAFF_AAD_IDS: csvList(),
+
+  TURN_TIMEOUT_MS: positiveInt(15000),
+  BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(300),
+  RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: positiveInt(60),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown when the environment does not validate; the message names each bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` (default `process.env`) and returns the typed configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return result.data;
+}

@@ -1,0 +1,22 @@
+import type { CaseRecord } from './caseStore';
+
+/**
+ * Tells staff about cases outside email, such as the Teams escalation channel. The default
+ * adapter does nothing. Implementations must not throw for delivery failures: they log and
+ * return, because the email is the channel of record.
+ */
+export interface CaseNotifier {
+  /** A new case was created. */
+  caseCreated(record: CaseRecord): Promise<void>;
+  /** The case changed (claimed, replied, resolved): update what staff see. */
+  caseUpdated(record: CaseRecord): Promise<void>;
+  /** The patient wrote in the chat while the case is claimed: relay it to staff. */
+  patientMessage(record: CaseRecord, redactedText: string): Promise<void>;
+}
+
+/** A notifier that does nothing (no Teams channel configured). */
+export const noopNotifier: CaseNotifier = {
+  caseCreated: async () => undefined,
+  caseUpdated: async () => undefined,
+  patientMessage: async () => undefined,
+};

@@ -1,0 +1,60 @@
+/**
+ * The public types of the knowledge base. `knowledge/` is the innermost layer: it imports
+ * nothing from `dialogs/` or `bot/`, and no transport (botbuilder) types.
+ */
+
+/** A link shown under an answer. */
+export interface KnowledgeLink {
+  title: string;
+  url: string;
+}
+
+/** One FAQ entry (one intent), as validated from a data file in `knowledge/entries/`. */
+export interface KnowledgeEntry {
+  /** The intent id, exactly as in `../shared/eval/README.md`. */
+  id: string;
+  /** The FAQ question, as a title. */
+  question: string;
+  /** A short label for buttons ("Did you mean …?", suggested actions). */
+  label: string;
+  /** The answer in Markdown, carrying the seed FAQ's facts exactly. */
+  answer: string;
+  /** Example phrasings we wrote ourselves. */
+  examples: string[];
+  /** Keywords and synonyms that point at this entry. */
+  keywords: string[];
+  links: KnowledgeLink[];
+  /** Follow-up suggestions, shown as suggested actions (each is text the user can send). */
+  followUps: string[];
+  /** The file the entry came from, for error messages. */
+  source: string;
+}
+
+/** One ranked candidate. */
+export interface IntentScore {
+  id: string;
+  /** Confidence in [0, 1]. */
+  score: number;
+}
+
+/**
+ * The matcher's answer for one message. Expected outcomes are values, never exceptions:
+ * - `emergency`: emergency detection fired (it runs first and cannot be outranked);
+ * - `match`: one clear intent;
+ * - `ambiguous`: the top candidates are close: ask "Did you mean …?" with `candidates`;
+ * - `none`: below the threshold.
+ */
+export type MatchResult =
+  | { kind: 'emergency'; intent: 'emergency'; score: number; ranked: IntentScore[] }
+  | { kind: 'match'; intent: string; score: number; ranked: IntentScore[] }
+  | { kind: 'ambiguous'; intent: string; score: number; candidates: IntentScore[]; ranked: IntentScore[] }
+  | { kind: 'none'; intent: 'none'; score: number; ranked: IntentScore[] };
+
+/** The loaded knowledge base: entries plus the matcher over them. */
+export interface KnowledgeBase {
+  readonly entries: ReadonlyMap<string, KnowledgeEntry>;
+  /** Classifies one user message. Pure and synchronous; well under 1 ms. */
+  match(text: string): MatchResult;
+  /** The entry for an intent id, or `undefined`. */
+  get(id: string): KnowledgeEntry | undefined;
+}
