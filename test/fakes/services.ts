@@ -1,0 +1,59 @@
+import { loadKnowledge } from '../../knowledge/loader';
+import type { KnowledgeBase } from '../../knowledge/types';
+import { silentLog } from '../../dialogs/ports';
+import type { DialogServices, DialogSettings } from '../../dialogs/services';
+import { FakePortalDirectory } from './fakePortalDirectory';
+import { RecordingMailer } from './recordingMailer';
+import { FakeRateLimiter } from './fakeRateLimiter';
+import { FakeCaseStore } from './fakeCaseStore';
+import { RecordingOutbox } from './recordingOutbox';
+import { RecordingNotifier } from './recordingNotifier';
+
+let knowledge: KnowledgeBase | null = null;
+
+/** The real knowledge base, loaded once per test process. */
+export function testKnowledge(): KnowledgeBase {
+  knowledge ??= loadKnowledge();
+  return knowledge;
+}
+
+/** Settings as `bot/index.ts` would derive them from the default configuration. */
+export const testSettings: DialogSettings = {
+  helpdeskEmail: 'uhsportalhelp@umass.edu',
+  mailFrom: 'UHS Portal Help Bot <no-reply@uhs.umass.edu>',
+  businessHours: 'Mon-Fri 09:00-17:00',
+  businessTimezone: 'America/New_York',
+  inboundAddress: null,
+  attachmentMaxBytes: 10 * 1024 * 1024,
+};
+
+/** The fakes inside a test services bag, typed, so tests can inspect them. */
+export interface TestServices extends DialogServices {
+  directory: FakePortalDirectory;
+  mailer: RecordingMailer;
+  rateLimiter: FakeRateLimiter;
+  cases: FakeCaseStore;
+  escalations: RecordingOutbox;
+  notifier: RecordingNotifier;
+}
+
+/**
+ * A full {@link DialogServices} bag of fakes (and the real knowledge base), with overrides.
+ * The clock is fixed at a Tuesday 10:00 in Amherst (inside business hours) unless overridden.
+ */
+export function makeTestServices(overrides: Partial<DialogServices> = {}): TestServices {
+  return {
+    knowledge: testKnowledge(),
+    directory: new FakePortalDirectory(),
+    mailer: new RecordingMailer(),
+    rateLimiter: new FakeRateLimiter(),
+    cases: new FakeCaseStore(),
+    escalations: new RecordingOutbox(),
+    notifier: new RecordingNotifier(),
+    log: silentLog,
+    settings: testSettings,
+    fetchAttachment: async () => ({ ok: false, reason: 'refused' }),
+    now: () => new Date('2026-11-24T15:00:00Z'),
+    ...overrides,
+  } as TestServices;
+}
