@@ -6,13 +6,16 @@ import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Mailer, MailReceipt, OutgoingMail } from '../../dialogs/ports';
 
-/** Validates what callers hand the mailer before anything reaches the transport. */
-const outgoingMailSchema = z.object({
+/**
+ * Validates what callers hand the mailer before anything reaches the transport (also used by
+ * the BullMQ outbox on job data read back from Redis).
+ */
+export const outgoingMailSchema = z.object({
   to: z.string().email(),
   subject: z.string().min(1).max(300),
   text: z.string(),
   html: z.string().optional(),
-  replyTo: z.string().email().optional(),
+  replyTo: z.union([z.string().email(), z.array(z.string().email()).min(1)]).optional(),
   headers: z.record(z.string(), z.string()).optional(),
 });
 

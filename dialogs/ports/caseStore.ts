@@ -54,13 +54,26 @@ export interface CaseRecord {
 /** A case as the handoff dialog creates it: the store fills in id, status and timestamps. */
 export type NewCase = Omit<CaseRecord, 'id' | 'status' | 'claimedBy' | 'cardActivityId' | 'events' | 'createdAt' | 'updatedAt'>;
 
+/** Options of `CaseStore.create`. */
+export interface CreateCaseOptions {
+  /** Use this id (already generated with `newCaseId`) instead of drawing a new one. */
+  id?: string;
+  /** When the case was really opened, if earlier than now (a case stored after an outage). */
+  createdAt?: Date;
+}
+
 /**
  * Stores cases. Memory by default, Redis with `REDIS_URL` (adapters in `bot/adapters`).
  * Not-found is `null`, never an exception.
  */
 export interface CaseStore {
-  /** Creates a case with a fresh id and status `open`. */
-  create(input: NewCase): Promise<CaseRecord>;
+  /**
+   * Creates a case with a fresh id and status `open`. With `options.id` (an id the handoff
+   * dialog generated while the store was down, see `dialogs/pendingEscalations.ts`) it stores
+   * the case under that id, and is idempotent: when a case with that id exists already, it is
+   * returned unchanged, so a retry after a lost answer never makes a second case.
+   */
+  create(input: NewCase, options?: CreateCaseOptions): Promise<CaseRecord>;
   get(id: string): Promise<CaseRecord | null>;
   /**
    * Applies `change` to the stored case atomically with respect to other updates of the same

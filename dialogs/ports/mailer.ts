@@ -4,7 +4,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
-  replyTo?: string;
+  /** One address, or several (the patient and the case's inbound address, so "Reply" reaches both). */
+  replyTo?: string | string[];
   /** Extra headers, for example `X-UHS-Case`. */
   headers?: Record<string, string>;
 }

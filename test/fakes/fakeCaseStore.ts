@@ -1,4 +1,4 @@
-import type { CaseRecord, CaseStatus, CaseStore, NewCase } from '../../dialogs/ports';
+import type { CaseRecord, CaseStatus, CaseStore, CreateCaseOptions, NewCase } from '../../dialogs/ports';
 
 /** A map-backed case store for dialog tests, with sequential readable ids. */
 export class FakeCaseStore implements CaseStore {
@@ -7,9 +7,11 @@ export class FakeCaseStore implements CaseStore {
   readonly settings = new Map<string, unknown>();
   private seq = 0;
 
-  async create(input: NewCase): Promise<CaseRecord> {
-    const at = new Date().toISOString();
-    const id = `UHS-TEST${String(++this.seq).padStart(2, '0')}`;
+  async create(input: NewCase, options: CreateCaseOptions = {}): Promise<CaseRecord> {
+    const existing = options.id ? this.cases.get(options.id) : undefined;
+    if (existing) return structuredClone(existing);
+    const at = (options.createdAt ?? new Date()).toISOString();
+    const id = options.id ?? `UHS-TEST${String(++this.seq).padStart(2, '0')}`;
     const record: CaseRecord = { ...input, id, status: 'open', claimedBy: null, cardActivityId: null, events: [{ type: 'created', by: 'bot', at }], createdAt: at, updatedAt: at };
     this.cases.set(id, record);
     return structuredClone(record);

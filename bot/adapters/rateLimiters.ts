@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import type { RateDecision, RateLimiter } from '../../dialogs/ports';
+
+/** How long a Redis call may take before the in-memory insurance limiter answers instead. */
+export const REDIS_LIMIT_TIMEOUT_MS = 1000;
+
+const consumeArgs = z.object({
+  key: z.string().min(1).max(512),
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+});
+
+/** The rate-limiter-flexible limiters this adapter can sit on. */
+type Backend = 'redis' | 'memory';
+
+/**
+ * The {@link RateLimiter} port on rate-limiter-flexible: fixed windows per key, counted in Redis
+ * when a client is given (so limits hold across all bot instances) and in memory otherwise.
+ *
+ * A rate-limiter-flexible limiter has one (points, duration) pair, so this adapter keeps one
+ * limiter per (limit, window) and puts both in its key prefix
+ * (`<prefix>rl:<limit>-per-<window>s:<key>`): the same caller key under two different limits
+ * counts separately and never collides.
+ *
+ * With Redis, each limiter is insured by an in-memory one and wrapped in a timeout, so a Redis
+ * outage or a slow Redis degrades to per-instance limits instead of failing or holding a turn.
+ */
+export class FlexibleRateLimiter implements RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  /** `redis` or `memory`, for /healthz. */
+  readonly kind: Backend;
+
+  constructor(
+    private readonly redis: Redis | null,
+    private readonly keyPrefix: string,
+  ) {
+    this.kind = redis ? 'redis' : 'memory';
+  }
+
+  async consume(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+    const args = consumeArgs.parse({ key, limit, windowSeconds });
+    try {
+      const res = await this.limiterFor(args.limit, args.windowSeconds).consume(args.key);
+      return { allowed: true, remaining: res.remainingPoints, retryAfterSeconds: 0 };
+    } catch (rejection) {
+      // rate-limiter-flexible rejects with a RateLimiterRes when the limit is reached: an
+      // expected outcome, turned into a value. Anything else is a real error.
+      if (rejection instanceof RateLimiterRes) {
+        return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+      throw rejection;
+    }
+  }
+
+  private limiterFor(points: number, duration: number): RateLimiterAbstract {
+    const name = `${points}-per-${duration}s`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      // rate-limiter-flexible joins keyPrefix and key with ':'.
+      const keyPrefix = `${this.keyPrefix}rl:${name}`;
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+      limiter = this.redis
+        ? new RLWrapperTimeouts({
+            limiter: new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration, insuranceLimiter: memory }),
+            timeoutMs: REDIS_LIMIT_TIMEOUT_MS,
+            insuranceLimiter: memory,
+          })
+        : memory;
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+}
+
+/**
+ * Picks the rate limiter from configuration: in Redis (`REDIS_URL`) when a client is given,
+ * in memory otherwise. `keyPrefix` is the deployment's Redis prefix (REDIS_KEY_PREFIX).
+ */
+export function createRateLimiter(redis: Redis | null, keyPrefix: string): FlexibleRateLimiter {
+  return new FlexibleRateLimiter(redis, keyPrefix);
+}

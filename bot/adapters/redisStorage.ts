@@ -1,0 +1,109 @@
+import crypto from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Storage, StoreItems } from 'botbuilder-core';
+import { z } from 'zod';
+
+/**
+ * Checks every eTag of a batch, then writes the whole batch, in one server-side step, so two
+ * writers holding the same eTag cannot both win.
+ * KEYS: the item keys. ARGV: ttl seconds, then for each key: expected eTag ('' or '*' = any),
+ * new eTag, JSON value. Returns 0 (with the index of the conflicting key) or 1.
+ */
+const WRITE_SCRIPT = `
+local ttl = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local expected = ARGV[2 + (i - 1) * 3]
+  if expected ~= '' and expected ~= '*' then
+    local current = redis.call('HGET', KEYS[i], 'e')
+    if current and current ~= expected then
+      return {0, i}
+    end
+  end
+end
+for i = 1, #KEYS do
+  local base = 2 + (i - 1) * 3
+  redis.call('HSET', KEYS[i], 'e', ARGV[base + 1], 'v', ARGV[base + 2])
+  redis.call('EXPIRE', KEYS[i], ttl)
+end
+return {1, 0}
+`;
+
+const storedValueSchema = z.record(z.string(), z.unknown());
+
+/** Options for {@link RedisStorage}. */
+export interface RedisStorageOptions {
+  /** Prefix of every key, for example `uhsbot:state:`. */
+  prefix: string;
+  /** Time to live of each item in seconds, renewed on every write (STATE_TTL_SECONDS). */
+  ttlSeconds: number;
+}
+
+/**
+ * botbuilder `Storage` on Redis (ioredis), honouring the eTag rules of `MemoryStorage`:
+ * a write with a stale eTag is rejected, a write with `*` or without an eTag always succeeds,
+ * and every successful write gets a new eTag. The check-and-write is one Lua script, so it is
+ * atomic across bot instances; a batch is all-or-nothing. Items carry a TTL so abandoned
+ * conversations disappear. ioredis reconnects by itself after a Redis restart.
+ */
+export class RedisStorage implements Storage {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisStorageOptions,
+  ) {
+    if (!redis.writeState) {
+      redis.defineCommand('writeState', { lua: WRITE_SCRIPT });
+    }
+  }
+
+  private key(key: string): string {
+    return this.options.prefix + key;
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    const items: StoreItems = {};
+    if (keys.length === 0) return items;
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hmget(this.key(key), 'e', 'v');
+    const results = (await pipeline.exec()) ?? [];
+    results.forEach(([err, value], i) => {
+      if (err) throw err;
+      const [eTag, json] = value as [string | null, string | null];
+      if (json === null) return;
+      const parsed = storedValueSchema.parse(JSON.parse(json));
+      items[keys[i]] = { ...parsed, eTag: eTag ?? undefined };
+    });
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return;
+    const args: string[] = [String(this.options.ttlSeconds)];
+    for (const key of keys) {
+      const item = changes[key] ?? {};
+      const { eTag, ...value } = item as { eTag?: unknown } & Record<string, unknown>;
+      args.push(typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), JSON.stringify(value));
+    }
+    const [ok, index] = (await this.redis.writeState(
+      keys.length,
+      ...keys.map((k) => this.key(k)),
+      ...args,
+    )) as [number, number];
+    if (ok !== 1) throw new Error(`Storage: error writing "${keys[index - 1]}" due to eTag conflict.`);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (!keys) throw new ReferenceError('Keys are required when deleting.');
+    if (keys.length === 0) return;
+    await this.redis.del(...keys.map((k) => this.key(k)));
+  }
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** The eTag-checking batch write of {@link RedisStorage}. */
+    writeState(numKeys: number, ...args: string[]): Promise<unknown>;
+  }
+}

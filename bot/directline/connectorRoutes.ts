@@ -1,0 +1,228 @@
+import type { Activity, ChannelAccount } from 'botframework-schema';
+import type { Request, Response, Server } from 'restify';
+import type { Log } from '../../dialogs/ports/logger';
+import {
+  attachmentDataSchema,
+  botActivitySchema,
+  conversationParametersSchema,
+  DIRECTLINE_CHANNEL_ID,
+  firstIssue,
+} from './activities';
+import type { Conversation, ConversationStore, StoredAttachment } from './conversationStore';
+import { HttpError, badArgument, isLoopback, isProxied, paramOf, randomId, readJson, route } from './httpKit';
+
+/**
+ * The Bot Connector v3 routes the bot replies through: its `serviceUrl` points at this server,
+ * so botbuilder's ConnectorClient sends replies, updates, deletes and attachment uploads here,
+ * and they land in the Direct Line streams the browser polls.
+ *
+ * Who may call them: only the bot itself, over loopback. A request from another host, or one
+ * relayed by a reverse proxy (it carries X-Forwarded-For / Forwarded / X-Real-IP), gets 403.
+ * A shared secret was the alternative, but botbuilder's ConnectorClient cannot add one without
+ * a custom credentials class, while the bot always runs in this process.
+ */
+
+/** What the Connector routes share with the Direct Line routes. */
+export interface ConnectorContext {
+  store: ConversationStore;
+  log: Log;
+  bot: ChannelAccount;
+  /** Largest JSON body the bot may send. */
+  bodyLimitBytes: number;
+  /** Largest attachment (the bot's base64 uploads are capped from it). */
+  attachmentMaxBytes: number;
+}
+
+/** Ids the bot may use: anything printable up to 256 characters (proactive ids included). */
+export const CONNECTOR_ID = /^[^\s\u0000-\u001f\u007f]{1,256}$/u;
+/** Attachment ids we issue (`randomId(16)`). */
+export const ATTACHMENT_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** The views an attachment has (`original`, plus `thumbnail` when the bot gave one). */
+export function attachmentViews(file: StoredAttachment): Array<{ viewId: string; size: number }> {
+  const views = [{ viewId: 'original', size: file.bytes.length }];
+  if (file.thumbnail) views.push({ viewId: 'thumbnail', size: file.thumbnail.length });
+  return views;
+}
+
+/**
+ * Sends a file's bytes. For browsers (`inline` false) only well-known image types keep their
+ * type; anything else downloads as octet-stream under a sandbox CSP, so an uploaded HTML or
+ * SVG file can never run as a page of our origin.
+ */
+export function sendAttachmentBytes(res: Response, file: StoredAttachment, bytes: Buffer, trusted: boolean): void {
+  const safeImage = /^image\/(png|jpeg|gif|bmp|webp|tiff)$/.test(file.contentType);
+  const type = trusted || safeImage ? file.contentType : 'application/octet-stream';
+  const disposition = `${safeImage ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': String(bytes.length),
+    'Content-Disposition': disposition,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'private, no-store',
+  });
+  res.end(bytes);
+}
+
+/** Registers the `/v3` routes on `server`. */
+export function registerConnectorRoutes(server: Server, context: ConnectorContext): void {
+  const { store, log, bot } = context;
+  // Base64 makes 4 bytes of 3; two views (original and thumbnail) at most.
+  const attachmentBodyLimit = Math.ceil((context.attachmentMaxBytes * 2 * 4) / 3) + 64 * 1024;
+
+  const guarded = (name: string, body: (req: Request, res: Response) => Promise<void>) =>
+    route(log, name, async (req, res) => {
+      if (!isLoopback(req.socket.remoteAddress) || isProxied(req)) {
+        throw new HttpError(403, 'Forbidden', 'The Connector routes serve the local bot only');
+      }
+      await body(req, res);
+    });
+
+  const conversationOf = (req: Request): Conversation => {
+    const conversation = store.getOrCreate(paramOf(req, 'conversationId', CONNECTOR_ID));
+    if (!conversation) throw new HttpError(429, 'TooManyConversations', 'Conversation capacity reached', { 'Retry-After': '60' });
+    return conversation;
+  };
+
+  const readActivity = async (req: Request): Promise<Partial<Activity>> => {
+    const parsed = botActivitySchema.safeParse(await readJson(req, context.bodyLimitBytes));
+    if (!parsed.success) throw badArgument(firstIssue(parsed.error));
+    return parsed.data as Partial<Activity>;
+  };
+
+  // The stream holds what browsers see: our loopback serviceUrl is no business of theirs.
+  const post = (conversation: Conversation, activity: Partial<Activity>, replyToId?: string): string => {
+    const { serviceUrl: _internal, ...visible } = activity;
+    const stored = store.append(conversation, {
+      ...visible,
+      id: undefined,
+      channelId: DIRECTLINE_CHANNEL_ID,
+      conversation: { ...(visible.conversation ?? {}), id: conversation.id } as Activity['conversation'],
+      from: visible.from ?? bot,
+      ...(replyToId ? { replyToId } : {}),
+    });
+    return stored.id;
+  };
+
+  server.post(
+    '/v3/conversations',
+    guarded('createConversation', async (req, res) => {
+      const parsed = conversationParametersSchema.safeParse((await readJson(req, context.bodyLimitBytes)) ?? {});
+      if (!parsed.success) throw badArgument(firstIssue(parsed.error));
+      const conversation = store.getOrCreate(randomId(16));
+      if (!conversation) throw new HttpError(429, 'TooManyConversations', 'Conversation capacity reached', { 'Retry-After': '60' });
+      const activityId = parsed.data.activity ? post(conversation, parsed.data.activity as Partial<Activity>) : undefined;
+      res.send(200, { id: conversation.id, activityId });
+    }),
+  );
+
+  server.post(
+    '/v3/conversations/:conversationId/activities',
+    guarded('sendToConversation', async (req, res) => {
+      const conversation = conversationOf(req);
+      res.send(200, { id: post(conversation, await readActivity(req)) });
+    }),
+  );
+
+  server.post(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    guarded('replyToActivity', async (req, res) => {
+      const conversation = conversationOf(req);
+      const replyToId = paramOf(req, 'activityId', CONNECTOR_ID);
+      res.send(200, { id: post(conversation, await readActivity(req), replyToId) });
+    }),
+  );
+
+  server.put(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    guarded('updateActivity', async (req, res) => {
+      const conversation = conversationOf(req);
+      const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
+      const { serviceUrl: _internal, ...update } = await readActivity(req);
+      // Web Chat replaces a rendered activity by a later one with the same id.
+      const previous = conversation.find(activityId);
+      store.append(conversation, {
+        ...update,
+        id: activityId,
+        timestamp: previous?.timestamp ?? update.timestamp,
+        channelId: DIRECTLINE_CHANNEL_ID,
+        conversation: { id: conversation.id } as Activity['conversation'],
+        from: update.from ?? bot,
+      });
+      res.send(200, { id: activityId });
+    }),
+  );
+
+  server.del(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    guarded('deleteActivity', async (req, res) => {
+      const conversation = conversationOf(req);
+      const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
+      // Same id, a type Web Chat does not render: the message disappears from the transcript.
+      store.append(conversation, {
+        type: 'messageDelete',
+        id: activityId,
+        channelId: DIRECTLINE_CHANNEL_ID,
+        conversation: { id: conversation.id } as Activity['conversation'],
+        from: bot,
+      });
+      res.send(200);
+    }),
+  );
+
+  const members = (req: Request, res: Response): Promise<void> => {
+    const conversation = conversationOf(req);
+    res.send(200, conversation.userId ? [{ id: conversation.userId, name: '', role: 'user' }, bot] : [bot]);
+    return Promise.resolve();
+  };
+  server.get('/v3/conversations/:conversationId/members', guarded('getConversationMembers', members));
+  server.get('/v3/conversations/:conversationId/activities/:activityId/members', guarded('getActivityMembers', members));
+
+  server.post(
+    '/v3/conversations/:conversationId/attachments',
+    guarded('uploadAttachment', async (req, res) => {
+      const conversation = conversationOf(req);
+      const parsed = attachmentDataSchema.safeParse(await readJson(req, attachmentBodyLimit));
+      if (!parsed.success) throw badArgument(firstIssue(parsed.error));
+      const bytes = Buffer.from(parsed.data.originalBase64 ?? '', 'base64');
+      const thumbnail = parsed.data.thumbnailBase64 ? Buffer.from(parsed.data.thumbnailBase64, 'base64') : undefined;
+      if (bytes.length > context.attachmentMaxBytes || (thumbnail?.length ?? 0) > context.attachmentMaxBytes) {
+        throw new HttpError(413, 'AttachmentTooLarge', `Attachments may be at most ${context.attachmentMaxBytes} bytes`);
+      }
+      const stored = store.addAttachment(conversation, {
+        name: parsed.data.name ?? 'attachment',
+        contentType: parsed.data.type,
+        bytes,
+        thumbnail,
+      });
+      if (typeof stored === 'string') throw new HttpError(413, 'AttachmentQuota', 'Attachment storage for this conversation is full');
+      res.send(200, { id: stored.id });
+    }),
+  );
+
+  const attachmentOf = (req: Request): StoredAttachment => {
+    const file = store.attachment(paramOf(req, 'attachmentId', ATTACHMENT_ID));
+    if (!file) throw new HttpError(404, 'NotFound', 'Unknown attachment');
+    return file;
+  };
+
+  server.get(
+    '/v3/attachments/:attachmentId',
+    guarded('getAttachmentInfo', async (req, res) => {
+      const file = attachmentOf(req);
+      res.send(200, { name: file.name, type: file.contentType, views: attachmentViews(file) });
+    }),
+  );
+
+  server.get(
+    '/v3/attachments/:attachmentId/views/:viewId',
+    guarded('getAttachment', async (req, res) => {
+      const file = attachmentOf(req);
+      const view = paramOf(req, 'viewId', /^(original|thumbnail)$/);
+      const bytes = view === 'original' ? file.bytes : file.thumbnail;
+      if (!bytes) throw new HttpError(404, 'NotFound', 'Unknown view');
+      sendAttachmentBytes(res, file, bytes, true);
+    }),
+  );
+}

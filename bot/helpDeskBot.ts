@@ -1,0 +1,172 @@
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type Activity,
+  ActivityTypes,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { KnowledgeBase } from '../knowledge/types';
+import type { MainDialog } from '../dialogs/mainDialog';
+import { type ConversationMemory, emptyMemory, appendTranscript } from '../dialogs/conversationMemory';
+import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
+import { redact } from '../dialogs/redact';
+import type { CaseNotifier, CaseStore } from '../dialogs/ports';
+
+/** The conversation-state property holding the dialog stack. */
+export const DIALOG_STATE_PROPERTY = 'dialogState';
+/** The conversation-state property holding {@link ConversationMemory}. */
+export const MEMORY_PROPERTY = 'memory';
+
+/**
+ * Teams staff features the bot delegates to (escalation channel, case actions, lookup).
+ * Implemented in `bot/teams/`; absent outside Teams deployments and in most tests.
+ */
+export interface StaffHandler {
+  /** Handles a staff command or card action; `true` when it did (the patient flow is skipped). */
+  handleMessage(context: TurnContext): Promise<boolean>;
+  /** Handles an `adaptiveCard/action` invoke, returning the invoke response body. */
+  handleCardAction?(context: TurnContext): Promise<unknown>;
+}
+
+/** What the bot is built from (by `bot/index.ts`, or a test). */
+export interface HelpDeskBotDeps {
+  conversationState: ConversationState;
+  mainDialog: MainDialog;
+  knowledge: KnowledgeBase;
+  cases: CaseStore;
+  notifier: CaseNotifier;
+  log: Logger;
+  helpdeskEmail: string;
+  staff?: StaffHandler;
+}
+
+/**
+ * The bot: welcome, the emergency pre-check (before any FAQ or dialog logic), the redacted
+ * transcript, relaying a patient's messages to staff while their case is claimed, and the
+ * main dialog. State is saved at the end of every turn. When the state store is down, it
+ * still answers FAQ questions, without multi-turn memory, and says so.
+ */
+export class HelpDeskBot extends TeamsActivityHandler {
+  private readonly dialogState: StatePropertyAccessor;
+  private readonly memory: StatePropertyAccessor<ConversationMemory>;
+
+  constructor(private readonly deps: HelpDeskBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty(DIALOG_STATE_PROPERTY);
+    this.memory = deps.conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY);
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const joined = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
+      if (joined.length) {
+        await context.sendActivity(markdown(capabilitiesText(deps.helpdeskEmail), TOPIC_BUTTONS));
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  /** The accessor of the conversation memory (tests and the Teams relay read it). */
+  get memoryAccessor(): StatePropertyAccessor<ConversationMemory> {
+    return this.memory;
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    if (context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate) {
+      try {
+        await this.deps.conversationState.load(context);
+      } catch (err) {
+        this.deps.log.warn({ code: 'E_STATE_UNAVAILABLE', conversationId: context.activity.conversation?.id, err }, 'state store unavailable; answering without memory');
+        await this.answerWithoutMemory(context);
+        return;
+      }
+    }
+    await super.run(context);
+    try {
+      await this.deps.conversationState.saveChanges(context);
+    } catch (err) {
+      this.deps.log.warn({ code: 'E_STATE_SAVE', conversationId: context.activity.conversation?.id, err }, 'state not saved');
+    }
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext): Promise<import('botbuilder').AdaptiveCardInvokeResponse> {
+    if (this.deps.staff?.handleCardAction) {
+      const body = await this.deps.staff.handleCardAction(context);
+      return body as import('botbuilder').AdaptiveCardInvokeResponse;
+    }
+    return super.onAdaptiveCardInvoke(context, context.activity.value);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity as Activity);
+    const text = (context.activity.text ?? '').trim();
+    context.activity.text = text;
+
+    // Safety first: an emergency gets 911 and 988 whatever dialog is active.
+    if (text && this.deps.knowledge.match(text).kind === 'emergency') {
+      const entry = this.deps.knowledge.get('emergency');
+      if (entry) await context.sendActivity(answerActivity(entry));
+      return;
+    }
+
+    if (this.deps.staff && (await this.deps.staff.handleMessage(context))) return;
+
+    const memory = await this.memory.get(context, emptyMemory());
+    this.recordTranscript(context, memory);
+    if (text && memory.openCaseId) await this.relayToStaff(memory.openCaseId, text, memory);
+    await this.deps.mainDialog.run(context, this.dialogState);
+  }
+
+  /** Keeps a redacted transcript: the user's words as they arrive, and every reply the bot sends. */
+  private recordTranscript(context: TurnContext, memory: ConversationMemory): void {
+    const at = () => new Date().toISOString();
+    const text = context.activity.text ?? '';
+    const files = (context.activity.attachments ?? []).map((a) => `[attachment: ${a.name ?? a.contentType ?? 'file'}]`);
+    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' ')), at: at() });
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) {
+        if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text), at: at() });
+      }
+      return next();
+    });
+  }
+
+  /** While a case is claimed, what the patient writes also reaches the staff member's thread. */
+  private async relayToStaff(caseId: string, text: string, memory: ConversationMemory): Promise<void> {
+    try {
+      const record = await this.deps.cases.get(caseId);
+      if (!record || record.status === 'resolved') {
+        memory.openCaseId = null;
+        return;
+      }
+      if (record.status === 'claimed') await this.deps.notifier.patientMessage(record, redact(text));
+    } catch (err) {
+      this.deps.log.warn({ code: 'E_RELAY_TO_STAFF', caseId, err }, 'patient message not relayed');
+    }
+  }
+
+  /** Degraded mode: one FAQ answer from the knowledge base, and a note that memory is off. */
+  private async answerWithoutMemory(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    const text = (context.activity.text ?? '').trim();
+    const match = text ? this.deps.knowledge.match(text) : null;
+    const intent = match && (match.kind === 'match' || match.kind === 'ambiguous' || match.kind === 'emergency') ? match.intent : null;
+    const entry = intent ? this.deps.knowledge.get(intent) : undefined;
+    if (entry) {
+      await context.sendActivity(answerActivity(entry));
+    } else {
+      await context.sendActivity(markdown(`Sorry, I didn't understand that. You can also email the help desk at ${this.deps.helpdeskEmail}.`, TOPIC_BUTTONS));
+    }
+    await context.sendActivity(
+      markdown(
+        `Note: I'm having trouble remembering our conversation right now, so I can answer questions but can't walk you through steps or open a case. If you need a person, email ${this.deps.helpdeskEmail}.`,
+      ),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import crypto from 'node:crypto';
+import type { ConversationState, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+
+/**
+ * A short error code for the log: the error's own code when it has one, else its class.
+ * Never the message, which may quote user input.
+ */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/i.test(code)) return code;
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string') return name.slice(0, 40);
+  }
+  return 'UnknownError';
+}
+
+/**
+ * Builds the adapter's one `onTurnError`: it logs the conversation id, the activity id, an
+ * error code and a reference (never message text), tells the user in plain words with the
+ * help-desk address and the reference, and clears the broken conversation state so the next
+ * message starts clean.
+ */
+export function makeOnTurnError(deps: { log: Logger; conversationState: ConversationState; helpdeskEmail: string }) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    const reference = `ERR-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
+    deps.log.error(
+      {
+        code: errorCode(error),
+        reference,
+        conversationId: context.activity?.conversation?.id,
+        activityId: context.activity?.id,
+        stack: process.env.NODE_ENV === 'production' ? undefined : error?.stack?.split('\n').slice(1, 6).join(' | '),
+      },
+      'turn failed',
+    );
+    try {
+      await deps.conversationState.delete(context);
+    } catch (err) {
+      deps.log.warn({ code: errorCode(err), reference }, 'could not clear conversation state');
+    }
+    try {
+      await context.sendActivity(
+        `Sorry, something went wrong on our side and I couldn't finish that. Please try again, or email the help desk at ${deps.helpdeskEmail} and mention reference ${reference}.`,
+      );
+    } catch (err) {
+      deps.log.warn({ code: errorCode(err), reference }, 'could not tell the user about the error');
+    }
+  };
+}

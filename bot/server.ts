@@ -1,0 +1,141 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { TurnContext } from 'botbuilder-core';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+/** What `/healthz` reports. */
+export interface HealthReport {
+  ok: boolean;
+  version: string;
+  storage: string;
+  mail: string;
+  [detail: string]: unknown;
+}
+
+/** Everything the server needs, built by the composition root (`bot/index.ts`) or a test. */
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  /** Runs one turn: the bot's `run`. */
+  runTurn: (context: TurnContext) => Promise<void>;
+  log: Logger;
+  health: () => Promise<HealthReport>;
+  /** Largest accepted request body in bytes (BODY_LIMIT_BYTES). */
+  bodyLimitBytes: number;
+  /** Registers more routes (Web Chat page, local Direct Line, inbound hooks) on the same server. */
+  extraRoutes?: (server: Server) => void;
+}
+
+/**
+ * The minimum an activity needs before it reaches the adapter. CloudAdapter would otherwise
+ * throw deep inside (and answer 500 with internals); we answer 400 with a plain reason.
+ */
+const incomingActivitySchema = z.object({
+  type: z.string().min(1).max(100),
+  id: z.string().max(1000).optional(),
+  conversation: z.object({ id: z.string().min(1).max(1000) }).passthrough(),
+  from: z.object({ id: z.string().max(1000).optional() }).passthrough().optional(),
+  recipient: z.object({ id: z.string().max(1000).optional() }).passthrough().optional(),
+  serviceUrl: z.string().max(2000).optional(),
+  channelId: z.string().max(200).optional(),
+  text: z.string().max(20000).optional(),
+  attachments: z.array(z.object({ contentType: z.string().max(500).optional() }).passthrough()).max(20).optional(),
+  deliveryMode: z.string().max(50).optional(),
+});
+
+/** Counts requests in flight, so shutdown can wait for turns to finish. */
+export class InFlight {
+  private count = 0;
+  private idle: Array<() => void> = [];
+
+  enter(): void {
+    this.count += 1;
+  }
+
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0) this.idle.splice(0).forEach((resolve) => resolve());
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Resolves when no request is in flight. */
+  async drained(): Promise<void> {
+    if (this.count === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+}
+
+/** The built server and its in-flight counter; `listen` is left to the caller. */
+export interface BuiltServer {
+  server: Server;
+  inFlight: InFlight;
+}
+
+/**
+ * Builds the restify server without listening, so tests can start it on an ephemeral port:
+ * `POST /api/messages` (CloudAdapter), `GET /healthz`, and whatever `extraRoutes` adds.
+ * Malformed input gets a 4xx, never a crash.
+ */
+export function makeServer(deps: ServerDeps): BuiltServer {
+  const server = restify.createServer({ name: 'uhs-portal-help-bot', handleUncaughtExceptions: false });
+  const inFlight = new InFlight();
+
+  server.use((req, res, next) => {
+    inFlight.enter();
+    let left = false;
+    const leave = () => {
+      if (!left) {
+        left = true;
+        inFlight.leave();
+      }
+    };
+    res.once('finish', leave);
+    res.once('close', leave);
+    next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  // jsonBodyParser chains restify's bodyReader, which enforces maxBodySize (413) and answers
+  // 400 for a body that is not JSON.
+  const jsonBody = restify.plugins.jsonBodyParser({ maxBodySize: deps.bodyLimitBytes, mapParams: false } as Parameters<typeof restify.plugins.jsonBodyParser>[0]);
+
+  server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
+    if (!req.is('json')) {
+      res.send(415, { error: 'Content-Type must be application/json' });
+      return;
+    }
+    const checked = incomingActivitySchema.safeParse(req.body);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      res.send(400, { error: `Invalid activity: ${issue.path.join('.') || 'body'}: ${issue.message}` });
+      return;
+    }
+    try {
+      await deps.adapter.process(req, res, (context) => deps.runTurn(context));
+    } catch (err) {
+      // Only reached for activities CloudAdapter's own schema refuses after ours passed.
+      deps.log.warn({ code: 'E_ACTIVITY_REJECTED', err }, 'activity rejected');
+      if (!res.headersSent) res.send(400, { error: 'Invalid activity' });
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    const report = await deps.health();
+    res.send(report.ok ? 200 : 503, report);
+  });
+
+  deps.extraRoutes?.(server);
+
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    // Keep restify's own 4xx answers (bad JSON, too large, not found) but never leak a stack.
+    const status = err.statusCode ?? 500;
+    if (status >= 500) deps.log.error({ code: 'E_HTTP', route: req.getRoute()?.path, err }, 'request failed');
+    (err as { toJSON?: () => unknown }).toJSON = () => ({ error: status >= 500 ? 'Internal error' : err.message });
+    callback();
+  });
+
+  return { server, inFlight };
+}

@@ -1,0 +1,166 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogServices } from './services';
+import { accountResultMail, NETID_SSO_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
+import {
+  conversationRateKey,
+  done,
+  emailValidator,
+  endIfEscaped,
+  MailDispatcher,
+  mayMail,
+  nonUmassNote,
+  textPrompt,
+  textQuestion,
+  textValidator,
+  yesNoPrompt,
+} from './accountSupport';
+import { OFFER_HELPDESK_DIALOG, OfferHelpDeskDialog, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
+import { addressOf, parseDob } from './validation';
+
+/** Id of {@link AccountStatusDialog}. */
+export const ACCOUNT_STATUS_DIALOG = 'accountStatusDialog';
+/** Id of its waterfall. */
+export const ACCOUNT_STATUS_WATERFALL = 'accountStatusDialog.waterfall';
+/** Id of its "shall I check?" prompt. */
+export const ACCOUNT_CHECK_CONFIRM_PROMPT = 'accountStatusDialog.confirmCheck';
+/** Id of its email prompt. */
+export const ACCOUNT_EMAIL_PROMPT = 'accountStatusDialog.email';
+/** Id of its date-of-birth prompt. */
+export const ACCOUNT_DOB_PROMPT = 'accountStatusDialog.dob';
+
+/** Checks per conversation before the dialog offers the help desk instead. */
+export const ACCOUNT_CHECKS_PER_CONVERSATION = 3;
+/**
+ * The window of {@link ACCOUNT_CHECKS_PER_CONVERSATION}. A Teams personal chat is one
+ * conversation forever, so "one conversation" is bounded to a day.
+ */
+export const ACCOUNT_CHECKS_WINDOW_SECONDS = 24 * 3600;
+
+/** What the waterfall remembers between steps (dialog state only, gone when the dialog ends). */
+interface CheckValues {
+  email: string;
+}
+
+/**
+ * "It says I'm not active", "do I already have an account?", "every username is taken",
+ * "forgot my username". Explains the three registration entries, then offers a check: it
+ * collects the email and date of birth and emails the result ONLY to the address on file
+ * ("you can register" with the exact entries, or "you already have an account" with the
+ * username). The chat reply is the same whether or not the details matched, so the chat never
+ * reveals whether someone is a UHS patient. Ends with a {@link DialogOutcome}.
+ */
+export class AccountStatusDialog extends ComponentDialog {
+  private readonly mail: MailDispatcher;
+
+  constructor(private readonly services: DialogServices) {
+    super(ACCOUNT_STATUS_DIALOG);
+    this.mail = new MailDispatcher(services.mailer, services.log, ACCOUNT_STATUS_DIALOG);
+    this.addDialog(yesNoPrompt(ACCOUNT_CHECK_CONFIRM_PROMPT));
+    this.addDialog(textPrompt(ACCOUNT_EMAIL_PROMPT, emailValidator));
+    this.addDialog(textPrompt(ACCOUNT_DOB_PROMPT, this.dobValidator));
+    this.addDialog(new OfferHelpDeskDialog(services));
+    this.addDialog(
+      new WaterfallDialog(ACCOUNT_STATUS_WATERFALL, [
+        this.explainStep.bind(this),
+        this.startCheckStep.bind(this),
+        this.askDobStep.bind(this),
+        this.sendResultStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = ACCOUNT_STATUS_WATERFALL;
+  }
+
+  /** Resolves once the result emails in flight have been handed to the mail transport (tests, shutdown). */
+  whenIdle(): Promise<void> {
+    return this.mail.whenIdle();
+  }
+
+  /** Dates of birth: MM/DD/YYYY, a real date, not in the future (in the UHS time zone). */
+  private readonly dobValidator = textValidator((text) => {
+    const parsed = parseDob(text, this.services.now(), this.services.settings.businessTimezone);
+    return parsed.ok ? { ok: true, value: parsed.dob } : parsed;
+  });
+
+  private async explainStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const entries = REGISTRATION_ENTRIES.map((e, i) => `${i + 1}. **${e.label}:** ${e.text}`).join('\n');
+    await step.context.sendActivity(
+      [
+        'In order for our portal to acknowledge your account, three requirements (entries) must be made:',
+        entries,
+        'The email address seems to be the most popular reason why accounts are not recognized.',
+        `${NETID_SSO_TEXT} Hampshire College and other users without a UMass NetID create an account there instead.`,
+      ].join('\n\n'),
+    );
+    return step.prompt(ACCOUNT_CHECK_CONFIRM_PROMPT, {
+      prompt:
+        "I can check whether you already have a portal account. For your privacy I won't show the answer here: I'll email it to the address UHS has on file (your username, or the exact entries to register with). Shall I check?",
+      retryPrompt: 'Please choose Yes or No: shall I check whether you already have an account?',
+    });
+  }
+
+  private async startCheckStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await endIfEscaped(step, ACCOUNT_STATUS_DIALOG, 'confirm-check', this.services.log);
+    if (escaped) return escaped;
+    if (step.result !== true) {
+      await step.context.sendActivity(
+        `No problem. When you're ready, register at ${PORTAL_URL} with those three entries. If you are still having trouble, email ${this.services.settings.helpdeskEmail}.`,
+      );
+      return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
+    }
+    const key = conversationRateKey(ACCOUNT_STATUS_DIALOG, step.context.activity.conversation.id);
+    const decision = await this.services.rateLimiter.consume(key, ACCOUNT_CHECKS_PER_CONVERSATION, ACCOUNT_CHECKS_WINDOW_SECONDS);
+    if (!decision.allowed) {
+      this.services.log.info({ event: 'rate-limited', dialog: ACCOUNT_STATUS_DIALOG, scope: 'conversation' });
+      await step.context.sendActivity(
+        `You've already run ${ACCOUNT_CHECKS_PER_CONVERSATION} account checks in this conversation, so I won't run another one. The help desk can sort it out with you.`,
+      );
+      return step.replaceDialog(OFFER_HELPDESK_DIALOG, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'limit-reached' } satisfies OfferHelpDeskOptions);
+    }
+    return step.prompt(ACCOUNT_EMAIL_PROMPT, {
+      prompt: textQuestion('Which email address do you think UHS has on file for you? (For UMass students and employees it is usually the UMass email address.)'),
+    });
+  }
+
+  private async askDobStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await endIfEscaped(step, ACCOUNT_STATUS_DIALOG, 'email', this.services.log);
+    if (escaped) return escaped;
+    const email = step.result as string;
+    (step.values as CheckValues).email = email;
+    const note = nonUmassNote(email);
+    if (note) await step.context.sendActivity(note);
+    return step.prompt(ACCOUNT_DOB_PROMPT, { prompt: textQuestion('And your date of birth, as MM/DD/YYYY?') });
+  }
+
+  private async sendResultStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await endIfEscaped(step, ACCOUNT_STATUS_DIALOG, 'dob', this.services.log);
+    if (escaped) return escaped;
+    const { email } = step.values as CheckValues;
+    const dob = step.result as string;
+    const found = await this.services.directory.lookup(email, dob);
+    if (found.status === 'unavailable') {
+      this.services.log.warn({ event: 'directory-unavailable', dialog: ACCOUNT_STATUS_DIALOG });
+      await step.context.sendActivity("Sorry, I can't reach the UHS patient directory right now, so I can't check your account.");
+      return step.replaceDialog(OFFER_HELPDESK_DIALOG, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'unavailable' } satisfies OfferHelpDeskOptions);
+    }
+    // The per-address limit is consumed whether or not the details matched, so the work done
+    // (and the time it takes) is the same either way.
+    const allowed = await mayMail(this.services.rateLimiter, email);
+    if (found.status === 'found' && allowed) {
+      this.mail.dispatch(accountResultMail(found.record, 'account-check', this.services.settings.helpdeskEmail));
+    }
+    await step.context.sendActivity(this.resultReply(email));
+    return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
+  }
+
+  /** The one reply to every check, whatever the directory said. */
+  private resultReply(email: string): string {
+    const { helpdeskEmail, mailFrom } = this.services.settings;
+    return [
+      `Thanks. If ${email} and that date of birth match a UHS record, I've emailed the result to ${email}: your portal username and how to reset your password, or, if you have no account yet, the exact entries to register with and the portal link.`,
+      `- Look for an email from **${addressOf(mailFrom)}**, and check your spam/junk folder too.`,
+      `- If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). For UMass students and employees it is usually the UMass email address.`,
+      `- Hampshire College and other users without a UMass NetID create an account at ${PORTAL_URL}.`,
+      `- Still stuck? Email the help desk at ${helpdeskEmail}.`,
+    ].join('\n');
+  }
+}

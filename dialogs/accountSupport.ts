@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import { MessageFactory, type Activity } from 'botbuilder-core';
+import { ConfirmPrompt, ListStyle, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogOutcome } from './outcome';
+import type { Log, Mailer, OutgoingMail, RateLimiter } from './ports';
+import { isGaveUp, limitRetries } from './retryLimit';
+import { isUmassEmail, parseEmail } from './validation';
+
+/**
+ * What the account-status and password-reset dialogs share: their prompts (with buttons and
+ * re-prompts that say what is wrong), the rate-limit keys, the detached mail dispatch, and the
+ * end-of-step checks for "gave up" and "talk to a person".
+ */
+
+/** Button on every free-text question: asks for a person (the dialog ends with a handoff). */
+export const TALK_TO_PERSON = 'Talk to a person';
+/** Button on every free-text question: the main dialog's "cancel" interruption handles it. */
+export const CANCEL_BUTTON = 'Cancel';
+/** The buttons of a free-text question. */
+export const TEXT_PROMPT_BUTTONS = [TALK_TO_PERSON, CANCEL_BUTTON];
+
+/** At most this many result emails go to one address per hour, from both dialogs together. */
+export const MAIL_PER_ADDRESS_LIMIT = 3;
+/** The window of {@link MAIL_PER_ADDRESS_LIMIT}, in seconds. */
+export const MAIL_PER_ADDRESS_WINDOW_SECONDS = 3600;
+
+/** A question with the free-text buttons (the text goes with it on a re-prompt). */
+export function textQuestion(text: string): Partial<Activity> {
+  return MessageFactory.suggestedActions(TEXT_PROMPT_BUTTONS, text);
+}
+
+/** Whether a free-text answer is the "Talk to a person" button (typed or clicked). */
+export function isTalkToPerson(value: unknown): boolean {
+  return typeof value === 'string' && value.trim().toLowerCase() === TALK_TO_PERSON.toLowerCase();
+}
+
+/**
+ * A validator for free-text prompts: accepts the "Talk to a person" button as is; otherwise
+ * runs `check`, which returns the normalised answer or the problem to show. The re-prompt says
+ * what is wrong, then asks the question again with its buttons.
+ */
+export function textValidator(check: (text: string) => { ok: true; value: string } | { ok: false; problem: string }) {
+  return async (prompt: PromptValidatorContext<string>): Promise<boolean> => {
+    const text = prompt.recognized.succeeded ? (prompt.recognized.value ?? '') : '';
+    if (isTalkToPerson(text)) return true;
+    const result = check(text);
+    if (result.ok) {
+      prompt.recognized.value = result.value;
+      return true;
+    }
+    const question = (prompt.options.prompt as Partial<Activity> | undefined)?.text ?? '';
+    prompt.options.retryPrompt = textQuestion(`${result.problem}\n\n${question}`) as Activity;
+    return false;
+  };
+}
+
+/** The email validator both dialogs use: syntax checked, trimmed, domain lower-cased. */
+export const emailValidator = textValidator((text) => {
+  const parsed = parseEmail(text);
+  return parsed.ok ? { ok: true, value: parsed.email } : parsed;
+});
+
+/** A free-text prompt that re-asks at most twice (see `retryLimit.ts`). */
+export function textPrompt(id: string, validator: (prompt: PromptValidatorContext<string>) => Promise<boolean>): TextPrompt {
+  return new TextPrompt(id, limitRetries(validator));
+}
+
+/** A Yes/No prompt with suggested-action buttons that re-asks at most twice. */
+export function yesNoPrompt(id: string): ConfirmPrompt {
+  const prompt = new ConfirmPrompt(id, limitRetries<boolean>());
+  prompt.style = ListStyle.suggestedAction;
+  return prompt;
+}
+
+/** The chat note for an address outside umass.edu, or `null` for a UMass address. */
+export function nonUmassNote(email: string): string | null {
+  return isUmassEmail(email)
+    ? null
+    : "Note: that isn't a UMass address. If you are a UMass student or employee, UHS usually has your UMass email address on file, so if nothing arrives, try again with that one.";
+}
+
+/** A SHA-256 hex digest: rate-limit keys never hold an email (or any id) in clear. */
+export function sha256(value: string): string {
+  return crypto.createHash('sha256').update(value).digest('hex');
+}
+
+/** The rate-limit key of the result emails to one address (shared by both dialogs). */
+export function mailRateKey(email: string): string {
+  return `account-mail:email:${sha256(email.trim().toLowerCase())}`;
+}
+
+/** The rate-limit key of one dialog's requests in one conversation. */
+export function conversationRateKey(dialogId: string, conversationId: string): string {
+  return `${dialogId}:conversation:${sha256(conversationId)}`;
+}
+
+/** Consumes one result email to `email` from the shared per-address limit. */
+export async function mayMail(rateLimiter: RateLimiter, email: string): Promise<boolean> {
+  const decision = await rateLimiter.consume(mailRateKey(email), MAIL_PER_ADDRESS_LIMIT, MAIL_PER_ADDRESS_WINDOW_SECONDS);
+  return decision.allowed;
+}
+
+/**
+ * Sends result mail in the background. Why not await it: the chat reply must not reveal
+ * whether a record matched, and waiting for SMTP only when there is a match would show in the
+ * reply's timing. Failures are logged with a code only. {@link whenIdle} lets tests and a
+ * graceful shutdown wait for the mails in flight.
+ */
+export class MailDispatcher {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly mailer: Mailer,
+    private readonly log: Log,
+    private readonly dialogId: string,
+  ) {}
+
+  /** Starts sending `mail` and returns at once. */
+  dispatch(mail: OutgoingMail): void {
+    const sending: Promise<void> = this.mailer.send(mail).then(
+      () => undefined,
+      (err: unknown) => {
+        const code = (err as { code?: unknown; responseCode?: unknown } | null) ?? {};
+        this.log.warn({ event: 'account-mail-failed', dialog: this.dialogId, code: typeof code.code === 'string' ? code.code : undefined, responseCode: code.responseCode }, 'result email could not be sent');
+      },
+    );
+    this.pending.add(sending);
+    void sending.finally(() => this.pending.delete(sending));
+  }
+
+  /** Resolves once every mail dispatched so far has been sent or has failed. */
+  async whenIdle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}
+
+/**
+ * The common check at the top of a step after a prompt: ends the dialog with a handoff when
+ * the user gave up (re-prompt limit) or asked for a person, and returns `null` otherwise.
+ * `prompt` names which question it was, for the case diagnostics.
+ */
+export async function endIfEscaped(step: WaterfallStepContext, dialogId: string, prompt: string, log: Log): Promise<DialogTurnResult | null> {
+  if (isGaveUp(step.result)) {
+    log.info({ event: 'reprompt-limit', dialog: dialogId, prompt });
+    return step.endDialog(handoff(dialogId, 'reprompt-limit', { prompt }));
+  }
+  if (isTalkToPerson(step.result)) {
+    return step.endDialog(handoff(dialogId, 'user-asked', { prompt }));
+  }
+  return null;
+}
+
+/** A handoff outcome of `dialogId`. */
+export function handoff(dialogId: string, reason: Extract<DialogOutcome, { outcome: 'handoff' }>['reason'], diagnostics?: Record<string, unknown>): DialogOutcome {
+  return { outcome: 'handoff', dialog: dialogId, reason, diagnostics };
+}
+
+/** The outcome of a dialog that did its job. */
+export function done(dialogId: string): DialogOutcome {
+  return { outcome: 'done', dialog: dialogId };
+}

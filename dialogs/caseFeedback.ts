@@ -1,0 +1,81 @@
+import { ActionTypes, type Activity, type CardAction } from 'botbuilder-core';
+import type { CaseNotifier, CaseRecord, CaseStore } from './ports';
+
+/**
+ * The one-click "Did this solve it?" question sent to a patient when staff resolve a case, and
+ * the recognition of its answer. The question is sent by the Teams staff actions (`bot/teams`);
+ * the answer arrives as an ordinary message in the patient's chat, where the main dialog
+ * recognises it with {@link parseCaseFeedback} and stores it with {@link recordCaseFeedback}.
+ * It lives in `dialogs/` so that both sides share these constants without `dialogs/` importing `bot/`.
+ */
+
+/** The key in the answer's `activity.value` that marks it as case feedback. */
+export const CASE_FEEDBACK_KEY = 'uhsCaseFeedback';
+/** `activity.value[CASE_FEEDBACK_KEY]` when the patient says the case is solved. */
+export const CASE_FEEDBACK_SOLVED = 'solved';
+/** `activity.value[CASE_FEEDBACK_KEY]` when the patient still needs help. */
+export const CASE_FEEDBACK_NOT_SOLVED = 'not-solved';
+/** The text the "yes" button sends (and shows), for channels that only carry text. */
+export const CASE_FEEDBACK_YES_TEXT = 'Yes, it is solved';
+/** The text the "no" button sends (and shows). */
+export const CASE_FEEDBACK_NO_TEXT = 'No, I still need help';
+/** The question itself, after the resolution notice. */
+export const CASE_FEEDBACK_QUESTION = 'Did this solve it?';
+
+/** A recognised answer. `caseId` is `null` when only the text arrived (no `value`). */
+export interface CaseFeedbackAnswer {
+  caseId: string | null;
+  solved: boolean;
+}
+
+/**
+ * The two suggested actions for case `caseId`. `messageBack` carries the case id in `value`
+ * and still sends the visible text, so text-only channels can answer too.
+ */
+export function caseFeedbackActions(caseId: string): CardAction[] {
+  const action = (title: string, answer: string): CardAction => ({
+    type: ActionTypes.MessageBack,
+    title,
+    text: title,
+    displayText: title,
+    value: { [CASE_FEEDBACK_KEY]: answer, caseId },
+  });
+  return [action(CASE_FEEDBACK_YES_TEXT, CASE_FEEDBACK_SOLVED), action(CASE_FEEDBACK_NO_TEXT, CASE_FEEDBACK_NOT_SOLVED)];
+}
+
+/** Recognises an answer to the feedback question in an incoming message, or returns `null`. */
+export function parseCaseFeedback(activity: Pick<Partial<Activity>, 'text' | 'value'>): CaseFeedbackAnswer | null {
+  const value = activity.value as Record<string, unknown> | undefined;
+  if (value && typeof value === 'object' && typeof value[CASE_FEEDBACK_KEY] === 'string') {
+    const answer = value[CASE_FEEDBACK_KEY];
+    if (answer !== CASE_FEEDBACK_SOLVED && answer !== CASE_FEEDBACK_NOT_SOLVED) return null;
+    return { caseId: typeof value.caseId === 'string' ? value.caseId : null, solved: answer === CASE_FEEDBACK_SOLVED };
+  }
+  const text = (activity.text ?? '').trim().toLowerCase();
+  if (text === CASE_FEEDBACK_YES_TEXT.toLowerCase()) return { caseId: null, solved: true };
+  if (text === CASE_FEEDBACK_NO_TEXT.toLowerCase()) return { caseId: null, solved: false };
+  return null;
+}
+
+/**
+ * Stores the answer as a `feedback` event on its case and updates what staff see. Only the
+ * case's own conversation may answer (a crafted `value` cannot touch another patient's case);
+ * otherwise, or without a case id, it returns `null` and changes nothing.
+ */
+export async function recordCaseFeedback(
+  cases: CaseStore,
+  notifier: CaseNotifier,
+  answer: CaseFeedbackAnswer,
+  conversationId: string,
+  now: Date,
+): Promise<CaseRecord | null> {
+  if (!answer.caseId) return null;
+  const current = await cases.get(answer.caseId);
+  if (!current || current.conversationReference.conversation?.id !== conversationId) return null;
+  const updated = await cases.update(answer.caseId, (c) => ({
+    ...c,
+    events: [...c.events, { type: 'feedback', by: 'patient', detail: answer.solved ? CASE_FEEDBACK_SOLVED : CASE_FEEDBACK_NOT_SOLVED, at: now.toISOString() }],
+  }));
+  if (updated) await notifier.caseUpdated(updated);
+  return updated;
+}

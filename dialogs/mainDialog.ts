@@ -1,0 +1,348 @@
+import {
+  ComponentDialog,
+  Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+  WaterfallDialog,
+  type WaterfallStepContext,
+  DialogSet,
+  DialogTurnStatus,
+} from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext, Attachment } from 'botbuilder-core';
+import type { MatchResult } from '../knowledge/types';
+import type { DialogServices } from './services';
+import { type ConversationMemory, emptyMemory } from './conversationMemory';
+import { isDialogOutcome, type DialogOutcome } from './outcome';
+import {
+  answerActivity,
+  capabilitiesText,
+  classifyFeedback,
+  classifyInterruption,
+  helpedQuestion,
+  markdown,
+  SOMETHING_ELSE,
+  TALK_TO_HELPDESK,
+  TOPIC_BUTTONS,
+} from './replies';
+import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './accountStatusDialog';
+import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './passwordResetDialog';
+import { UploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
+import { StiTestingDialog, STI_TESTING_DIALOG } from './stiTestingDialog';
+import { AllergyAppointmentDialog, ALLERGY_APPOINTMENT_DIALOG } from './allergyAppointmentDialog';
+import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
+import { ImmunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
+import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
+import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
+
+/** The id of the root dialog. */
+export const MAIN_DIALOG = 'mainDialog';
+const ROUTER = 'mainDialog.router';
+
+/** Intents that a troubleshooting dialog handles rather than a plain answer. */
+export const DIALOG_FOR_INTENT: Readonly<Record<string, string>> = {
+  'register-not-active': ACCOUNT_STATUS_DIALOG,
+  'username-taken': ACCOUNT_STATUS_DIALOG,
+  'no-password-email': PASSWORD_RESET_DIALOG,
+  'password-reset-problem': PASSWORD_RESET_DIALOG,
+  'login-spinning': PASSWORD_RESET_DIALOG,
+  'upload-problem': UPLOAD_DIAGNOSIS_DIALOG,
+  'sti-testing': STI_TESTING_DIALOG,
+  'allergy-appointment': ALLERGY_APPOINTMENT_DIALOG,
+  'personal-info-update': PERSONAL_INFO_DIALOG,
+  'immunization-entry': IMMUNIZATION_ENTRY_DIALOG,
+  'covid-vaccine-record': COVID_VACCINE_DIALOG,
+};
+
+/** Options a troubleshooting dialog is started with. */
+export interface TroubleshootingOptions {
+  intent: string | null;
+  text: string;
+  attachments?: Attachment[];
+}
+
+/** What the router waterfall keeps between its steps. */
+interface RouterValues {
+  intent?: string;
+  handoff?: boolean;
+}
+
+function values(step: WaterfallStepContext): RouterValues {
+  return step.values as RouterValues;
+}
+
+/** Attachments a user sent as files (not cards the channel added). */
+export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
+  return (attachments ?? []).filter((a) => !!a.contentUrl && !a.contentType?.startsWith('application/vnd.microsoft.'));
+}
+
+/**
+ * The root dialog. Each user message starts it afresh (unless a troubleshooting dialog is
+ * waiting for an answer): it matches the message against the knowledge base and answers,
+ * asks "Did you mean …?", starts a troubleshooting dialog, or hands off to the help desk.
+ * "cancel", "start over" and "help" interrupt whatever is running.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(
+    private readonly services: DialogServices,
+    private readonly memoryAccessor: StatePropertyAccessor<ConversationMemory>,
+  ) {
+    super(MAIN_DIALOG);
+    this.addDialog(new WaterfallDialog(ROUTER, [this.routeStep.bind(this), this.afterChildStep.bind(this), this.afterHandoffStep.bind(this)]));
+    this.addDialog(new AccountStatusDialog(services));
+    this.addDialog(new PasswordResetDialog(services));
+    this.addDialog(new UploadDiagnosisDialog(services));
+    this.addDialog(new StiTestingDialog(services));
+    this.addDialog(new AllergyAppointmentDialog(services));
+    this.addDialog(new PersonalInfoDialog(services));
+    this.addDialog(new ImmunizationEntryDialog(services));
+    this.addDialog(new CovidVaccineDialog(services));
+    this.addDialog(new HandoffDialog(services));
+    this.initialDialogId = ROUTER;
+  }
+
+  /**
+   * Runs one turn: continues the active dialog or starts the main dialog. The caller saves
+   * conversation state afterwards.
+   */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
+    const dialogSet = new DialogSet(dialogState);
+    dialogSet.add(this);
+    const dc = await dialogSet.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  /** Interruptions work inside every child dialog because the root sees each turn first. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(innerDc);
+    if (interrupted) return interrupted;
+    return super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | null> {
+    const text = innerDc.context.activity.text ?? '';
+    const kind = classifyInterruption(text);
+    if (!kind) return null;
+    const memory = await this.memory(innerDc.context);
+    if (kind === 'help') {
+      await innerDc.context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail)));
+      if (innerDc.activeDialog && innerDc.activeDialog.id !== ROUTER) {
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      return innerDc.cancelAllDialogs();
+    }
+    memory.awaitingFeedback = null;
+    memory.pendingChoices = {};
+    if (kind === 'restart') {
+      memory.misses = 0;
+      memory.lastIntent = null;
+      await innerDc.context.sendActivity(markdown("Let's start over. What can I help you with?", TOPIC_BUTTONS));
+    } else {
+      await innerDc.context.sendActivity(markdown("OK, I've stopped that. What else can I help you with?", TOPIC_BUTTONS));
+    }
+    await innerDc.cancelAllDialogs();
+    return { status: DialogTurnStatus.cancelled };
+  }
+
+  private memory(context: TurnContext): Promise<ConversationMemory> {
+    return this.memoryAccessor.get(context, emptyMemory()) as Promise<ConversationMemory>;
+  }
+
+  /** First step: decide what this message is and act on it. */
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const context = step.context;
+    const memory = await this.memory(context);
+    const text = (context.activity.text ?? '').trim();
+    const files = userFiles(context.activity.attachments);
+
+    const interruption = classifyInterruption(text);
+    if (interruption === 'help') {
+      await context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail), TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+    if (interruption) {
+      memory.awaitingFeedback = null;
+      await context.sendActivity(markdown('Nothing is in progress. What can I help you with?', TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+
+    if (files.length) {
+      memory.misses = 0;
+      memory.awaitingFeedback = null;
+      return this.startTroubleshooting(step, memory, 'upload-problem', text, files);
+    }
+    if (!text) {
+      await context.sendActivity(markdown('Please type your question, or choose a topic.', TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+
+    const chosen = memory.pendingChoices[text];
+    memory.pendingChoices = {};
+    if (chosen) return this.routeIntent(step, memory, chosen, text);
+    if (text === SOMETHING_ELSE) {
+      await context.sendActivity(markdown('No problem. Please tell me a little more about what you need, in your own words.', TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+
+    if (memory.awaitingFeedback) {
+      const pending = memory.awaitingFeedback;
+      const feedback = classifyFeedback(text);
+      memory.awaitingFeedback = null;
+      if (feedback === 'yes') {
+        await context.sendActivity(markdown("I'm glad that helped! Is there anything else I can help you with?", TOPIC_BUTTONS));
+        return step.endDialog();
+      }
+      if (feedback === 'no') {
+        if (pending.dialog) {
+          return this.startHandoff(step, memory, { trigger: 'didnt-help', intent: pending.intent, failedDialog: pending.dialog });
+        }
+        await context.sendActivity(
+          markdown(
+            `I'm sorry that didn't help. The UHS portal help desk can look into it: I can pass your question on with a case number, or you can email ${this.services.settings.helpdeskEmail} yourself.`,
+            [TALK_TO_HELPDESK, SOMETHING_ELSE],
+          ),
+        );
+        return step.endDialog();
+      }
+    }
+
+    const match = this.services.knowledge.match(text);
+    return this.routeMatch(step, memory, match, text);
+  }
+
+  private async routeMatch(step: WaterfallStepContext, memory: ConversationMemory, match: MatchResult, text: string): Promise<DialogTurnResult> {
+    const context = step.context;
+    switch (match.kind) {
+      case 'emergency':
+        // The bot answers emergencies before any dialog runs; this is the net under it.
+        await this.sendAnswer(context, 'emergency');
+        return step.endDialog();
+      case 'none': {
+        memory.misses += 1;
+        if (memory.misses >= 2) {
+          memory.misses = 0;
+          return this.startHandoff(step, memory, { trigger: 'two-misses', intent: null });
+        }
+        await context.sendActivity(
+          markdown(
+            "Sorry, I didn't understand that. I can help with the UMass Patient Portal: try asking in other words, or choose a topic.",
+            TOPIC_BUTTONS,
+          ),
+        );
+        return step.endDialog();
+      }
+      case 'ambiguous': {
+        const labels: Record<string, string> = {};
+        for (const candidate of match.candidates) {
+          const entry = this.services.knowledge.get(candidate.id);
+          if (entry) labels[entry.label] = entry.id;
+        }
+        memory.pendingChoices = labels;
+        await context.sendActivity(markdown('Did you mean …?', [...Object.keys(labels), SOMETHING_ELSE]));
+        return step.endDialog();
+      }
+      case 'match':
+        memory.misses = 0;
+        return this.routeIntent(step, memory, match.intent, text);
+    }
+  }
+
+  private async routeIntent(step: WaterfallStepContext, memory: ConversationMemory, intent: string, text: string): Promise<DialogTurnResult> {
+    memory.lastIntent = intent;
+    memory.misses = 0;
+    if (intent === 'human-handoff') return this.startHandoff(step, memory, { trigger: 'user-asked', intent: null });
+    if (intent === 'emergency') {
+      await this.sendAnswer(step.context, 'emergency');
+      return step.endDialog();
+    }
+    if (DIALOG_FOR_INTENT[intent]) return this.startTroubleshooting(step, memory, intent, text, []);
+    const entry = this.services.knowledge.get(intent);
+    if (!entry) {
+      await step.context.sendActivity(markdown("Sorry, I don't have an answer for that yet.", TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+    await this.sendAnswer(step.context, intent);
+    this.rememberAnswer(memory, intent);
+    if (intent !== 'smalltalk') {
+      memory.awaitingFeedback = { intent, dialog: null };
+      await step.context.sendActivity(helpedQuestion(entry.followUps));
+    }
+    return step.endDialog();
+  }
+
+  private rememberAnswer(memory: ConversationMemory, intent: string): void {
+    memory.lastAnswers = [...memory.lastAnswers.filter((i) => i !== intent), intent].slice(-5);
+  }
+
+  private async sendAnswer(context: TurnContext, intent: string): Promise<void> {
+    const entry = this.services.knowledge.get(intent);
+    if (!entry) return;
+    const activity = answerActivity(entry);
+    if (intent === 'smalltalk' || intent === 'emergency') {
+      activity.suggestedActions = markdown('', TOPIC_BUTTONS).suggestedActions;
+    }
+    await context.sendActivity(activity);
+  }
+
+  private async startTroubleshooting(
+    step: WaterfallStepContext,
+    memory: ConversationMemory,
+    intent: string,
+    text: string,
+    files: Attachment[],
+  ): Promise<DialogTurnResult> {
+    const dialogId = DIALOG_FOR_INTENT[intent];
+    memory.lastIntent = intent;
+    this.rememberAnswer(memory, intent);
+    values(step).intent = intent;
+    const options: TroubleshootingOptions = { intent, text, attachments: files };
+    return step.beginDialog(dialogId, options);
+  }
+
+  private async startHandoff(
+    step: WaterfallStepContext,
+    memory: ConversationMemory,
+    options: Omit<HandoffOptions, 'transcript' | 'lastAnswers'>,
+  ): Promise<DialogTurnResult> {
+    values(step).handoff = true;
+    const handoffOptions: HandoffOptions = { ...options, lastAnswers: [...memory.lastAnswers], transcript: [...memory.transcript] };
+    return step.beginDialog(HANDOFF_DIALOG, handoffOptions);
+  }
+
+  /** Second step: a troubleshooting dialog ended; ask whether it helped or hand off. */
+  private async afterChildStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (values(step).handoff) return step.next(step.result);
+    const memory = await this.memory(step.context);
+    const result = step.result as unknown;
+    if (!isDialogOutcome(result)) return step.endDialog();
+    const outcome: DialogOutcome = result;
+    if (outcome.outcome === 'handoff') {
+      values(step).handoff = true;
+      const options: HandoffOptions = {
+        trigger: outcome.reason,
+        intent: values(step).intent ?? memory.lastIntent,
+        diagnostics: outcome.diagnostics,
+        failedDialog: outcome.dialog,
+        lastAnswers: [...memory.lastAnswers],
+        transcript: [...memory.transcript],
+      };
+      return step.beginDialog(HANDOFF_DIALOG, options);
+    }
+    if (outcome.outcome === 'done') {
+      memory.awaitingFeedback = { intent: values(step).intent ?? null, dialog: outcome.dialog };
+      await step.context.sendActivity(helpedQuestion());
+    }
+    return step.endDialog();
+  }
+
+  /** Third step: the handoff ended; remember the case so patient messages can reach staff. */
+  private async afterHandoffStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as { caseId?: unknown } | undefined;
+    if (result && typeof result.caseId === 'string') {
+      const memory = await this.memory(step.context);
+      memory.openCaseId = result.caseId;
+    }
+    return step.endDialog();
+  }
+}

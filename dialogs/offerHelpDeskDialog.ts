@@ -1,0 +1,50 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogOutcome } from './outcome';
+import type { DialogServices } from './services';
+import { done, handoff, yesNoPrompt } from './accountSupport';
+import { isGaveUp } from './retryLimit';
+
+/** Id of {@link OfferHelpDeskDialog}. */
+export const OFFER_HELPDESK_DIALOG = 'offerHelpDeskDialog';
+/** Id of its waterfall. */
+export const OFFER_HELPDESK_WATERFALL = 'offerHelpDeskDialog.waterfall';
+/** Id of its Yes/No prompt. */
+export const OFFER_HELPDESK_PROMPT = 'offerHelpDeskDialog.confirm';
+
+/** Options of {@link OfferHelpDeskDialog}. */
+export interface OfferHelpDeskOptions {
+  /** The troubleshooting dialog the outcome is reported for (its id). */
+  dialog: string;
+  /** Why the help desk is offered; carried into the handoff outcome when the user accepts. */
+  reason: Extract<DialogOutcome, { outcome: 'handoff' }>['reason'];
+}
+
+/**
+ * Asks "Shall I pass this to the help desk?" and ends with a {@link DialogOutcome} on behalf
+ * of the calling dialog: `handoff` (with the given reason) on yes, `done` on no. A dialog
+ * starts it with `replaceDialog`, so this outcome becomes the calling dialog's own.
+ * The handoff itself is started by the main dialog.
+ */
+export class OfferHelpDeskDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices) {
+    super(OFFER_HELPDESK_DIALOG);
+    this.addDialog(yesNoPrompt(OFFER_HELPDESK_PROMPT));
+    this.addDialog(new WaterfallDialog(OFFER_HELPDESK_WATERFALL, [this.askHelpDeskStep.bind(this), this.endWithChoiceStep.bind(this)]));
+    this.initialDialogId = OFFER_HELPDESK_WATERFALL;
+  }
+
+  private async askHelpDeskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(OFFER_HELPDESK_PROMPT, {
+      prompt: 'Would you like me to pass this to the UHS help desk? A person there can look into it for you.',
+      retryPrompt: 'Please choose Yes or No: shall I pass this to the help desk?',
+    });
+  }
+
+  private async endWithChoiceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { dialog, reason } = step.options as OfferHelpDeskOptions;
+    if (isGaveUp(step.result)) return step.endDialog(handoff(dialog, 'reprompt-limit', { prompt: 'offer-helpdesk' }));
+    if (step.result === true) return step.endDialog(handoff(dialog, reason));
+    await step.context.sendActivity(`OK. You can also email the help desk yourself at ${this.services.settings.helpdeskEmail}.`);
+    return step.endDialog(done(dialog));
+  }
+}

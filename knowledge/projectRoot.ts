@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let cached: string | undefined;
+
+/**
+ * The project root: the nearest directory at or above this file that holds `package.json`.
+ * Walking up (instead of a fixed `../..`) keeps data files findable whether the code runs from
+ * `dist/`, from a per-person `dist-<name>/` or through ts-node.
+ */
+export function projectRoot(): string {
+  if (cached !== undefined) return cached;
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      cached = dir;
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`projectRoot: no package.json above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+/** The default folder of the knowledge entry files: `<project root>/knowledge/entries`. */
+export function defaultEntriesDir(): string {
+  return path.join(projectRoot(), 'knowledge', 'entries');
+}

@@ -1,0 +1,116 @@
+import Fuse from 'fuse.js';
+
+/**
+ * Typo tolerance: maps a word the knowledge base has never seen ("pasword", "uplaod") to the
+ * known word it most likely misspells, or leaves it alone when nothing is close enough (then it
+ * stays unknown, which is how off-topic messages are recognised).
+ *
+ * fuse.js's Bitap score decides which close word wins and whether it is close enough. Scoring
+ * the whole vocabulary with Bitap costs ~2 ms per word on this machine, so a deletion index
+ * (the SymSpell idea) first narrows the vocabulary to the handful of words within two edits,
+ * and Fuse scores only those: a lookup then costs a few microseconds.
+ */
+
+/** Words shorter than this are never corrected: a 4-letter "game" is too close to "name". */
+const MIN_LENGTH = 5;
+/** Fuse threshold for accepting a candidate (0 = exact, 1 = anything). */
+const FUSE_THRESHOLD = 0.45;
+/** Most corrections remembered; old ones are dropped first. */
+const CACHE_LIMIT = 20_000;
+
+/** Edits allowed for a word of this length: one for short words, two from nine letters on. */
+function maxEdits(length: number): number {
+  return length >= 9 ? 2 : 1;
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment), bounded early above `limit`. */
+export function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let prevPrev = new Array<number>(cols).fill(0);
+  let prev = Array.from({ length: cols }, (_v, j) => j);
+  let cur = new Array<number>(cols).fill(0);
+  for (let i = 1; i < rows; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prevPrev[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    [prevPrev, prev, cur] = [prev, cur, prevPrev];
+  }
+  return prev[cols - 1];
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** A spelling corrector over a fixed vocabulary, built once at load time. */
+export class SpellingCorrector {
+  private readonly vocabulary: ReadonlySet<string>;
+  /** Deletion key → vocabulary words that produce it (each word is also its own key). */
+  private readonly index = new Map<string, string[]>();
+  private readonly cache = new Map<string, string | null>();
+
+  /**
+   * @param vocabulary known words; more frequent ones should come first (they win ties).
+   */
+  constructor(vocabulary: Iterable<string>) {
+    this.vocabulary = new Set(vocabulary);
+    for (const word of this.vocabulary) {
+      if (word.length < MIN_LENGTH - 1) continue;
+      this.add(word, word);
+      for (const d of deletions(word)) this.add(d, word);
+    }
+  }
+
+  private add(key: string, word: string): void {
+    const list = this.index.get(key);
+    if (list === undefined) this.index.set(key, [word]);
+    else if (!list.includes(word)) list.push(word);
+  }
+
+  /** True when the word is in the vocabulary as it is. */
+  has(word: string): boolean {
+    return this.vocabulary.has(word);
+  }
+
+  /**
+   * The vocabulary word `word` most likely misspells, or `null` when none is close enough.
+   * Known words, short words and words with digits come back unchanged / `null`.
+   */
+  correct(word: string): string | null {
+    if (this.vocabulary.has(word)) return word;
+    if (word.length < MIN_LENGTH || /[^a-z]/.test(word)) return null;
+    const hit = this.cache.get(word);
+    if (hit !== undefined) return hit;
+    const found = this.lookup(word);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(word, found);
+    return found;
+  }
+
+  private lookup(word: string): string | null {
+    const limit = maxEdits(word.length);
+    const candidates = new Set<string>();
+    for (const key of [word, ...deletions(word)]) {
+      for (const c of this.index.get(key) ?? []) candidates.add(c);
+    }
+    const close = [...candidates].filter((c) => c.length >= MIN_LENGTH - 1 && editDistance(word, c, limit) <= limit);
+    if (close.length === 0) return null;
+    const ranked = new Fuse(close, { includeScore: true, isCaseSensitive: true, threshold: FUSE_THRESHOLD, ignoreLocation: true }).search(word);
+    if (ranked.length === 0) return null;
+    // Equal Fuse scores: the smaller edit distance wins, then the vocabulary's order (frequency).
+    const best = ranked.filter((r) => r.score === ranked[0].score);
+    best.sort((a, b) => editDistance(word, a.item) - editDistance(word, b.item) || a.refIndex - b.refIndex);
+    return best[0].item;
+  }
+}

@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import pino from 'pino';
+import type { CaseStore, Log, PortalDirectory } from '../../../dialogs/ports';
+import { makeServer } from '../../../bot/server';
+import { CloudMessenger } from '../../../bot/teams/cloudMessenger';
+import { TeamsNotifier } from '../../../bot/teams/teamsNotifier';
+import { TeamsStaff } from '../../../bot/teams/teamsStaff';
+import { RecordingConnector } from '../../support/recordingConnector';
+
+/** What the stand-in bot answers to a message that is not a staff command. */
+export const NOT_A_COMMAND = 'main dialog would answer this';
+
+/**
+ * Delegates to {@link TeamsStaff} exactly as the bot class does (messages first, card invokes),
+ * with a fixed reply standing in for the main dialog.
+ */
+class StaffDelegatingBot extends TeamsActivityHandler {
+  constructor(private readonly staff: TeamsStaff) {
+    super();
+    this.onMessage(async (context, next) => {
+      if (!(await this.staff.handleMessage(context))) await context.sendActivity(NOT_A_COMMAND);
+      await next();
+    });
+  }
+
+  protected override onAdaptiveCardInvoke(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
+    return this.staff.handleCardAction(context);
+  }
+}
+
+/** A {@link Log} that keeps every record, so tests can check what was (not) logged. */
+export class RecordingLog implements Log {
+  readonly records: Array<{ level: string; obj: object; msg?: string }> = [];
+  debug(obj: object, msg?: string): void {
+    this.records.push({ level: 'debug', obj, msg });
+  }
+  info(obj: object, msg?: string): void {
+    this.records.push({ level: 'info', obj, msg });
+  }
+  warn(obj: object, msg?: string): void {
+    this.records.push({ level: 'warn', obj, msg });
+  }
+  error(obj: object, msg?: string): void {
+    this.records.push({ level: 'error', obj, msg });
+  }
+}
+
+/** The tenant the harness treats as the staff tenant. */
+export const STAFF_TENANT = '0d0e0f10-1112-1314-1516-171819202122';
+
+/** A running bot: the real restify server and CloudAdapter (no app id, so no auth), talking to a recording connector. */
+export interface StaffHarness {
+  botUrl: string;
+  connector: RecordingConnector;
+  notifier: TeamsNotifier;
+  staff: TeamsStaff;
+  log: RecordingLog;
+  /** POSTs an activity to /api/messages; returns the HTTP status and parsed body (an invoke response). */
+  post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** Starts the bot on an ephemeral port with `cases` and `directory`. */
+export async function startStaffHarness(cases: CaseStore, directory: PortalDirectory, staffAadIds: string[]): Promise<StaffHarness> {
+  const connector = await RecordingConnector.start();
+  const log = new RecordingLog();
+  const adapter = new CloudAdapter();
+  const messenger = new CloudMessenger(adapter, '');
+  const notifier = new TeamsNotifier({ cases, messenger, log });
+  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds });
+  const bot = new StaffDelegatingBot(staff);
+  const { server } = makeServer({
+    adapter,
+    runTurn: (context) => bot.run(context),
+    log: pino({ level: 'silent' }),
+    health: async () => ({ ok: true, version: 'test', storage: cases.kind, mail: 'none' }),
+    bodyLimitBytes: 256 * 1024,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    botUrl,
+    connector,
+    notifier,
+    staff,
+    log,
+    async post(activity) {
+      const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      server.close();
+      await connector.close();
+    },
+  };
+}
