@@ -1,9 +1,12 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from './services';
-import { accountResultMail, NETID_SSO_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
+import { markdown } from './replies';
+import { bulleted, numbered } from './flowHelpers';
+import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
 import {
   conversationRateKey,
   done,
+  EMAIL_QUESTION,
   emailValidator,
   endIfEscaped,
   MailDispatcher,
@@ -13,8 +16,9 @@ import {
   textQuestion,
   textValidator,
   yesNoPrompt,
+  yesNoQuestion,
 } from './accountSupport';
-import { OFFER_HELPDESK_DIALOG, OfferHelpDeskDialog, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
+import { offerHelpDesk, OfferHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf, parseDob } from './validation';
 
 /** Id of {@link AccountStatusDialog}. */
@@ -82,43 +86,38 @@ export class AccountStatusDialog extends ComponentDialog {
   });
 
   private async explainStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const entries = REGISTRATION_ENTRIES.map((e, i) => `${i + 1}. **${e.label}:** ${e.text}`).join('\n');
-    await step.context.sendActivity(
-      [
-        'In order for our portal to acknowledge your account, three requirements (entries) must be made:',
-        entries,
-        'The email address seems to be the most popular reason why accounts are not recognized.',
-        `${NETID_SSO_TEXT} Hampshire College and other users without a UMass NetID create an account there instead.`,
-      ].join('\n\n'),
-    );
-    return step.prompt(ACCOUNT_CHECK_CONFIRM_PROMPT, {
-      prompt:
+    const explanation = [
+      'In order for our portal to acknowledge your account, three requirements (entries) must be made:',
+      numbered(REGISTRATION_ENTRIES.map((e) => `**${e.label}:** ${e.text}`)),
+      'The email address seems to be the most popular reason why accounts are not recognized. If you are trying to register with a different email address, more than likely you will receive an error message.',
+      `${NETID_SSO_TEXT} ${NO_NETID_TEXT}`,
+    ];
+    await step.context.sendActivity(markdown(explanation.join('\n\n')));
+    return step.prompt(
+      ACCOUNT_CHECK_CONFIRM_PROMPT,
+      yesNoQuestion(
         "I can check whether you already have a portal account. For your privacy I won't show the answer here: I'll email it to the address UHS has on file (your username, or the exact entries to register with). Shall I check?",
-      retryPrompt: 'Please choose Yes or No: shall I check whether you already have an account?',
-    });
+        'shall I check whether you already have an account?',
+      ),
+    );
   }
 
   private async startCheckStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await endIfEscaped(step, ACCOUNT_STATUS_DIALOG, 'confirm-check', this.services.log);
     if (escaped) return escaped;
     if (step.result !== true) {
-      await step.context.sendActivity(
-        `No problem. When you're ready, register at ${PORTAL_URL} with those three entries. If you are still having trouble, email ${this.services.settings.helpdeskEmail}.`,
-      );
+      const { helpdeskEmail } = this.services.settings;
+      await step.context.sendActivity(markdown(`No problem. When you're ready, register at ${PORTAL_URL} with those three entries. If you are still having trouble, email ${helpdeskEmail}.`));
       return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
     }
     const key = conversationRateKey(ACCOUNT_STATUS_DIALOG, step.context.activity.conversation.id);
     const decision = await this.services.rateLimiter.consume(key, ACCOUNT_CHECKS_PER_CONVERSATION, ACCOUNT_CHECKS_WINDOW_SECONDS);
     if (!decision.allowed) {
       this.services.log.info({ event: 'rate-limited', dialog: ACCOUNT_STATUS_DIALOG, scope: 'conversation' });
-      await step.context.sendActivity(
-        `You've already run ${ACCOUNT_CHECKS_PER_CONVERSATION} account checks in this conversation, so I won't run another one. The help desk can sort it out with you.`,
-      );
-      return step.replaceDialog(OFFER_HELPDESK_DIALOG, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'limit-reached' } satisfies OfferHelpDeskOptions);
+      const limitReached = `You've already run ${ACCOUNT_CHECKS_PER_CONVERSATION} account checks in this conversation, so I won't run another one. The help desk can sort it out with you.`;
+      return offerHelpDesk(step, limitReached, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'limit-reached' });
     }
-    return step.prompt(ACCOUNT_EMAIL_PROMPT, {
-      prompt: textQuestion('Which email address do you think UHS has on file for you? (For UMass students and employees it is usually the UMass email address.)'),
-    });
+    return step.prompt(ACCOUNT_EMAIL_PROMPT, { prompt: textQuestion(EMAIL_QUESTION) });
   }
 
   private async askDobStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -127,7 +126,7 @@ export class AccountStatusDialog extends ComponentDialog {
     const email = step.result as string;
     (step.values as CheckValues).email = email;
     const note = nonUmassNote(email);
-    if (note) await step.context.sendActivity(note);
+    if (note) await step.context.sendActivity(markdown(note));
     return step.prompt(ACCOUNT_DOB_PROMPT, { prompt: textQuestion('And your date of birth, as MM/DD/YYYY?') });
   }
 
@@ -139,8 +138,7 @@ export class AccountStatusDialog extends ComponentDialog {
     const found = await this.services.directory.lookup(email, dob);
     if (found.status === 'unavailable') {
       this.services.log.warn({ event: 'directory-unavailable', dialog: ACCOUNT_STATUS_DIALOG });
-      await step.context.sendActivity("Sorry, I can't reach the UHS patient directory right now, so I can't check your account.");
-      return step.replaceDialog(OFFER_HELPDESK_DIALOG, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'unavailable' } satisfies OfferHelpDeskOptions);
+      return offerHelpDesk(step, "Sorry, I can't reach the UHS patient directory right now, so I can't check your account.", { dialog: ACCOUNT_STATUS_DIALOG, reason: 'unavailable' });
     }
     // The per-address limit is consumed whether or not the details matched, so the work done
     // (and the time it takes) is the same either way.
@@ -148,19 +146,20 @@ export class AccountStatusDialog extends ComponentDialog {
     if (found.status === 'found' && allowed) {
       this.mail.dispatch(accountResultMail(found.record, 'account-check', this.services.settings.helpdeskEmail));
     }
-    await step.context.sendActivity(this.resultReply(email));
+    await step.context.sendActivity(markdown(this.resultReply(email)));
     return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
   }
 
   /** The one reply to every check, whatever the directory said. */
   private resultReply(email: string): string {
     const { helpdeskEmail, mailFrom } = this.services.settings;
-    return [
-      `Thanks. If ${email} and that date of birth match a UHS record, I've emailed the result to ${email}: your portal username and how to reset your password, or, if you have no account yet, the exact entries to register with and the portal link.`,
-      `- Look for an email from **${addressOf(mailFrom)}**, and check your spam/junk folder too.`,
-      `- If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). For UMass students and employees it is usually the UMass email address.`,
-      `- Hampshire College and other users without a UMass NetID create an account at ${PORTAL_URL}.`,
-      `- Still stuck? Email the help desk at ${helpdeskEmail}.`,
-    ].join('\n');
+    const lead = `Thanks. If ${email} and that date of birth match a UHS record, I've emailed the result to ${email}: your portal username and how to reset your password, or, if you have no account yet, the exact entries to register with and the portal link.`;
+    const tips = bulleted([
+      `Look for an email from **${addressOf(mailFrom)}**, and check your spam/junk folder too.`,
+      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). For UMass students and employees it is usually the UMass email address.`,
+      `Hampshire College and other users without a UMass NetID create an account at ${PORTAL_URL}.`,
+      `Still stuck? Email the help desk at ${helpdeskEmail}.`,
+    ]);
+    return `${lead}\n\n${tips}`;
   }
 }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { MessageFactory, type Activity } from 'botbuilder-core';
-import { ConfirmPrompt, ListStyle, TextPrompt, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Activity } from 'botbuilder-core';
+import { ConfirmPrompt, ListStyle, TextPrompt, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
 import type { Log, Mailer, OutgoingMail, RateLimiter } from './ports';
+import { markdown, TALK_TO_HELPDESK } from './replies';
 import { isGaveUp, limitRetries } from './retryLimit';
 import { isUmassEmail, parseEmail } from './validation';
 
@@ -12,30 +13,43 @@ import { isUmassEmail, parseEmail } from './validation';
  * end-of-step checks for "gave up" and "talk to a person".
  */
 
-/** Button on every free-text question: asks for a person (the dialog ends with a handoff). */
-export const TALK_TO_PERSON = 'Talk to a person';
+/**
+ * The "ask for a person" button of free-text questions: the main dialog's "Talk to the help
+ * desk" label, so the same words mean the same thing everywhere; {@link endIfEscaped} turns it
+ * into a handoff.
+ */
+export const TALK_TO_PERSON = TALK_TO_HELPDESK;
 /** Button on every free-text question: the main dialog's "cancel" interruption handles it. */
 export const CANCEL_BUTTON = 'Cancel';
-/** The buttons of a free-text question. */
+/**
+ * The buttons of a free-text question: "Talk to the help desk" (the dialog ends with a
+ * handoff) and "Cancel".
+ */
 export const TEXT_PROMPT_BUTTONS = [TALK_TO_PERSON, CANCEL_BUTTON];
+
+/** Answers to a free-text question that ask for a person rather than answer it. */
+const PERSON_REQUESTS = [TALK_TO_PERSON, 'talk to a person', 'help desk', 'helpdesk'].map((t) => t.toLowerCase());
 
 /** At most this many result emails go to one address per hour, from both dialogs together. */
 export const MAIL_PER_ADDRESS_LIMIT = 3;
 /** The window of {@link MAIL_PER_ADDRESS_LIMIT}, in seconds. */
 export const MAIL_PER_ADDRESS_WINDOW_SECONDS = 3600;
 
-/** A question with the free-text buttons (the text goes with it on a re-prompt). */
+/** The email question of both dialogs. */
+export const EMAIL_QUESTION = 'Which email address does UHS have on file for you? (For UMass students and employees it is usually the UMass email address.)';
+
+/** A free-text question (Markdown) with the {@link TEXT_PROMPT_BUTTONS}. */
 export function textQuestion(text: string): Partial<Activity> {
-  return MessageFactory.suggestedActions(TEXT_PROMPT_BUTTONS, text);
+  return markdown(text, TEXT_PROMPT_BUTTONS);
 }
 
-/** Whether a free-text answer is the "Talk to a person" button (typed or clicked). */
+/** Whether a free-text answer asks for a person: the "Talk to the help desk" button, clicked or typed. */
 export function isTalkToPerson(value: unknown): boolean {
-  return typeof value === 'string' && value.trim().toLowerCase() === TALK_TO_PERSON.toLowerCase();
+  return typeof value === 'string' && PERSON_REQUESTS.includes(value.trim().toLowerCase().replace(/[.!]+$/, ''));
 }
 
 /**
- * A validator for free-text prompts: accepts the "Talk to a person" button as is; otherwise
+ * A validator for free-text prompts: accepts the "Talk to the help desk" button as is; otherwise
  * runs `check`, which returns the normalised answer or the problem to show. The re-prompt says
  * what is wrong, then asks the question again with its buttons.
  */
@@ -63,6 +77,11 @@ export const emailValidator = textValidator((text) => {
 /** A free-text prompt that re-asks at most twice (see `retryLimit.ts`). */
 export function textPrompt(id: string, validator: (prompt: PromptValidatorContext<string>) => Promise<boolean>): TextPrompt {
   return new TextPrompt(id, limitRetries(validator));
+}
+
+/** The options of a Yes/No question: Markdown text; the re-ask names the buttons again. */
+export function yesNoQuestion(question: string, retry: string): PromptOptions {
+  return { prompt: markdown(question) as Activity, retryPrompt: markdown(`Please choose Yes or No: ${retry}`) as Activity };
 }
 
 /** A Yes/No prompt with suggested-action buttons that re-asks at most twice. */

@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
 import type { DialogServices } from './services';
-import { done, handoff, yesNoPrompt } from './accountSupport';
+import { markdown } from './replies';
+import { done, handoff, yesNoPrompt, yesNoQuestion } from './accountSupport';
 import { isGaveUp } from './retryLimit';
 
 /** Id of {@link OfferHelpDeskDialog}. */
@@ -17,6 +18,18 @@ export interface OfferHelpDeskOptions {
   dialog: string;
   /** Why the help desk is offered; carried into the handoff outcome when the user accepts. */
   reason: Extract<DialogOutcome, { outcome: 'handoff' }>['reason'];
+  /** Diagnostics carried into the handoff outcome (for example the upload diagnosis). */
+  diagnostics?: Record<string, unknown>;
+}
+
+/**
+ * Says `message` (why the dialog cannot go on: a limit, an outage) and replaces the calling
+ * dialog's waterfall with {@link OfferHelpDeskDialog}, whose outcome becomes the caller's.
+ * The caller must have added an {@link OfferHelpDeskDialog} to its own dialog set.
+ */
+export async function offerHelpDesk(step: WaterfallStepContext, message: string, options: OfferHelpDeskOptions): Promise<DialogTurnResult> {
+  await step.context.sendActivity(markdown(message));
+  return step.replaceDialog(OFFER_HELPDESK_DIALOG, options);
 }
 
 /**
@@ -34,17 +47,17 @@ export class OfferHelpDeskDialog extends ComponentDialog {
   }
 
   private async askHelpDeskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(OFFER_HELPDESK_PROMPT, {
-      prompt: 'Would you like me to pass this to the UHS help desk? A person there can look into it for you.',
-      retryPrompt: 'Please choose Yes or No: shall I pass this to the help desk?',
-    });
+    return step.prompt(
+      OFFER_HELPDESK_PROMPT,
+      yesNoQuestion('Would you like me to pass this to the UHS help desk? A person there can look into it for you.', 'shall I pass this to the help desk?'),
+    );
   }
 
   private async endWithChoiceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { dialog, reason } = step.options as OfferHelpDeskOptions;
-    if (isGaveUp(step.result)) return step.endDialog(handoff(dialog, 'reprompt-limit', { prompt: 'offer-helpdesk' }));
-    if (step.result === true) return step.endDialog(handoff(dialog, reason));
-    await step.context.sendActivity(`OK. You can also email the help desk yourself at ${this.services.settings.helpdeskEmail}.`);
+    const { dialog, reason, diagnostics } = step.options as OfferHelpDeskOptions;
+    if (isGaveUp(step.result)) return step.endDialog(handoff(dialog, 'reprompt-limit', { ...diagnostics, prompt: 'offer-helpdesk' }));
+    if (step.result === true) return step.endDialog(handoff(dialog, reason, diagnostics));
+    await step.context.sendActivity(markdown(`OK. You can also email the help desk yourself at ${this.services.settings.helpdeskEmail}.`));
     return step.endDialog(done(dialog));
   }
 }

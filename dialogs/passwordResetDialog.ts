@@ -1,9 +1,12 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from './services';
+import { markdown } from './replies';
+import { bulleted, numbered } from './flowHelpers';
 import { accountResultMail, LOGIN_URL, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import {
   conversationRateKey,
   done,
+  EMAIL_QUESTION,
   emailValidator,
   endIfEscaped,
   MailDispatcher,
@@ -12,8 +15,9 @@ import {
   textPrompt,
   textQuestion,
   yesNoPrompt,
+  yesNoQuestion,
 } from './accountSupport';
-import { OFFER_HELPDESK_DIALOG, OfferHelpDeskDialog, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
+import { offerHelpDesk, OfferHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf } from './validation';
 
 /** Id of {@link PasswordResetDialog}. */
@@ -33,12 +37,12 @@ export const RESET_WINDOW_SECONDS = 3600;
 /** The FAQ's tips (FAQ 2, 4 and 5), quoted exactly where they state facts. */
 export const PASSWORD_TIPS = [
   'A few tips first, from the UHS portal FAQ:',
-  [
-    '1. **Use the "Submit" button.** A frequent problem relates to the use of the "submit" button: different results may vary when using the enter or return key, versus the "submit" button. Click **Submit** rather than pressing Enter or Return.',
-    `2. **Check your spam/junk folder.** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,
-    "3. **If the Login page just spins:** click on the 'Login' button, scroll down, and enter your username and password from this screen. If it's entered incorrectly, you will at least get an error message.",
-    `4. **Forgot your password?** Use the "Forgot Password" link found in the lower right corner of the Login page: ${LOGIN_URL}`,
-  ].join('\n'),
+  numbered([
+    '**Use the "Submit" button.** A frequent problem relates to the use of the "submit" button: different results may vary when using the enter or return key, versus the "submit" button. Click **Submit** rather than pressing Enter or Return.',
+    `**Check your spam/junk folder.** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,
+    "**If the Login page just spins:** click on the 'Login' button, scroll down, and enter your username and password from this screen. If it's entered incorrectly, you will at least get an error message.",
+    `**Forgot your password?** Use the "Forgot Password" link found in the lower right corner of the Login page: ${LOGIN_URL}`,
+  ]),
 ].join('\n\n');
 
 /**
@@ -68,23 +72,22 @@ export class PasswordResetDialog extends ComponentDialog {
   }
 
   private async giveTipsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await step.context.sendActivity(PASSWORD_TIPS);
-    return step.prompt(RESET_CONFIRM_PROMPT, {
-      prompt: 'If that does not help, I can send a password reset to the email address UHS has on file. Shall I do that?',
-      retryPrompt: 'Please choose Yes or No: shall I send a password reset?',
-    });
+    await step.context.sendActivity(markdown(PASSWORD_TIPS));
+    return step.prompt(
+      RESET_CONFIRM_PROMPT,
+      yesNoQuestion('If that does not help, I can send a password reset to the email address UHS has on file. Shall I do that?', 'shall I send a password reset?'),
+    );
   }
 
   private async askEmailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await endIfEscaped(step, PASSWORD_RESET_DIALOG, 'confirm-reset', this.services.log);
     if (escaped) return escaped;
     if (step.result !== true) {
-      await step.context.sendActivity(`OK. Please give it another try, and if you continue to have issues, contact ${this.services.settings.helpdeskEmail}.`);
+      const { helpdeskEmail } = this.services.settings;
+      await step.context.sendActivity(markdown(`OK. Please give it another try, and if you continue to have issues, contact ${helpdeskEmail}.`));
       return step.endDialog(done(PASSWORD_RESET_DIALOG));
     }
-    return step.prompt(RESET_EMAIL_PROMPT, {
-      prompt: textQuestion('Which email address does UHS have on file for you? (For UMass students and employees it is usually the UMass email address.)'),
-    });
+    return step.prompt(RESET_EMAIL_PROMPT, { prompt: textQuestion(EMAIL_QUESTION) });
   }
 
   private async sendResetStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -92,7 +95,7 @@ export class PasswordResetDialog extends ComponentDialog {
     if (escaped) return escaped;
     const email = step.result as string;
     const note = nonUmassNote(email);
-    if (note) await step.context.sendActivity(note);
+    if (note) await step.context.sendActivity(markdown(note));
 
     const { rateLimiter, directory, log } = this.services;
     const perConversation = await rateLimiter.consume(conversationRateKey(PASSWORD_RESET_DIALOG, step.context.activity.conversation.id), RESETS_PER_CONVERSATION, RESET_WINDOW_SECONDS);
@@ -105,25 +108,25 @@ export class PasswordResetDialog extends ComponentDialog {
       const found = portal === 'unsupported' ? await directory.findByEmail(email) : null;
       if (portal === 'unavailable' || found?.status === 'unavailable') {
         log.warn({ event: 'directory-unavailable', dialog: PASSWORD_RESET_DIALOG });
-        await step.context.sendActivity("Sorry, I can't reach the UHS patient portal right now, so I can't send a reset.");
-        return step.replaceDialog(OFFER_HELPDESK_DIALOG, { dialog: PASSWORD_RESET_DIALOG, reason: 'unavailable' } satisfies OfferHelpDeskOptions);
+        return offerHelpDesk(step, "Sorry, I can't reach the UHS patient portal right now, so I can't send a reset.", { dialog: PASSWORD_RESET_DIALOG, reason: 'unavailable' });
       }
       if (found?.status === 'found') {
         this.mail.dispatch(accountResultMail(found.record, 'password-reset', this.services.settings.helpdeskEmail));
       }
     }
-    await step.context.sendActivity(this.sentReply(email));
+    await step.context.sendActivity(markdown(this.sentReply(email)));
     return step.endDialog(done(PASSWORD_RESET_DIALOG));
   }
 
   /** The one reply to every reset request, whatever happened behind it. */
   private sentReply(email: string): string {
     const { helpdeskEmail, mailFrom } = this.services.settings;
-    return [
-      `Done. If ${email} is the email address UHS has on file, a password reset email is on its way to it, with your username and how to reset your password.`,
-      `- It comes from **${PORTAL_RESET_SENDER}** or from **${addressOf(mailFrom)}**. Check your spam/junk folder too.`,
-      `- If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file. For UMass students and employees it is usually the UMass email address. You can also use the "Forgot Password" link on the Login page yourself: ${LOGIN_URL}`,
-      `- Still stuck? Email the help desk at ${helpdeskEmail}.`,
-    ].join('\n');
+    const lead = `Done. If ${email} is the email address UHS has on file, a password reset email is on its way to it, with your username and how to reset your password.`;
+    const tips = bulleted([
+      `It comes from **${PORTAL_RESET_SENDER}** or from **${addressOf(mailFrom)}**. Check your spam/junk folder too.`,
+      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file. For UMass students and employees it is usually the UMass email address. You can also use the "Forgot Password" link on the Login page yourself: ${LOGIN_URL}`,
+      `Still stuck? Email the help desk at ${helpdeskEmail}.`,
+    ]);
+    return `${lead}\n\n${tips}`;
   }
 }

@@ -661,3 +661,16 @@ export function redactDiagnosis(diagnosis: Diagnosis): Diagnosis {
     advice: diagnosis.advice.map((a) => redact(a, { emails: true })),
   };
 }
+
+/**
+ * File names mentioned in a message ("my card.HEIC won't upload" → `card.HEIC`): words ending
+ * in a known file ending. Used to offer the name as a button; names with spaces are caught only
+ * by their last word, which is why the dialog asks rather than assumes.
+ */
+export function findFileNames(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/[^\s"'“”‘’<>|,;:]+\.([A-Za-z0-9]{1,7})(?=$|[\s"'“”‘’),;:!?]|\.(?:\s|$))/g)) {
+    if (!m[0].includes('://') && isKnownExtension(m[1]) && !found.includes(m[0])) found.push(m[0]);
+  }
+  return found;
+}

@@ -2,9 +2,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
 
 /**
- * Direct Line tokens of the local service: opaque to the browser, HMAC-SHA256 signed with a
- * per-process random key, so they cannot be forged or guessed and need no server-side table.
- * Each token is bound to ONE conversation and ONE user id, and expires.
+ * Direct Line tokens of the local service: JWTs (HS256) signed with a per-process random key,
+ * so they cannot be forged or guessed and need no server-side table. Each token is bound to
+ * ONE conversation and ONE user id, and expires. The user id is the `user` claim, where Web
+ * Chat looks for it (as in Azure's tokens), so the page never has to pass a user id itself.
  */
 
 /** What a valid token grants. */
@@ -26,12 +27,12 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
-const VERSION = 'dl1';
-const payloadSchema = z.object({
-  c: z.string().min(1).max(128),
-  u: z.string().min(1).max(128),
-  e: z.number().int().positive(),
-  n: z.string().max(64),
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const claimsSchema = z.object({
+  conv: z.string().min(1).max(128),
+  user: z.string().min(1).max(128),
+  exp: z.number().int().positive(),
+  jti: z.string().max(64),
 });
 
 /** Signs and verifies local Direct Line tokens. */
@@ -53,15 +54,21 @@ export class TokenService {
 
   /** Signs a token for `conversationId` and `userId`, valid for the configured lifetime. */
   issue(conversationId: string, userId: string): IssuedToken {
-    const payload = { c: conversationId, u: userId, e: this.now() + this.ttlSeconds * 1000, n: randomBytes(8).toString('base64url') };
-    const body = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    const claims = {
+      conv: conversationId,
+      user: userId,
+      exp: Math.floor(this.now() / 1000) + this.ttlSeconds,
+      jti: randomBytes(8).toString('base64url'),
+    };
+    const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return { conversationId, userId, token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
   }
 
   /** The grant of a valid, unexpired token; `undefined` for anything else (forged, expired, junk). */
   verify(token: string): TokenGrant | undefined {
     const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== VERSION) return undefined;
+    // Only our exact header: no "alg: none" or algorithm switching.
+    if (parts.length !== 3 || parts[0] !== HEADER) return undefined;
     const body = `${parts[0]}.${parts[1]}`;
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(parts[2]);
@@ -72,9 +79,9 @@ export class TokenService {
     } catch {
       return undefined;
     }
-    const parsed = payloadSchema.safeParse(decoded);
-    if (!parsed.success || parsed.data.e <= this.now()) return undefined;
-    return { conversationId: parsed.data.c, userId: parsed.data.u, expiresAt: parsed.data.e };
+    const parsed = claimsSchema.safeParse(decoded);
+    if (!parsed.success || parsed.data.exp * 1000 <= this.now()) return undefined;
+    return { conversationId: parsed.data.conv, userId: parsed.data.user, expiresAt: parsed.data.exp * 1000 };
   }
 
   private sign(body: string): string {

@@ -1,10 +1,15 @@
-import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { ConversationMessenger } from './conversationMessenger';
 
+/** The part of botframework-connector's ConnectorClient used here (that package is botbuilder's, not ours). */
+interface ConversationCreator {
+  conversations: { createConversation(parameters: ConversationParameters): Promise<{ activityId?: string }> };
+}
+
 /**
- * {@link ConversationMessenger} on top of `CloudAdapter.continueConversationAsync`: each send
- * or update opens a proactive turn for the conversation and uses its connector, so the
- * adapter's authentication (the bot's app id and password) applies as to any reply.
+ * {@link ConversationMessenger} on top of `CloudAdapter.continueConversationAsync`: each call
+ * opens a proactive turn for the conversation and uses its connector, so the adapter's
+ * authentication (the bot's app id and password) applies as to any reply.
  */
 export class CloudMessenger implements ConversationMessenger {
   /**
@@ -30,6 +35,29 @@ export class CloudMessenger implements ConversationMessenger {
     await this.continueIn(reference, async (context) => {
       await context.updateActivity(activity);
     });
+  }
+
+  /**
+   * @inheritdoc
+   * Calls the connector's create-conversation with the channel in `channelData`, the Teams way
+   * to open a thread. (`TeamsInfo.sendMessageToTeamsChannel` would do it too, but with a
+   * CloudAdapter it returns the new conversation's id where the post's id belongs.)
+   */
+  async startThread(channel: Partial<ConversationReference>, activity: Partial<Activity>): Promise<{ id?: string }> {
+    let id: string | undefined;
+    await this.continueIn(channel, async (context) => {
+      const connector = context.turnState.get<ConversationCreator>(context.adapter.ConnectorClientKey);
+      const created = await connector.conversations.createConversation({
+        isGroup: true,
+        bot: channel.bot!,
+        tenantId: channel.conversation?.tenantId,
+        channelData: { channel: { id: channel.conversation?.id } },
+        activity: activity as Activity,
+        members: [],
+      });
+      id = created.activityId;
+    });
+    return { id };
   }
 
   private continueIn(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {

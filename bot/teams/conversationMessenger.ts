@@ -11,4 +11,9 @@ export interface ConversationMessenger {
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<{ id?: string }>;
   /** Replaces the activity whose `id` is set on `activity` (Teams: the card updates in place). */
   update(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<void>;
+  /**
+   * Starts a new thread in the Teams channel of `channel` with `activity` as its root post;
+   * returns the root post's id. (A plain `send` would go out as a reply to a random id.)
+   */
+  startThread(channel: Partial<ConversationReference>, activity: Partial<Activity>): Promise<{ id?: string }>;
 }

@@ -29,7 +29,7 @@ export class TeamsNotifier implements CaseNotifier {
         this.options.log.debug({ caseId: record.id }, 'no Teams escalation channel chosen; card not posted');
         return;
       }
-      const sent = await this.options.messenger.send(channel.reference, { type: 'message', attachments: [caseCard(record)] });
+      const sent = await this.options.messenger.startThread(channel.reference, { type: 'message', attachments: [caseCard(record)] });
       if (!sent.id) return;
       const cardActivityId = sent.id;
       await this.options.cases.update(record.id, (current) => ({ ...current, cardActivityId }));
@@ -41,7 +41,7 @@ export class TeamsNotifier implements CaseNotifier {
     await this.guard('caseUpdated', record.id, async () => {
       const target = await this.cardOf(record);
       if (!target) return;
-      await this.options.messenger.update(target.channel, { type: 'message', id: target.cardActivityId, attachments: [caseCard(target.current)] });
+      await this.options.messenger.update(target.thread, { type: 'message', id: target.cardActivityId, attachments: [caseCard(target.current)] });
     });
   }
 
@@ -50,7 +50,7 @@ export class TeamsNotifier implements CaseNotifier {
     await this.guard('patientMessage', record.id, async () => {
       const target = await this.cardOf(record);
       if (!target || target.current.status !== 'claimed') return;
-      await this.options.messenger.send(threadReference(target.channel, target.cardActivityId), {
+      await this.options.messenger.send(target.thread, {
         type: 'message',
         // Plain text: patients' words must not render as Markdown links in the staff channel.
         textFormat: 'plain',
@@ -60,14 +60,14 @@ export class TeamsNotifier implements CaseNotifier {
   }
 
   /**
-   * The stored case (the caller's copy may predate the card id) and where its card is, or
-   * `null` when the case has no card or no channel is chosen.
+   * The stored case (the caller's copy may predate the card id) and the thread its card
+   * heads, or `null` when the case has no card or no channel is chosen.
    */
   private async cardOf(record: CaseRecord) {
     const current = (await this.options.cases.get(record.id)) ?? record;
     const channel = await loadEscalationChannel(this.options.cases);
     if (!current.cardActivityId || !channel) return null;
-    return { current, channel: channel.reference, cardActivityId: current.cardActivityId };
+    return { current, cardActivityId: current.cardActivityId, thread: threadReference(channel.reference, current.cardActivityId) };
   }
 
   private async guard(operation: string, caseId: string, work: () => Promise<void>): Promise<void> {

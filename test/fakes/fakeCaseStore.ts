@@ -25,7 +25,7 @@ export class FakeCaseStore implements CaseStore {
   async update(id: string, change: (current: CaseRecord) => CaseRecord): Promise<CaseRecord | null> {
     const found = this.cases.get(id);
     if (!found) return null;
-    const next = { ...change(structuredClone(found)), updatedAt: new Date().toISOString() };
+    const next = { ...change(structuredClone(found)), id, createdAt: found.createdAt, updatedAt: new Date().toISOString() };
     this.cases.set(id, next);
     return structuredClone(next);
   }

@@ -112,7 +112,7 @@ export class DirectLineTestClient {
   ): Promise<JsonResponse<{ id: string }>> {
     const form = new FormData();
     form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
-    form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
     return call(`${this.baseUrl}/directline/conversations/${session.conversationId}/upload?userId=${session.userId}`, {
       method: 'POST',
       token: session.token,

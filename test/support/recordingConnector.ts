@@ -4,17 +4,19 @@ import type { Activity } from 'botbuilder';
 
 /** One call the bot made to the connector. */
 export interface RecordedCall {
-  method: 'POST' | 'PUT';
-  /** Decoded conversation id (Teams thread ids keep their `;messageid=…`). */
+  /** `CREATE` is a new conversation (in Teams: a new thread in a channel, its root post in `activity`). */
+  method: 'POST' | 'PUT' | 'CREATE';
+  /** Decoded conversation id (Teams thread ids keep their `;messageid=…`); for `CREATE`, the channel's id. */
   conversationId: string;
   /** The activity id in the path: the replied-to activity (POST) or the updated one (PUT). */
   activityId: string | null;
-  /** The id this connector answered with (for POST). */
+  /** The id this connector gave the activity (POST, CREATE). */
   assignedId: string | null;
   activity: Partial<Activity>;
 }
 
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
+const CREATE_ROUTE = /^\/v3\/conversations\/?$/;
 
 /**
  * A real HTTP server playing the Bot Framework connector (the `serviceUrl` of Teams or of a
@@ -49,7 +51,7 @@ export class RecordingConnector {
     return this.calls.filter((c) => c.conversationId === conversationId);
   }
 
-  /** From now on, calls to `conversationId` fail with 404 like a conversation that is gone. */
+  /** From now on, calls to `conversationId` (and, for a Teams channel, its threads) fail with 404 like a conversation that is gone. */
   makeUnreachable(conversationId: string): void {
     this.unreachable.add(conversationId);
   }
@@ -81,22 +83,41 @@ export class RecordingConnector {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const match = ROUTE.exec(new URL(req.url ?? '/', 'http://connector').pathname.replace(/^\/+/, '/'));
+      const pathname = new URL(req.url ?? '/', 'http://connector').pathname.replace(/^\/+/, '/');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      if (req.method === 'POST' && CREATE_ROUTE.test(pathname)) return this.create(res, body);
+      const match = ROUTE.exec(pathname);
       const method = req.method === 'POST' || req.method === 'PUT' ? req.method : null;
       if (!match || !method || (method === 'PUT' && !match[2])) return this.reply(res, 404, { error: { code: 'NotFound', message: 'no such route' } });
       const conversationId = decodeURIComponent(match[1]);
-      if (this.unreachable.has(conversationId)) return this.reply(res, 404, { error: { code: 'ConversationNotFound', message: 'conversation not found' } });
-      const activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<Activity>;
       const activityId = match[2] ? decodeURIComponent(match[2]) : null;
       const assignedId = method === 'POST' ? `activity-${this.nextId++}` : null;
-      const call: RecordedCall = { method, conversationId, activityId, assignedId, activity };
-      this.calls.push(call);
-      for (const waiter of this.waiters.filter((w) => w.predicate(call))) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(call);
-      }
+      if (!this.record({ method, conversationId, activityId, assignedId, activity: body as Partial<Activity> })) return this.notFound(res);
       this.reply(res, 200, { id: assignedId ?? activityId });
     });
+  }
+
+  /** Create-conversation: Teams opens a thread in `channelData.channel.id` and answers its id and the root post's id. */
+  private create(res: http.ServerResponse, body: Record<string, unknown>): void {
+    const channelId = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? '(new conversation)';
+    const assignedId = `activity-${this.nextId++}`;
+    if (!this.record({ method: 'CREATE', conversationId: channelId, activityId: null, assignedId, activity: body.activity as Partial<Activity> })) return this.notFound(res);
+    this.reply(res, 201, { id: `${channelId};messageid=${assignedId}`, activityId: assignedId });
+  }
+
+  /** Records a call and wakes its waiters; `false` (nothing recorded) when the conversation is unreachable. */
+  private record(call: RecordedCall): boolean {
+    if (this.unreachable.has(call.conversationId.replace(/;messageid=.*$/, ''))) return false;
+    this.calls.push(call);
+    for (const waiter of this.waiters.filter((w) => w.predicate(call))) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+    return true;
+  }
+
+  private notFound(res: http.ServerResponse): void {
+    this.reply(res, 404, { error: { code: 'ConversationNotFound', message: 'conversation not found' } });
   }
 
   private reply(res: http.ServerResponse, status: number, body: unknown): void {

@@ -36,11 +36,15 @@
     primaryFont: '"Segoe UI", Roboto, Helvetica, Arial, sans-serif',
     subtle: '#595959',
     timestampColor: '#595959',
-    bubbleBackground: '#f3eeee',
+    // Light bubbles with dark text: links and file names (drawn in the accent colour) stay
+    // readable inside them (maroon on #f6e8e8 is 8:1).
+    bubbleBackground: '#f2f2f2',
     bubbleTextColor: '#212121',
     bubbleBorderRadius: 8,
-    bubbleFromUserBackground: '#881c1c',
-    bubbleFromUserTextColor: '#ffffff',
+    bubbleFromUserBackground: '#f6e8e8',
+    bubbleFromUserTextColor: '#212121',
+    bubbleFromUserBorderColor: '#881c1c',
+    bubbleFromUserBorderWidth: 1,
     bubbleFromUserBorderRadius: 8,
     botAvatarInitials: 'UHS',
     botAvatarBackgroundColor: '#881c1c',
@@ -72,6 +76,7 @@
         return response.json();
       })
       .then(function (session) {
+        // No userID is passed: Web Chat reads it from the token's `user` claim (local and Azure).
         var directLine = window.WebChat.createDirectLine({
           token: session.token,
           domain: new URL(session.domain, window.location.href).href.replace(/\/$/, ''),
@@ -79,7 +84,7 @@
           pollingInterval: session.pollingIntervalMs
         });
         window.WebChat.renderWebChat(
-          { directLine: directLine, userID: session.userId, locale: 'en-US', styleOptions: styleOptions },
+          { directLine: directLine, locale: 'en-US', styleOptions: styleOptions },
           root
         );
         status.hidden = true;

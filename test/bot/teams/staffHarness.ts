@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
 import pino from 'pino';
 import type { CaseStore, Log, PortalDirectory } from '../../../dialogs/ports';
 import { makeServer } from '../../../bot/server';
@@ -65,7 +65,8 @@ export interface StaffHarness {
 export async function startStaffHarness(cases: CaseStore, directory: PortalDirectory, staffAadIds: string[]): Promise<StaffHarness> {
   const connector = await RecordingConnector.start();
   const log = new RecordingLog();
-  const adapter = new CloudAdapter();
+  // No MicrosoftAppId: requests are not authenticated, as in local development.
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const messenger = new CloudMessenger(adapter, '');
   const notifier = new TeamsNotifier({ cases, messenger, log });
   const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds });

@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'restify';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MemoryStorage,
+  type Storage,
+} from 'botbuilder';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { loadConfig, ConfigError, type Config } from './config';
+import { createLogger } from './logger';
+import { makeServer, type BuiltServer, type HealthReport } from './server';
+import { HelpDeskBot, MEMORY_PROPERTY } from './helpDeskBot';
+import { makeOnTurnError } from './onTurnError';
+import { RedisStorage } from './adapters/redisStorage';
+import { createMailer } from './adapters/mailer';
+import { CsvPortalDirectory, defaultDirectoryFile } from './adapters/csvDirectory';
+import { HttpPortalDirectory } from './adapters/httpDirectory';
+import { createRateLimiter } from './adapters/rateLimiters';
+import { MemoryCaseStore } from './adapters/memoryCaseStore';
+import { RedisCaseStore } from './adapters/redisCaseStore';
+import { MemoryOutbox } from './adapters/memoryOutbox';
+import { BullmqOutbox } from './adapters/bullmqOutbox';
+import { recordOutboxEventsOnCases, type ManagedOutbox } from './adapters/outbox';
+import { SafeAttachmentFetcher, ownOrigins } from './adapters/attachmentFetcher';
+import { registerLocalDirectLine, loopbackUrl, type LocalDirectLine } from './directline/localDirectLine';
+import { httpBotDelivery } from './directline/botDelivery';
+import { registerWebChat } from './web/webChat';
+import { CloudMessenger } from './teams/cloudMessenger';
+import { TeamsNotifier } from './teams/teamsNotifier';
+import { TeamsStaff } from './teams/teamsStaff';
+import { startInboundMailServer } from './inbound/inboundMailServer';
+import { MainDialog } from '../dialogs/mainDialog';
+import type { DialogServices } from '../dialogs/services';
+import type { ConversationMemory } from '../dialogs/conversationMemory';
+import type { Mailer, PortalDirectory, CaseRecord } from '../dialogs/ports';
+import type { BackoffPolicy } from '../dialogs/backoff';
+import { loadKnowledge } from '../knowledge/loader';
+import { projectRoot } from '../knowledge/projectRoot';
+
+/** The package version, for /healthz. */
+export const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Replacements tests (and the terminal chat) pass instead of what the configuration picks. */
+export interface AppOverrides {
+  log?: Logger;
+  mailer?: Mailer;
+  directory?: PortalDirectory;
+  now?: () => Date;
+  /** Retry spacing of the escalation outbox in ms (tests use small values). */
+  outboxBackoff?: BackoffPolicy;
+}
+
+/** The running graph: server, adapter, bot and services, and one way to shut it all down. */
+export interface App extends BuiltServer {
+  config: Config;
+  log: Logger;
+  adapter: CloudAdapter;
+  bot: HelpDeskBot;
+  services: DialogServices;
+  storage: Storage;
+  outbox: ManagedOutbox;
+  localDirectLine?: LocalDirectLine;
+  /** Listens on `port` (0 = ephemeral) and resolves with the port. */
+  listen(port?: number): Promise<number>;
+  /** Stops accepting requests, finishes turns in flight, then closes queues and Redis. */
+  close(): Promise<void>;
+}
+
+/** An ioredis client that fails commands fast while Redis is down and reconnects by itself. */
+export function createRedisClient(url: string): Redis {
+  return new Redis(url, {
+    // A down Redis must not hold a user's turn: fail the command and let the bot degrade.
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    retryStrategy: (times) => Math.min(200 * times, 2000),
+  });
+}
+
+/**
+ * The composition root: builds configuration-dependent adapters, the services the dialogs use,
+ * the dialogs, the bot, the adapter and the server. The only place that picks adapters.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const production = config.NODE_ENV === 'production';
+  const log = overrides.log ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, production });
+  const now = overrides.now ?? (() => new Date());
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : null;
+  redis?.on('error', (err) => log.warn({ code: 'E_REDIS', err: { code: (err as { code?: string }).code } }, 'redis error'));
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+
+  const knowledge = loadKnowledge();
+  const storage: Storage = redis
+    ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS })
+    : new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+
+  const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, outboxFolder: config.MAIL_OUTBOX, from: config.MAIL_FROM });
+  let directory: PortalDirectory;
+  if (overrides.directory) directory = overrides.directory;
+  else if (config.PORTAL_API_URL) directory = new HttpPortalDirectory({ baseUrl: config.PORTAL_API_URL, token: config.PORTAL_API_TOKEN, timeoutMs: config.PORTAL_API_TIMEOUT_MS, log });
+  else {
+    const csv = new CsvPortalDirectory(config.DIRECTORY_FILE ?? defaultDirectoryFile(), { log });
+    closers.push(() => csv.close());
+    directory = csv;
+  }
+  const rateLimiter = createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`);
+  const cases = redis ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new MemoryCaseStore({ now });
+  const backoff = overrides.outboxBackoff;
+  const outbox: ManagedOutbox = config.REDIS_URL
+    ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
+    : new MemoryOutbox({ mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
+  recordOutboxEventsOnCases(outbox, cases, log, now);
+  closers.push(() => outbox.close());
+
+  const authentication = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  const adapter = new CloudAdapter(authentication);
+  const messenger = new CloudMessenger(adapter, config.MicrosoftAppId ?? '');
+  const notifier = new TeamsNotifier({ cases, messenger, log });
+
+  // The server exists before the fetcher, because the fetcher's allow-list needs the port.
+  let localDirectLine: LocalDirectLine | undefined;
+  // Rebuilt in listen(): the bot's own Direct Line origin (allowed although it is loopback)
+  // is known only once the port is.
+  let fetcher = new SafeAttachmentFetcher({ allowedOrigins: config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [], log });
+
+  const services: DialogServices = {
+    knowledge,
+    directory,
+    mailer,
+    rateLimiter,
+    cases,
+    escalations: outbox,
+    notifier,
+    log,
+    settings: {
+      helpdeskEmail: config.HELPDESK_EMAIL,
+      mailFrom: config.MAIL_FROM,
+      businessHours: config.BUSINESS_HOURS,
+      businessTimezone: config.BUSINESS_TIMEZONE,
+      inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
+      attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+    },
+    fetchAttachment: (url, maxBytes) => fetcher.fetch(url, maxBytes),
+    now,
+  };
+
+  const memoryAccessor = conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY);
+  const mainDialog = new MainDialog(services, memoryAccessor);
+  const staff = new TeamsStaff({
+    cases,
+    notifier,
+    directory,
+    messenger,
+    log,
+    tenantId: config.MicrosoftAppTenantId,
+    staffAadIds: config.STAFF_AAD_IDS,
+    now,
+  });
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
+  adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL });
+
+  const health = async (): Promise<HealthReport> => {
+    const report: HealthReport = {
+      ok: true,
+      version: VERSION,
+      storage: redis ? 'redis' : 'memory',
+      mail: mailer.transport,
+      directory: directory.kind,
+      cases: cases.kind,
+      outbox: outbox.kind,
+    };
+    if (redis) {
+      try {
+        await redis.ping();
+        report.redis = 'up';
+      } catch {
+        report.ok = false;
+        report.redis = 'down';
+      }
+    }
+    return report;
+  };
+
+  const built = makeServer({
+    adapter,
+    runTurn: (context) => bot.run(context),
+    log,
+    health,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    extraRoutes: (server: Server) => {
+      if (config.LOCAL_DIRECTLINE) {
+        const local = loopbackUrl(server);
+        localDirectLine = registerLocalDirectLine(server, {
+          deliver: httpBotDelivery(() => `${local()}/api/messages`, { timeoutMs: config.TURN_TIMEOUT_MS }),
+          serviceUrl: local,
+          publicUrl: () => config.PUBLIC_URL,
+          limits: {
+            bodyLimitBytes: config.BODY_LIMIT_BYTES,
+            attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+            ratePerIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+            postsPerConversationPerMinute: config.RATE_LIMIT_PER_CONVERSATION_PER_MINUTE,
+          },
+          log,
+        });
+      }
+      registerWebChat(server, {
+        directLineSecret: config.DIRECTLINE_SECRET,
+        directLineEndpoint: config.DIRECTLINE_ENDPOINT,
+        localDirectLine,
+        limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, ratePerIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
+        log,
+      });
+    },
+  });
+  const { server, inFlight } = built;
+
+  let inbound: { close(): Promise<void> } | null = null;
+  const listen = async (port = config.PORT): Promise<number> => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => resolve());
+    });
+    const actual = (server.address() as { port: number }).port;
+    fetcher = new SafeAttachmentFetcher({ allowedOrigins: ownOrigins(actual, config.PUBLIC_URL), log });
+    if (config.INBOUND_SMTP_PORT !== undefined) {
+      inbound = await startInboundMailServer({
+        port: config.INBOUND_SMTP_PORT,
+        cases,
+        addressTemplate: config.INBOUND_ADDRESS,
+        allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
+        relay: async (record: CaseRecord, text: string, senderName: string | undefined) => {
+          await messenger.send(record.conversationReference, { type: 'message', text: `Reply from the UHS help desk${senderName ? ` (${senderName})` : ''} about case ${record.id}:\n\n${text}` });
+        },
+        log,
+      } as Parameters<typeof startInboundMailServer>[0]);
+    }
+    return actual;
+  };
+
+  const close = async (): Promise<void> => {
+    server.close();
+    await Promise.race([inFlight.drained(), new Promise((resolve) => setTimeout(resolve, 10000).unref())]);
+    localDirectLine?.close();
+    if (inbound) await inbound.close();
+    for (const closer of closers) await Promise.resolve(closer()).catch(() => undefined);
+    if (redis) await redis.quit().catch(() => redis.disconnect());
+  };
+
+  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, listen, close };
+}
+
+/** Starts the bot: validates the environment, builds the graph, listens, and shuts down cleanly on a signal. */
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const port = await app.listen(config.PORT);
+  app.log.info({ port, storage: config.REDIS_URL ? 'redis' : 'memory', mail: app.services.mailer.transport }, `UHS Portal Help Bot listening: open http://localhost:${port}/`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,38 @@
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { PORTAL_URL } from './accountMail';
+import { chosen, GuidedFlowDialog, numbered, YES, YES_NO_CHOICES } from './flowHelpers';
+import type { DialogServices } from './services';
+
+/** Id of {@link AllergyAppointmentDialog}. */
+export const ALLERGY_APPOINTMENT_DIALOG = 'allergyAppointmentDialog';
+
+/** FAQ 12, quoted exactly: the first appointment is by phone. */
+export const ALLERGY_FIRST_TEXT = 'To schedule your first appointment, call 413-577-5169.';
+
+/** FAQ 12: later appointments, by phone or on the portal. */
+export const ALLERGY_FOLLOW_UP_TEXT = [
+  'After your first appointment, call 413-577-5101 for scheduling, or book online using the UMass Patient Portal:',
+  numbered([`Login (${PORTAL_URL}) and click "Appts"`, 'From the Clinic menu select "UHS Nursing"', 'For Reason select "Allergy Serum Injection"']),
+].join('\n\n');
+
+/**
+ * Allergy Services appointments (FAQ 12): a first appointment is booked by calling
+ * 413-577-5169; after that, 413-577-5101 or the portal (Appts → Clinic "UHS Nursing" → Reason
+ * "Allergy Serum Injection").
+ */
+export class AllergyAppointmentDialog extends GuidedFlowDialog {
+  constructor(services: DialogServices) {
+    super(ALLERGY_APPOINTMENT_DIALOG, services);
+    this.setSteps([this.askFirstVisitStep.bind(this), this.adviseStep.bind(this)]);
+  }
+
+  private async askFirstVisitStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.ask(step, 'Is this your first Allergy Services appointment at UHS?', YES_NO_CHOICES);
+  }
+
+  private async adviseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'first-visit');
+    if (escaped) return escaped;
+    return this.finish(step, chosen(step) === YES ? ALLERGY_FIRST_TEXT : ALLERGY_FOLLOW_UP_TEXT);
+  }
+}

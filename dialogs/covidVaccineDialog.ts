@@ -1,0 +1,99 @@
+import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { PORTAL_URL } from './accountMail';
+import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
+import { IMMUNIZATION_ENTRY_DIALOG, ImmunizationEntryDialog } from './immunizationEntryDialog';
+import type { DialogServices } from './services';
+import { UPLOAD_DIAGNOSIS_DIALOG, UploadDiagnosisDialog } from './uploadDiagnosisDialog';
+
+/** Id of {@link CovidVaccineDialog}. */
+export const COVID_VACCINE_DIALOG = 'covidVaccineDialog';
+
+/** Button: a student. */
+export const STUDENT = 'Student';
+/** Button: faculty or staff. */
+export const STAFF = 'Faculty or staff';
+/** Button: the steps are clear. */
+export const GOT_IT = 'Got it, thanks';
+/** Button: the Upload page fails (starts the upload diagnosis). */
+export const UPLOAD_FAILS = 'The upload fails';
+/** Button: entering the dates fails (starts the immunization entry tips). */
+export const ENTRY_FAILS = "The dates won't save";
+
+const ROLE_CHOICES: Choice[] = [
+  { value: STUDENT, synonyms: ['student', 'i am a student', "i'm a student", 'undergrad', 'grad student'] },
+  { value: STAFF, synonyms: ['staff', 'faculty', 'employee', 'professor', 'i work here', 'staff member'] },
+];
+
+const RESULT_CHOICES: Choice[] = [
+  { value: GOT_IT, synonyms: ['got it', 'thanks', 'ok', 'okay', 'done', 'thank you', 'clear'] },
+  { value: UPLOAD_FAILS, synonyms: ['upload', 'upload fails', 'cannot upload', "can't upload", 'vaccine card'] },
+  { value: ENTRY_FAILS, synonyms: ['dates', "won't save", 'not saving', 'immunization page', 'entering dates'] },
+];
+
+/** FAQ 11, quoted exactly: staff cannot upload. */
+export const STAFF_TEXT =
+  'Adding COVID-19 vaccination data on the portal is for students only: staff cannot upload records on the portal at this time.';
+
+/** FAQ 11, quoted exactly: both pages are needed. */
+export const BOTH_PAGES_TEXT =
+  '**IMPORTANT: You must complete steps on BOTH the "Immunization" AND "Upload" pages of the portal for us to verify your record.**';
+
+/** FAQ 11, quoted exactly: the seven steps. */
+export const COVID_STEPS = [
+  `Login to the UMass Patient Portal (${PORTAL_URL})`,
+  'Click the “Immunization” tab',
+  'Scroll down and select “COVID-19 Vaccines.” Find your vaccine type and enter the date(s) you received your vaccine.',
+  'To update your record with your booster dose, scroll down to the last category, "COVID-19 Boosters." Find your vaccine type and enter the date you received your vaccine.',
+  'Click "Submit" and then go to the “Uploads” page',
+  'Under “Documents Available to be Uploaded,” select A - REQUIRED IMMUNIZATIONS FORM',
+  'Upload a photo of the vaccine card that you were given by the health care provider who administered the immunization',
+];
+
+/**
+ * Adding COVID-19 vaccination data (FAQ 11, students only). Asks student or staff first: staff
+ * cannot upload records on the portal at this time. Students get the seven steps, stressing
+ * BOTH the Immunization AND the Upload pages; if a page then fails, the matching troubleshooting
+ * dialog runs (upload diagnosis or immunization entry) and its outcome becomes this one's.
+ */
+export class CovidVaccineDialog extends GuidedFlowDialog {
+  constructor(services: DialogServices) {
+    super(COVID_VACCINE_DIALOG, services);
+    this.addDialog(new UploadDiagnosisDialog(services));
+    this.addDialog(new ImmunizationEntryDialog(services));
+    this.setSteps([this.askRoleStep.bind(this), this.showStepsStep.bind(this), this.followUpStep.bind(this), this.passOutcomeStep.bind(this)]);
+  }
+
+  private async askRoleStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.ask(step, 'Are you a student, or faculty or staff?', ROLE_CHOICES);
+  }
+
+  private async showStepsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'role');
+    if (escaped) return escaped;
+    if (chosen(step) === STAFF) return this.finish(step, STAFF_TEXT);
+    return this.ask(
+      step,
+      [
+        'Follow the steps below to submit your COVID-19 vaccination data to UMass.',
+        BOTH_PAGES_TEXT,
+        numbered(COVID_STEPS),
+        'How did it go? If a step fails, tell me which and I will help.',
+      ].join('\n\n'),
+      RESULT_CHOICES,
+    );
+  }
+
+  private async followUpStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'result');
+    if (escaped) return escaped;
+    const answer = chosen(step);
+    if (answer === UPLOAD_FAILS) return step.beginDialog(UPLOAD_DIAGNOSIS_DIALOG);
+    if (answer === ENTRY_FAILS) return step.beginDialog(IMMUNIZATION_ENTRY_DIALOG);
+    return this.finish(step, 'Remember: both pages, "Immunization" AND "Upload", are needed before UHS can verify your record.');
+  }
+
+  /** The child troubleshooting dialog's outcome is this dialog's outcome. */
+  private async passOutcomeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+}

@@ -1,0 +1,320 @@
+import { ActivityTypes, TurnContext, type Activity, type Transcript } from 'botbuilder-core';
+import {
+  ComponentDialog,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+// The handoff event factory lives in the `botbuilder` package; importing its module directly
+// keeps the rest of that package (CloudAdapter, HTTP) out of the transport-free dialogs layer.
+import { EventFactory } from 'botbuilder/lib/eventFactory';
+import type { CaseRecord, NewCase, OutgoingMail, TranscriptLine } from './ports';
+import type { DialogServices } from './services';
+import { redact } from './redact';
+import { newCaseId } from './caseId';
+import { newCaseRecord, redactDiagnostics } from './caseRecords';
+import { composeEscalationEmail } from './escalationEmail';
+import { parseBusinessHours, replyExpectation, DEFAULT_REPLY_WITHIN_HOURS, type BusinessHours } from './businessHours';
+import { PendingEscalations } from './pendingEscalations';
+import { isGaveUp, limitRetries } from './retryLimit';
+import { parseEmail } from './validation';
+import { markdown } from './replies';
+import { CANCEL_BUTTON, yesNoPrompt } from './accountSupport';
+import type { HandoffTrigger } from './handoffTrigger';
+
+/** Id of {@link HandoffDialog}. */
+export const HANDOFF_DIALOG = 'handoffDialog';
+/** Id of its waterfall. */
+export const HANDOFF_WATERFALL = 'handoffDialog.waterfall';
+/** Id of the description prompt. */
+export const HANDOFF_DESCRIPTION_PROMPT = 'handoffDialog.description';
+/** Id of the reply-email prompt. */
+export const HANDOFF_EMAIL_PROMPT = 'handoffDialog.email';
+/** Id of the transcript-consent prompt. */
+export const HANDOFF_CONSENT_PROMPT = 'handoffDialog.consent';
+
+/** The button that leaves the reply email out. */
+export const SKIP_EMAIL = 'Skip';
+/** Longest description accepted, in characters: a few sentences, not a document. */
+export const MAX_DESCRIPTION_LENGTH = 1000;
+/** Transcript lines carried into a case (the newest). */
+export const CASE_TRANSCRIPT_LINES = 30;
+/** The topic when neither the caller nor the intent names one. */
+export const DEFAULT_TOPIC = 'Portal help';
+/** The summary stored when the patient gave no usable description. */
+export const NO_DESCRIPTION = '(the patient did not give a description)';
+
+/** Answers to the email question that mean "no email" besides the Skip button. */
+const SKIP_WORDS = new Set(['skip', 'no', 'none', 'no thanks', 'no email', 'nope', 'n/a']);
+
+export type { HandoffTrigger } from './handoffTrigger';
+
+/** What the main dialog passes when it starts the handoff. */
+export interface HandoffOptions {
+  trigger: HandoffTrigger;
+  /** The last matched intent, or `null`. */
+  intent: string | null;
+  /** Topic for the email subject; by default the intent's label. */
+  topic?: string;
+  /** Diagnostics from a troubleshooting dialog (no dates of birth; redacted again here anyway). */
+  diagnostics?: Record<string, unknown>;
+  /** The dialog that handed over, when one did. */
+  failedDialog?: string;
+  /** Intent ids of the last answers shown. */
+  lastAnswers?: string[];
+  /** The conversation so far, already redacted by the caller (the newest ~30 lines are used). */
+  transcript: TranscriptLine[];
+}
+
+/** What the handoff dialog ends with. */
+export interface HandoffResult {
+  caseId: string;
+}
+
+/** Construction options of {@link HandoffDialog}. */
+export interface HandoffDialogOptions {
+  /** The fallback queue for when Redis is down (default: one owned by this dialog). */
+  pending?: PendingEscalations;
+  /** "usually replies within N business hours" (default {@link DEFAULT_REPLY_WITHIN_HOURS}). */
+  replyWithinHours?: number;
+}
+
+/** What the waterfall keeps between steps. */
+interface HandoffValues {
+  description?: string;
+  replyEmail?: string | null;
+}
+
+/**
+ * Hands the conversation to the UHS help desk. Asks for a short description, an optional
+ * email to reply to, and consent to include the conversation; then creates the case, queues
+ * the escalation email in the durable outbox (never the mailer directly, so it is never lost),
+ * tells staff (Teams), emits botbuilder's `handoff.initiate` event for live-agent hubs, and
+ * gives the user the case number, what happens next and when. Ends with {@link HandoffResult}.
+ *
+ * Redis down: the user still gets a case number (see {@link PendingEscalations}).
+ */
+export class HandoffDialog extends ComponentDialog {
+  /** The fallback queue; the composition root closes it on shutdown. */
+  readonly pending: PendingEscalations;
+  private readonly hours: BusinessHours;
+  private readonly replyWithinHours: number;
+
+  constructor(
+    private readonly services: DialogServices,
+    options: HandoffDialogOptions = {},
+  ) {
+    super(HANDOFF_DIALOG);
+    this.pending = options.pending ?? new PendingEscalations(services.cases, services.escalations, services.log);
+    this.hours = parseBusinessHours(services.settings.businessHours, services.settings.businessTimezone);
+    this.replyWithinHours = options.replyWithinHours ?? DEFAULT_REPLY_WITHIN_HOURS;
+    this.addDialog(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
+    this.addDialog(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
+    this.addDialog(yesNoPrompt(HANDOFF_CONSENT_PROMPT));
+    this.addDialog(
+      new WaterfallDialog(HANDOFF_WATERFALL, [
+        this.askDescriptionStep.bind(this),
+        this.askEmailStep.bind(this),
+        this.askConsentStep.bind(this),
+        this.createCaseStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = HANDOFF_WATERFALL;
+  }
+
+  private async askDescriptionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(HANDOFF_DESCRIPTION_PROMPT, {
+      prompt: markdown(
+        "I'll pass this to the UHS help desk, where a person can look into it. In a sentence or two, what is the problem? (Please don't include your date of birth or other ID numbers.)",
+        [CANCEL_BUTTON],
+      ),
+    });
+  }
+
+  private async askEmailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    values(step).description = isGaveUp(step.result) ? NO_DESCRIPTION : String(step.result);
+    return step.prompt(HANDOFF_EMAIL_PROMPT, {
+      prompt: markdown('What email address should the help desk reply to? You can also skip this.', [SKIP_EMAIL]),
+    });
+  }
+
+  private async askConsentStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isGaveUp(step.result)) {
+      await step.context.sendActivity("I'll go on without an email address.");
+      values(step).replyEmail = null;
+    } else {
+      values(step).replyEmail = step.result === SKIP_EMAIL ? null : String(step.result);
+    }
+    return step.prompt(HANDOFF_CONSENT_PROMPT, {
+      prompt: 'May I include this conversation with your request? It helps the help desk understand the problem. Dates of birth and ID numbers are masked.',
+      retryPrompt: 'Please choose Yes or No: may I include this conversation with your request?',
+    });
+  }
+
+  private async createCaseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = (step.options ?? {}) as HandoffOptions;
+    // Giving up on the consent question means no: privacy is the default.
+    const consent = step.result === true;
+    const { description, replyEmail } = values(step);
+    const now = this.services.now();
+    const input = this.newCase(step.context, options, description ?? NO_DESCRIPTION, replyEmail ?? null, consent);
+
+    const { record, stored } = await this.storeCase(input, now);
+    const mail = composeEscalationEmail(record, this.services.settings);
+    const queued = await this.queueMail(record.id, mail);
+    if (!stored || !queued) {
+      this.pending.add({ id: record.id, input, createdAt: now, mail, needsCase: !stored, needsMail: !queued });
+    }
+    this.services.log.info({ event: 'handoff', caseId: record.id, trigger: options.trigger, stored, queued, consent, withEmail: !!replyEmail });
+
+    await this.notifyStaff(record);
+    await step.context.sendActivity(markdown(this.confirmation(record, now)));
+    await this.sendHandoffEvent(step.context, record, options.trigger);
+    const result: HandoffResult = { caseId: record.id };
+    return step.endDialog(result);
+  }
+
+  /** The case as the dialog hands it to the store: everything from the chat redacted. */
+  private newCase(context: TurnContext, options: HandoffOptions, description: string, replyEmail: string | null, consent: boolean): NewCase {
+    const intentLabel = options.intent ? this.services.knowledge.get(options.intent)?.label : undefined;
+    const diagnostics: Record<string, unknown> = { trigger: options.trigger };
+    if (options.failedDialog) diagnostics.failedDialog = options.failedDialog;
+    if (options.lastAnswers?.length) diagnostics.lastAnswers = options.lastAnswers;
+    return {
+      topic: options.topic ?? intentLabel ?? DEFAULT_TOPIC,
+      intent: options.intent ?? null,
+      summary: redact(description),
+      replyEmail,
+      transcriptConsent: consent,
+      diagnostics: redactDiagnostics({ ...diagnostics, ...(options.diagnostics ?? {}) }),
+      transcript: consent ? (options.transcript ?? []).slice(-CASE_TRANSCRIPT_LINES).map((line) => ({ ...line, text: redact(line.text) })) : [],
+      conversationReference: TurnContext.getConversationReference(context.activity),
+    };
+  }
+
+  /**
+   * Stores the case. While the store fails: a local record under a locally drawn id, which the
+   * pending queue stores later under that same id (`stored: false`).
+   */
+  private async storeCase(input: NewCase, now: Date): Promise<{ record: CaseRecord; stored: boolean }> {
+    try {
+      return { record: await this.services.cases.create(input), stored: true };
+    } catch (err) {
+      const id = newCaseId();
+      this.services.log.error({ event: 'case-store-failed', caseId: id, code: errorCode(err) }, 'case store failed; using a local case number');
+      return { record: newCaseRecord(input, id, now), stored: false };
+    }
+  }
+
+  /** Queues the escalation email; `false` when the outbox is unavailable (the pending queue retries). */
+  private async queueMail(caseId: string, mail: OutgoingMail): Promise<boolean> {
+    try {
+      await this.services.escalations.enqueue(caseId, mail);
+      return true;
+    } catch (err) {
+      this.services.log.error({ event: 'outbox-failed', caseId, code: errorCode(err) }, 'escalation outbox failed; parking the email');
+      return false;
+    }
+  }
+
+  /** Tells staff outside email; a failure here must never fail the handoff. */
+  private async notifyStaff(record: CaseRecord): Promise<void> {
+    try {
+      await this.services.notifier.caseCreated(record);
+    } catch (err) {
+      this.services.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
+    }
+  }
+
+  /**
+   * botbuilder's `handoff.initiate` event, with the transcript when the user agreed, so a
+   * channel with a live-agent hub can take over. Channels without one ignore it; a channel
+   * that refuses event activities must not fail the handoff.
+   */
+  private async sendHandoffEvent(context: TurnContext, record: CaseRecord, trigger: HandoffTrigger): Promise<void> {
+    const handoffContext = { caseId: record.id, topic: record.topic, intent: record.intent, trigger, summary: record.summary };
+    const transcript = record.transcriptConsent ? toBotTranscript(record, context) : undefined;
+    try {
+      await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript));
+    } catch (err) {
+      this.services.log.warn({ event: 'handoff-event-failed', caseId: record.id, code: errorCode(err) }, 'channel refused the handoff event');
+    }
+  }
+
+  /** The message with the case number, what happens next, and when. */
+  private confirmation(record: CaseRecord, now: Date): string {
+    const helpdesk = this.services.settings.helpdeskEmail;
+    const next = record.replyEmail
+      ? `A person at the help desk will read your request and reply to ${record.replyEmail}.`
+      : `A person at the help desk will read your request. Since you didn't leave an email address, a reply can only reach you here while this chat is open; you can also email ${helpdesk} and quote your case number.`;
+    return [
+      `Thank you. I've passed this to the UHS help desk. Your case number is **${record.id}**.`,
+      next,
+      replyExpectation(now, this.hours, this.replyWithinHours),
+    ].join('\n\n');
+  }
+}
+
+function values(step: WaterfallStepContext): HandoffValues {
+  return step.values as HandoffValues;
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Re-asks with what is wrong. Accepts a non-empty description up to
+ * {@link MAX_DESCRIPTION_LENGTH} characters, trimmed.
+ */
+async function descriptionValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
+  const text = (prompt.recognized.value ?? '').trim();
+  if (text && text.length <= MAX_DESCRIPTION_LENGTH) {
+    prompt.recognized.value = text;
+    return true;
+  }
+  const problem = text
+    ? `That's a bit long: please keep it under ${MAX_DESCRIPTION_LENGTH} characters. A sentence or two is enough; the help desk will ask for more if needed.`
+    : 'Please type a short description of the problem, for example "my upload keeps failing".';
+  prompt.options.retryPrompt = markdown(problem, [CANCEL_BUTTON]) as Activity;
+  return false;
+}
+
+/** Accepts Skip (button or a word like "no"), or a valid email address, normalised. */
+async function replyEmailValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
+  const text = (prompt.recognized.value ?? '').trim();
+  if (SKIP_WORDS.has(text.toLowerCase())) {
+    prompt.recognized.value = SKIP_EMAIL;
+    return true;
+  }
+  const parsed = parseEmail(text);
+  if (parsed.ok) {
+    prompt.recognized.value = parsed.email;
+    return true;
+  }
+  prompt.options.retryPrompt = markdown(`${parsed.problem} Or choose ${SKIP_EMAIL}.`, [SKIP_EMAIL]) as Activity;
+  return false;
+}
+
+/** The case transcript as a botbuilder {@link Transcript} of message activities. */
+export function toBotTranscript(record: CaseRecord, context: TurnContext): Transcript {
+  const user = context.activity.from;
+  const bot = context.activity.recipient;
+  const activities = record.transcript.map(
+    (line, i) =>
+      ({
+        type: ActivityTypes.Message,
+        id: `${record.id}-${i + 1}`,
+        text: line.text,
+        timestamp: new Date(line.at),
+        from: line.from === 'user' ? { ...user, role: 'user' } : { ...bot, role: 'bot' },
+        recipient: line.from === 'user' ? bot : user,
+        conversation: context.activity.conversation,
+        channelId: context.activity.channelId,
+      }) as Activity,
+  );
+  return { activities };
+}

@@ -1,0 +1,89 @@
+import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { bulleted, chosen, GuidedFlowDialog, numbered } from './flowHelpers';
+import type { DialogServices } from './services';
+
+/** Id of {@link PersonalInfoDialog}. */
+export const PERSONAL_INFO_DIALOG = 'personalInfoDialog';
+
+/** Button: a UMass student, faculty or staff member (has SPIRE). */
+export const UMASS_SPIRE = 'UMass (I use SPIRE)';
+/** Button: not UMass-affiliated (Hampshire College and others without SPIRE). */
+export const NOT_UMASS = 'Not UMass-affiliated';
+/** Button: the address. */
+export const ADDRESS = 'Address';
+/** Button: the phone number. */
+export const PHONE = 'Phone number';
+/** Button: the name. */
+export const NAME = 'Name';
+/** Button: anything else. */
+export const OTHER_DETAIL = 'Something else';
+
+const AFFILIATION_CHOICES: Choice[] = [
+  { value: UMASS_SPIRE, synonyms: ['umass', 'spire', 'student', 'faculty', 'staff', 'employee', 'yes', 'i use spire'] },
+  { value: NOT_UMASS, synonyms: ['no', 'not umass', 'hampshire', 'hampshire college', 'other', 'no spire', 'none'] },
+];
+
+const DETAIL_CHOICES: Choice[] = [
+  { value: ADDRESS, synonyms: ['address', 'mailing address', 'mail', 'home address'] },
+  { value: PHONE, synonyms: ['phone', 'phone number', 'number', 'cell', 'mobile', 'telephone'] },
+  { value: NAME, synonyms: ['name', 'preferred name', 'chosen name', 'my name'] },
+  { value: OTHER_DETAIL, synonyms: ['other', 'something else', 'all', 'several'] },
+];
+
+/** FAQ 14, quoted exactly: where the portal's details come from. */
+export const SPIRE_INTRO =
+  'The UMass Patient Portal pulls information from SPIRE, so if your information on the portal needs to be corrected, you can update your SPIRE information by following these steps.';
+/** FAQ 14, quoted exactly: the address. */
+export const SPIRE_ADDRESS = 'To update your address, click “Addresses.” The address listed in your medical record is the one listed under “Mail” in SPIRE.';
+/** FAQ 14, quoted exactly: the phone number. */
+export const SPIRE_PHONE = 'To update your phone number, click “Phone Numbers.” The number designated as “Preferred” is the one that will appear in your medical record.';
+/** FAQ 14, quoted exactly: the name. */
+export const SPIRE_NAME =
+  'To update your name, click "Names." On this page, you can add or edit your Preferred/Chosen Name, which will appear on the UMass Patient Portal in parentheses next to your legal name. UMass staff should address you by your preferred name if one is listed in your medical record.';
+/** FAQ 14, quoted exactly: the delay. */
+export const SPIRE_DELAY = 'Any updates you make in SPIRE may take up to 24 hours to appear in the UMass Patient Portal.';
+/** FAQ 14, quoted exactly: patients without SPIRE. */
+export const NON_UMASS_TEXT =
+  'Non-UMass-affiliated patients who do not have SPIRE accounts must contact UHS Patient Services at 413-577-5192 to correct their information.';
+
+const DETAIL_TEXT: Record<string, string> = { [ADDRESS]: SPIRE_ADDRESS, [PHONE]: SPIRE_PHONE, [NAME]: SPIRE_NAME };
+
+/** The SPIRE steps for one detail, or for all three when `detail` is "Something else". */
+export function spireSteps(detail: string): string {
+  const specific = DETAIL_TEXT[detail];
+  const third = specific ?? `Then:\n${bulleted([SPIRE_ADDRESS, SPIRE_PHONE, SPIRE_NAME])}`;
+  return [SPIRE_INTRO, numbered(['Login to spire.umass.edu', 'Click Main Menu, then click My Personal Information', third, SPIRE_DELAY])].join('\n\n');
+}
+
+/**
+ * Personal information shows wrongly (FAQ 14). UMass-affiliated users get the SPIRE steps for
+ * the detail they name (address, phone, name), with "up to 24 hours"; others call UHS Patient
+ * Services at 413-577-5192.
+ */
+export class PersonalInfoDialog extends GuidedFlowDialog {
+  constructor(services: DialogServices) {
+    super(PERSONAL_INFO_DIALOG, services);
+    this.setSteps([this.askAffiliationStep.bind(this), this.askDetailStep.bind(this), this.showStepsStep.bind(this)]);
+  }
+
+  private async askAffiliationStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.ask(
+      step,
+      'The portal takes your details from SPIRE for UMass students, faculty and staff. Are you UMass-affiliated (with a SPIRE account)?',
+      AFFILIATION_CHOICES,
+    );
+  }
+
+  private async askDetailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'affiliation');
+    if (escaped) return escaped;
+    if (chosen(step) === NOT_UMASS) return this.finish(step, NON_UMASS_TEXT);
+    return this.ask(step, 'What do you need to correct?', DETAIL_CHOICES);
+  }
+
+  private async showStepsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'detail');
+    if (escaped) return escaped;
+    return this.finish(step, spireSteps(chosen(step)));
+  }
+}

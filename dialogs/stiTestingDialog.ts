@@ -1,0 +1,63 @@
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { PORTAL_URL } from './accountMail';
+import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
+import type { DialogServices } from './services';
+
+/** Id of {@link StiTestingDialog}. */
+export const STI_TESTING_DIALOG = 'stiTestingDialog';
+
+/** FAQ 13, quoted exactly: who must call instead of self-scheduling, and the numbers. */
+export const STI_CALL_TEXT =
+  'If you have symptoms, and/or a positive or symptomatic partner, do not use the portal to schedule testing; instead, call 413-577-5101 to schedule an appointment with a UHS provider. For an appointment in Women’s Health Clinic, call 413-577-6511.';
+
+/** FAQ 13: the self-scheduling steps. */
+export const STI_SELF_SCHEDULE_TEXT = [
+  'You can use the portal to self-schedule an appointment with a nurse for STI testing:',
+  numbered([`Login to the UMass Patient Portal (${PORTAL_URL})`, 'Click "Appts"', 'Follow instructions at the top of the page to self-schedule.']),
+].join('\n\n');
+
+/** What the waterfall keeps. Never logged: whether someone has symptoms is health information. */
+interface StiValues {
+  mustCall?: boolean;
+}
+
+/**
+ * STI testing (FAQ 13). Asks about symptoms, then (only if none) about a positive or
+ * symptomatic partner. With either, or "not sure" (the safe side), the user must NOT
+ * self-schedule: call 413-577-5101, or 413-577-6511 for Women's Health. Otherwise it gives the
+ * self-scheduling steps. The answers are never logged or put into the outcome.
+ */
+export class StiTestingDialog extends GuidedFlowDialog {
+  constructor(services: DialogServices) {
+    super(STI_TESTING_DIALOG, services);
+    this.setSteps([this.askSymptomsStep.bind(this), this.askPartnerStep.bind(this), this.adviseStep.bind(this)]);
+  }
+
+  private async askSymptomsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.ask(
+      step,
+      'You can self-schedule STI testing on the portal only if you have no symptoms and no known exposure. Two quick questions first (I don\'t record your answers).\n\nDo you have any symptoms right now?',
+      YES_NO_UNSURE_CHOICES,
+    );
+  }
+
+  private async askPartnerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const escaped = await this.escaped(step, 'symptoms');
+    if (escaped) return escaped;
+    if (chosen(step) !== NO) {
+      (step.values as StiValues).mustCall = true;
+      return step.next();
+    }
+    return this.ask(step, 'Have you had a known exposure to an STI positive or symptomatic partner?', YES_NO_UNSURE_CHOICES);
+  }
+
+  private async adviseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = step.values as StiValues;
+    if (!values.mustCall) {
+      const escaped = await this.escaped(step, 'partner');
+      if (escaped) return escaped;
+      values.mustCall = chosen(step) !== NO;
+    }
+    return this.finish(step, values.mustCall ? STI_CALL_TEXT : STI_SELF_SCHEDULE_TEXT);
+  }
+}

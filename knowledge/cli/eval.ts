@@ -1,0 +1,32 @@
+/**
+ * `npm run eval [-- FILE.tsv]`: top-1 accuracy, per-intent precision and recall, and the misses
+ * of the matcher on a labelled file (default `../shared/eval/dev.tsv`).
+ */
+import * as path from 'node:path';
+import { defaultDevSet, evaluate, readLabelled } from '../evaluate';
+import { loadKnowledge } from '../loader';
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function main(): void {
+  const file = path.resolve(process.argv[2] ?? defaultDevSet());
+  const kb = loadKnowledge();
+  const report = evaluate(kb, readLabelled(file));
+  const out: string[] = [];
+  out.push(`Evaluation of ${file}`);
+  out.push(`Top-1 accuracy: ${pct(report.accuracy)} (${report.correct}/${report.total}), ambiguous: ${report.ambiguous}`);
+  out.push(`Emergencies missed: ${report.missedEmergencies.length}, false emergencies: ${report.falseEmergencies.length}`);
+  out.push('');
+  out.push(`${'intent'.padEnd(28)}${'support'.padStart(8)}${'precision'.padStart(11)}${'recall'.padStart(9)}`);
+  for (const s of report.perIntent) {
+    out.push(`${s.intent.padEnd(28)}${String(s.support).padStart(8)}${pct(s.precision).padStart(11)}${pct(s.recall).padStart(9)}`);
+  }
+  out.push('');
+  out.push(report.misses.length === 0 ? 'No misses.' : `Misses (${report.misses.length}):`);
+  for (const m of report.misses) out.push(`  line ${m.line}: expected ${m.intent}, got ${m.got} (${m.score.toFixed(3)}): ${m.text}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main();

@@ -1,0 +1,25 @@
+import { createEmergencyDetector } from './emergency';
+import { EMERGENCY_INTENT } from './intents';
+import { Matcher, type MatcherOptions } from './matcher';
+import type { KnowledgeBase, KnowledgeEntry, MatchResult } from './types';
+
+/** Options of {@link createKnowledgeBase}. */
+export interface KnowledgeBaseOptions {
+  /** Overrides of the matcher's thresholds (tests use them; production keeps the defaults). */
+  matcher?: Partial<MatcherOptions>;
+}
+
+/**
+ * Builds a knowledge base over already validated entries: the emergency detector (built-in
+ * rules plus the emergency entry's keywords) and the matcher index, both computed once here.
+ */
+export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions = {}): KnowledgeBase {
+  const byId = new Map<string, KnowledgeEntry>(entries.map((e) => [e.id, e]));
+  const detector = createEmergencyDetector(byId.get(EMERGENCY_INTENT)?.keywords ?? []);
+  const matcher = new Matcher(entries, detector, options.matcher);
+  return {
+    entries: byId,
+    match: (text: string): MatchResult => matcher.match(text),
+    get: (id: string) => byId.get(id),
+  };
+}

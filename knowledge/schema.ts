@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ENTRY_INTENT_IDS, isEntryIntentId } from './intents';
+
+/**
+ * The zod schema of one entry file in `knowledge/entries/`. Messages are written for the
+ * help-desk staff who edit these files ("Required", "Must not be empty"), and unknown fields are
+ * rejected so that a misspelt field name ("exampels") fails instead of being silently ignored.
+ */
+
+/** The error a missing field reports, so a message reads `field "answer": Required`. */
+const REQUIRED = 'Required';
+
+function text(what: string) {
+  return z.string({ error: (issue) => (issue.input === undefined ? REQUIRED : `Expected ${what}`) });
+}
+
+function nonEmpty(what: string) {
+  return text(what).trim().min(1, 'Must not be empty');
+}
+
+function list<T extends z.ZodType>(item: T, what: string) {
+  return z.array(item, { error: (issue) => (issue.input === undefined ? REQUIRED : `Expected a list of ${what}`) });
+}
+
+/** URL schemes a link may use: web pages, e-mail and phone numbers. */
+const LINK_PROTOCOLS = ['https:', 'http:', 'mailto:', 'tel:'];
+
+/** One link under an answer. */
+export const linkSchema = z
+  .object(
+    {
+      title: nonEmpty('text').max(60, 'At most 60 characters'),
+      url: nonEmpty('a URL').refine((value) => {
+        try {
+          return LINK_PROTOCOLS.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, 'Expected a URL starting with https:, http:, mailto: or tel:'),
+    },
+    { error: (issue) => (issue.input === undefined ? REQUIRED : 'Expected a link with title and url') },
+  )
+  .strict();
+
+/** One entry file. The loader adds `source` (the file) to make a {@link KnowledgeEntry}. */
+export const entryFileSchema = z
+  .object(
+    {
+      id: nonEmpty('text').refine((id) => isEntryIntentId(id), {
+        error: (issue) => `Unknown intent id "${String(issue.input)}"; expected one of: ${ENTRY_INTENT_IDS.join(', ')}`,
+      }),
+      question: nonEmpty('text'),
+      label: nonEmpty('text').max(40, 'At most 40 characters (it is a button)'),
+      answer: nonEmpty('Markdown text'),
+      examples: list(nonEmpty('text'), 'phrasings').min(3, 'At least 3 examples'),
+      keywords: list(nonEmpty('text'), 'keywords').default([]),
+      links: list(linkSchema, 'links').default([]),
+      followUps: list(nonEmpty('text').max(80, 'At most 80 characters (it is a button)'), 'texts').default([]),
+    },
+    { error: (issue) => (issue.input === undefined ? 'The file is empty' : 'Expected a mapping of fields (id: …, question: …)') },
+  )
+  .strict();
+
+/** An entry file as parsed (before the loader adds `source`). */
+export type EntryFile = z.infer<typeof entryFileSchema>;

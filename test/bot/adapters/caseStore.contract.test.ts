@@ -1,0 +1,185 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import type { CaseStore } from '../../../dialogs/ports';
+import { CASE_ID_PATTERN } from '../../../dialogs/caseId';
+import { MemoryCaseStore, type CaseStoreOptions } from '../../../bot/adapters/memoryCaseStore';
+import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
+import { FakeCaseStore } from '../../fakes/fakeCaseStore';
+import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
+import { newCase, steppingClock } from './caseFixtures';
+
+/** The Redis database of this suite (see the team brief). */
+const DB = 3;
+
+interface Subject {
+  store: CaseStore;
+  close(): Promise<void>;
+}
+
+interface Adapter {
+  name: string;
+  /** Whether ids follow the production format (the fake numbers them). */
+  realIds: boolean;
+  open(options?: CaseStoreOptions): Promise<Subject>;
+}
+
+const adapters: Adapter[] = [
+  { name: 'MemoryCaseStore', realIds: true, open: async (options) => ({ store: new MemoryCaseStore({ now: steppingClock(), ...options }), close: async () => undefined }) },
+  {
+    name: 'RedisCaseStore',
+    realIds: true,
+    open: async (options) => {
+      const redis = new Redis(testRedisUrl(DB));
+      const prefix = uniquePrefix('cases');
+      return {
+        store: new RedisCaseStore(redis, { prefix, now: steppingClock(), ...options }),
+        close: async () => {
+          await deleteKeys(redis, prefix);
+          await redis.quit();
+        },
+      };
+    },
+  },
+  { name: 'FakeCaseStore (test/fakes)', realIds: false, open: async () => ({ store: new FakeCaseStore(), close: async () => undefined }) },
+];
+
+for (const adapter of adapters) {
+  describe(`CaseStore contract: ${adapter.name}`, () => {
+    let subject: Subject;
+    let store: CaseStore;
+
+    beforeEach(async () => {
+      subject = await adapter.open();
+      store = subject.store;
+    });
+
+    afterEach(async () => subject.close());
+
+    it('creates an open case with a fresh id, timestamps and a created event', async () => {
+      const created = await store.create(newCase());
+      if (adapter.realIds) expect(created.id).to.match(CASE_ID_PATTERN);
+      expect(created).to.include({ status: 'open', topic: 'Upload problem', claimedBy: null, cardActivityId: null, replyEmail: 'jdoe@umass.edu' });
+      expect(created.events.map((e) => e.type)).to.deep.equal(['created']);
+      expect(Date.parse(created.createdAt)).to.be.a('number').and.not.NaN;
+      expect(created.updatedAt).to.equal(created.createdAt);
+      expect(await store.get(created.id)).to.deep.equal(created);
+    });
+
+    it('hands out distinct ids', async () => {
+      const ids = await Promise.all(Array.from({ length: 25 }, () => store.create(newCase()).then((c) => c.id)));
+      expect(new Set(ids).size).to.equal(25);
+    });
+
+    it('returns copies: changing a returned record changes nothing stored', async () => {
+      const created = await store.create(newCase());
+      created.status = 'resolved';
+      created.events.push({ type: 'claimed', by: 'x', at: created.createdAt });
+      const again = await store.get(created.id);
+      expect(again?.status).to.equal('open');
+      expect(again?.events).to.have.length(1);
+    });
+
+    it('answers null for an unknown case, on get and on update', async () => {
+      expect(await store.get('UHS-000000')).to.equal(null);
+      let called = false;
+      expect(
+        await store.update('UHS-000000', (c) => {
+          called = true;
+          return c;
+        }),
+      ).to.equal(null);
+      expect(called).to.equal(false);
+    });
+
+    it('updates a case and keeps its id and creation time', async () => {
+      const created = await store.create(newCase());
+      const updated = await store.update(created.id, (c) => ({ ...c, id: 'UHS-ZZZZZZ', createdAt: '2000-01-01T00:00:00.000Z', status: 'claimed', claimedBy: 'Pat Staff' }));
+      expect(updated).to.include({ id: created.id, createdAt: created.createdAt, status: 'claimed', claimedBy: 'Pat Staff' });
+      expect(await store.get(created.id)).to.deep.equal(updated);
+      expect(await store.get('UHS-ZZZZZZ')).to.equal(null);
+    });
+
+    it('applies concurrent updates of one case without losing any', async () => {
+      const created = await store.create(newCase());
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.update(created.id, (c) => ({ ...c, events: [...c.events, { type: 'reply', by: `staff-${i}`, at: c.createdAt }] })),
+        ),
+      );
+      const final = await store.get(created.id);
+      expect(final?.events.filter((e) => e.type === 'reply').map((e) => e.by).sort()).to.deep.equal(Array.from({ length: 20 }, (_, i) => `staff-${i}`).sort());
+    });
+
+    it('lists newest first, filters by status and limits', async () => {
+      const a = await store.create(newCase('c-a'));
+      const b = await store.create(newCase('c-b'));
+      const c = await store.create(newCase('c-c'));
+      await store.update(b.id, (r) => ({ ...r, status: 'resolved' }));
+      expect((await store.list()).map((r) => r.id)).to.deep.equal([c.id, b.id, a.id]);
+      expect((await store.list({ status: 'open' })).map((r) => r.id)).to.deep.equal([c.id, a.id]);
+      expect((await store.list({ status: 'resolved' })).map((r) => r.id)).to.deep.equal([b.id]);
+      expect((await store.list({ limit: 2 })).map((r) => r.id)).to.deep.equal([c.id, b.id]);
+      expect((await store.list({ status: 'open', limit: 1 })).map((r) => r.id)).to.deep.equal([c.id]);
+    });
+
+    it('finds the newest unresolved case of a conversation', async () => {
+      const first = await store.create(newCase('conv-x'));
+      const second = await store.create(newCase('conv-x'));
+      await store.create(newCase('conv-y'));
+      expect((await store.findOpenByConversation('conv-x'))?.id).to.equal(second.id);
+      await store.update(second.id, (r) => ({ ...r, status: 'resolved' }));
+      expect((await store.findOpenByConversation('conv-x'))?.id).to.equal(first.id);
+      await store.update(first.id, (r) => ({ ...r, status: 'claimed' }));
+      expect((await store.findOpenByConversation('conv-x'))?.id).to.equal(first.id);
+      await store.update(first.id, (r) => ({ ...r, status: 'resolved' }));
+      expect(await store.findOpenByConversation('conv-x')).to.equal(null);
+      expect(await store.findOpenByConversation('conv-nobody')).to.equal(null);
+    });
+
+    it('stores a case under a given id, once: a retry returns the stored case unchanged', async () => {
+      const opened = new Date('2026-11-24T15:00:00.000Z');
+      const created = await store.create(newCase(), { id: 'UHS-7K3Q9D', createdAt: opened });
+      expect(created).to.include({ id: 'UHS-7K3Q9D', createdAt: opened.toISOString(), status: 'open' });
+      await store.update(created.id, (c) => ({ ...c, status: 'claimed' }));
+      const retried = await store.create(newCase('other', { summary: 'different' }), { id: 'UHS-7K3Q9D' });
+      expect(retried).to.include({ id: 'UHS-7K3Q9D', status: 'claimed', summary: 'upload fails' });
+      expect((await store.list()).map((r) => r.id)).to.deep.equal(['UHS-7K3Q9D']);
+    });
+
+    it('keeps settings', async () => {
+      expect(await store.getSetting('escalation-channel')).to.equal(null);
+      await store.setSetting('escalation-channel', { conversationId: '19:abc', serviceUrl: 'https://x' });
+      expect(await store.getSetting('escalation-channel')).to.deep.equal({ conversationId: '19:abc', serviceUrl: 'https://x' });
+      await store.setSetting('escalation-channel', { conversationId: '19:def' });
+      expect(await store.getSetting('escalation-channel')).to.deep.equal({ conversationId: '19:def' });
+    });
+  });
+}
+
+for (const adapter of adapters.filter((a) => a.realIds)) {
+  describe(`case ids: ${adapter.name}`, () => {
+    it('draws again when an id is taken', async () => {
+      const ids = ['UHS-AAAAAA', 'UHS-AAAAAA', 'UHS-BBBBBB'];
+      const subject = await adapter.open({ newId: () => ids.shift() ?? 'UHS-CCCCCC' });
+      try {
+        const first = await subject.store.create(newCase());
+        const second = await subject.store.create(newCase());
+        expect([first.id, second.id]).to.deep.equal(['UHS-AAAAAA', 'UHS-BBBBBB']);
+      } finally {
+        await subject.close();
+      }
+    });
+
+    it('gives up with an error rather than loop for ever when every draw is taken', async () => {
+      const subject = await adapter.open({ newId: () => 'UHS-AAAAAA' });
+      try {
+        await subject.store.create(newCase());
+        let error: unknown = null;
+        await subject.store.create(newCase()).catch((err: unknown) => (error = err));
+        expect(String(error)).to.match(/free case id/);
+      } finally {
+        await subject.close();
+      }
+    });
+  });
+}

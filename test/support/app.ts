@@ -1,0 +1,99 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import { createLogger } from '../../bot/logger';
+import { loadConfig } from '../../bot/config';
+import { createApp, type App, type AppOverrides } from '../../bot/index';
+
+/** Log lines captured from a test app, as raw JSON strings. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+
+  /** Everything logged so far, as one string. */
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** A running app on an ephemeral port, with helpers to talk to it. */
+export interface TestApp {
+  app: App;
+  url: string;
+  logs: LogCapture;
+  outbox: string;
+  /** POSTs one activity with `deliveryMode: expectReplies` and returns the replies. */
+  say(conversationId: string, text: string, extra?: Partial<Activity>): Promise<Partial<Activity>[]>;
+  /** Raw POST to /api/messages. */
+  post(body: string | object, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real composition root on an ephemeral port with a test environment (mail to a
+ * temporary outbox folder, debug logs captured in memory).
+ */
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-outbox-'));
+  const logs = new LogCapture();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', MAIL_OUTBOX: outbox, ...env });
+  const log = createLogger({ level: 'debug', format: 'json', production: false, destination: logs });
+  const app = await createApp(config, { log, ...overrides });
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  let seq = 0;
+  const post = async (body: string | object, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.text() };
+  };
+  const say = async (conversationId: string, text: string, extra: Partial<Activity> = {}) => {
+    const activity = {
+      type: 'message',
+      id: `act-${++seq}`,
+      text,
+      channelId: 'test',
+      serviceUrl: 'http://127.0.0.1:1/unused',
+      deliveryMode: 'expectReplies',
+      conversation: { id: conversationId },
+      from: { id: `user-${conversationId}`, name: 'Test User' },
+      recipient: { id: 'bot', name: 'UHS Portal Help' },
+      ...extra,
+    };
+    const response = await post(activity);
+    if (response.status !== 200) throw new Error(`POST /api/messages answered ${response.status}: ${response.body}`);
+    return (JSON.parse(response.body) as { activities: Partial<Activity>[] }).activities;
+  };
+  return {
+    app,
+    url,
+    logs,
+    outbox,
+    say,
+    post,
+    stop: async () => {
+      await app.close();
+      fs.rmSync(outbox, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The texts of the message replies. */
+export function texts(activities: Partial<Activity>[]): string[] {
+  return activities.filter((a) => a.type === 'message').map((a) => a.text ?? '');
+}
+
+/** The suggested-action titles of the last reply that has some. */
+export function buttonsOf(activities: Partial<Activity>[]): string[] {
+  const withActions = activities.filter((a) => a.suggestedActions?.actions?.length);
+  return (withActions.at(-1)?.suggestedActions?.actions ?? []).map((a) => String(a.title));
+}
