@@ -33,6 +33,8 @@ import { CloudMessenger } from './teams/cloudMessenger';
 import { TeamsNotifier } from './teams/teamsNotifier';
 import { TeamsStaff } from './teams/teamsStaff';
 import { startInboundMailServer } from './inbound/inboundMailServer';
+import { withTurnBudget, TURN_REPLY_GRACE_MS } from './limits/turnBudget';
+import { makeRequestLimiter } from './limits/requestLimits';
 import { MainDialog } from '../dialogs/mainDialog';
 import type { DialogServices } from '../dialogs/services';
 import type { ConversationMemory } from '../dialogs/conversationMemory';
@@ -72,13 +74,21 @@ export interface App extends BuiltServer {
 
 /** An ioredis client that fails commands fast while Redis is down and reconnects by itself. */
 export function createRedisClient(url: string): Redis {
-  return new Redis(url, {
+  const client = new Redis(url, {
     // A down Redis must not hold a user's turn: fail the command and let the bot degrade.
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     commandTimeout: 2000,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
+  // Commands issued before the first connection wait for it (start-up is not an outage).
+  // Once connected, a lost connection must fail commands at once instead of queueing them
+  // until the next reconnect attempt or the command timeout: the turn degrades immediately
+  // (bot/helpDeskBot.ts) and /healthz says 503 without waiting (issue 8, [load]).
+  client.once('ready', () => {
+    client.options.enableOfflineQueue = false;
+  });
+  return client;
 }
 
 /**
@@ -193,7 +203,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const built = makeServer({
     adapter,
-    runTurn: (context) => bot.run(context),
+    // [load] per-turn time budget (TURN_TIMEOUT_MS) and rate limits of /api/messages (issue 8).
+    runTurn: withTurnBudget((context) => bot.run(context), { timeoutMs: config.TURN_TIMEOUT_MS, helpdeskEmail: config.HELPDESK_EMAIL, log }),
+    admit: makeRequestLimiter({
+      rateLimiter,
+      perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+      perConversationPerMinute: config.RATE_LIMIT_PER_CONVERSATION_PER_MINUTE,
+      authenticated: Boolean(config.MicrosoftAppId),
+      log,
+    }),
     log,
     health,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -201,7 +219,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (config.LOCAL_DIRECTLINE) {
         const local = loopbackUrl(server);
         localDirectLine = registerLocalDirectLine(server, {
-          deliver: httpBotDelivery(() => `${local()}/api/messages`, { timeoutMs: config.TURN_TIMEOUT_MS }),
+          // [load] a grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
+          deliver: httpBotDelivery(() => `${local()}/api/messages`, { timeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }),
           serviceUrl: local,
           publicUrl: () => config.PUBLIC_URL,
           limits: {

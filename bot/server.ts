@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { TurnContext } from 'botbuilder-core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { RequestLimiter } from './limits/requestLimits';
 
 /** What `/healthz` reports. */
 export interface HealthReport {
@@ -24,6 +25,8 @@ export interface ServerDeps {
   bodyLimitBytes: number;
   /** Registers more routes (Web Chat page, local Direct Line, inbound hooks) on the same server. */
   extraRoutes?: (server: Server) => void;
+  /** Rate limits of POST /api/messages (`bot/limits/requestLimits.ts`); absent: all admitted. */
+  admit?: RequestLimiter;
 }
 
 /**
@@ -111,6 +114,12 @@ export function makeServer(deps: ServerDeps): BuiltServer {
     if (!checked.success) {
       const issue = checked.error.issues[0];
       res.send(400, { error: `Invalid activity: ${issue.path.join('.') || 'body'}: ${issue.message}` });
+      return;
+    }
+    const admission = deps.admit ? await deps.admit(req, checked.data.conversation.id) : null;
+    if (admission && !admission.allowed) {
+      res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+      res.send(429, { error: `Too many requests (${admission.scope}); try again in ${admission.retryAfterSeconds} s` });
       return;
     }
     try {

@@ -33,6 +33,7 @@ import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
 import { ImmunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
 import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
 import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
+import { parseCaseFeedback, recordCaseFeedback } from './caseFeedback';
 
 /** The id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
@@ -164,6 +165,21 @@ export class MainDialog extends ComponentDialog {
     if (interruption) {
       memory.awaitingFeedback = null;
       await context.sendActivity(markdown('Nothing is in progress. What can I help you with?', TOPIC_BUTTONS));
+      return step.endDialog();
+    }
+
+    const caseFeedback = parseCaseFeedback(context.activity);
+    if (caseFeedback) {
+      const caseId = caseFeedback.caseId ?? memory.openCaseId;
+      const conversationId = context.activity.conversation?.id ?? '';
+      const recorded = caseId
+        ? await recordCaseFeedback(this.services.cases, this.services.notifier, { ...caseFeedback, caseId }, conversationId, this.services.now())
+        : null;
+      if (recorded && caseFeedback.solved) memory.openCaseId = null;
+      const reply = caseFeedback.solved
+        ? "Thank you for letting us know. I'm glad it's solved! Is there anything else I can help you with?"
+        : `Thank you for telling us. I've let the help desk know it isn't solved yet${recorded ? ` (case ${recorded.id})` : ''}. You can add details here, or email ${this.services.settings.helpdeskEmail}.`;
+      await context.sendActivity(markdown(reply, caseFeedback.solved ? TOPIC_BUTTONS : [TALK_TO_HELPDESK, SOMETHING_ELSE]));
       return step.endDialog();
     }
 

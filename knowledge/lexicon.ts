@@ -27,7 +27,6 @@ export const CONTRACTIONS: Readonly<Record<string, string>> = {
   unable: 'can not',
   im: 'i am',
   ive: 'i have',
-  id: 'i would',
   youre: 'you are',
   whats: 'what is',
   wheres: 'where is',
@@ -75,6 +74,14 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['e mail', 'email'],
   ['pass word', 'password'],
   ['set up', 'setup'],
+  ['put in', 'enter'],
+  ['putting in', 'enter'],
+  ['type in', 'enter'],
+  ['typing in', 'enter'],
+  ['fill in', 'enter'],
+  ['filling in', 'enter'],
+  ['fill out', 'enter'],
+  ['filling out', 'enter'],
   ['net id', 'netid'],
   ['covid 19', 'covid'],
   ['sars cov 2', 'covid'],
@@ -144,9 +151,12 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   vaxx: 'vaccine',
   vaxxed: 'vaccine',
   vaxed: 'vaccine',
-  shots: 'shot',
-  jab: 'shot',
-  jabs: 'shot',
+  shot: 'vaccine',
+  shots: 'vaccine',
+  jab: 'vaccine',
+  jabs: 'vaccine',
+  entry: 'enter',
+  entries: 'enter',
   boosters: 'booster',
   boosted: 'booster',
   coronavirus: 'covid',
@@ -354,6 +364,7 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   students: 'student',
   medicatconnect: 'medicatconnect portal',
   no: 'not',
+  without: 'not',
   nope: 'not',
   info: 'information',
   details: 'information',
@@ -372,7 +383,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'for from with by about as into onto and or but so if then than be been being am is are was were ' +
     'just also really very some any there here them they their he him his she her hers which ' +
     'too even ever only own same such both each few other out over again once um uh like ' +
-    'hmm oh lol idk btw u ur plz'
+    'hmm oh lol idk btw u ur plz whether while because since until after during through within upon ' +
+    'via per though although etc'
   ).split(' '),
 );
 
@@ -387,6 +399,8 @@ export const SOFT_WORDS: ReadonlySet<string> = new Set(
     'has had need needs want wants get gets getting go going make made please pls know tell try ' +
     'trying tried keep keeps kept still yet now today anything something way thing things say says ' +
     'said let lets use using used find see look able hello thank bye ok okay yes yeah ' +
-    'you your yours one guys anyone anybody already'
+    'you your yours one guys anyone anybody already ask asks asked asking work works worked working ' +
+    'happen happens happened seem seems give gives giving gave take takes having problem problems ' +
+    'issue issues trouble before'
   ).split(' '),
 );

@@ -57,6 +57,11 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = {
 /** Field weights: an example or the question is worth a bit more than a bare keyword. */
 const FIELD_WEIGHT = { question: 1, label: 0.95, example: 1, keyword: 0.95 } as const;
 
+/** The least confidence of an intent when the message is exactly one of its examples or keywords. */
+const EXACT_SCORE = 0.9;
+/** Tolerance when comparing sums of weights. */
+const EPSILON = 1e-9;
+
 /** One indexed document (an example, keyword, question or label of one intent). */
 interface Doc {
   readonly intent: number;
@@ -189,15 +194,19 @@ export class Matcher {
       for (const [intent, share] of this.intentShares[id]) coverage[intent] += w * share;
     }
     const best = new Float64Array(this.intents.length);
+    const exact = new Uint8Array(this.intents.length);
     for (const [docId, m] of matched) {
       const doc = this.docs[docId];
+      if (m >= queryTotal - EPSILON && m >= doc.total - EPSILON) exact[doc.intent] = 1;
       const sim = doc.fieldWeight * (m / queryTotal) * Math.sqrt(Math.min(1, m / doc.total));
       if (sim > best[doc.intent]) best[doc.intent] = sim;
     }
     const ranked: IntentScore[] = [];
+    const share = this.options.exampleShare;
     for (let i = 0; i < this.intents.length; i++) {
-      const share = this.options.exampleShare;
-      const score = share * best[i] + (1 - share) * (coverage[i] / queryTotal);
+      let score = share * best[i] + (1 - share) * (coverage[i] / queryTotal);
+      // The message says exactly what one of the intent's examples or keywords says.
+      if (exact[i] === 1) score = Math.max(score, EXACT_SCORE);
       if (score > 0) ranked.push({ id: this.intents[i], score: round(Math.min(1, score)) });
     }
     ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

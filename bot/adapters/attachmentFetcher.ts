@@ -329,9 +329,10 @@ export class SafeAttachmentFetcher {
             return;
           }
           const declared = Number(res.headers['content-length']);
+          // Settle before destroying: destroying emits 'aborted' synchronously, which would report 'failed'.
           if (Number.isFinite(declared) && declared > maxBytes) {
-            res.destroy();
             settle({ kind: 'done', result: { ok: false, reason: 'too-large' } });
+            res.destroy();
             return;
           }
           const chunks: Buffer[] = [];
@@ -339,9 +340,9 @@ export class SafeAttachmentFetcher {
           res.on('data', (chunk: Buffer) => {
             total += chunk.length;
             if (total > maxBytes) {
+              settle({ kind: 'done', result: { ok: false, reason: 'too-large' } });
               res.destroy();
               req.destroy();
-              settle({ kind: 'done', result: { ok: false, reason: 'too-large' } });
               return;
             }
             chunks.push(chunk);

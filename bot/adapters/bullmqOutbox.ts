@@ -25,6 +25,8 @@ export interface BullmqOutboxOptions extends OutboxOptions {
   enqueueTimeoutMs?: number;
   /** Whether this instance also sends (default true). A web-only instance can enqueue without a worker. */
   runWorker?: boolean;
+  /** How long `close` waits for Redis before dropping the connections (default 10000 ms). */
+  closeTimeoutMs?: number;
 }
 
 /** The backoff strategy name registered with BullMQ for {@link backoffDelay}. */
@@ -121,10 +123,22 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
   }
 
   async close(): Promise<void> {
-    // The worker first: it finishes a send in flight, so a mail is never cut in half.
-    if (this.worker) await this.worker.close();
-    await this.queue.close();
-    await Promise.allSettled([this.producer.quit(), this.workerConnection?.quit()]);
+    // The worker first: it finishes a send in flight, so a mail is never cut in half. With
+    // Redis unreachable a graceful close would wait for ever; after `closeTimeoutMs` the
+    // connections are dropped (jobs stay in Redis; a job in flight is retried as stalled).
+    const graceful = (async () => {
+      if (this.worker) await this.worker.close();
+      await this.queue.close();
+      await Promise.allSettled([this.producer.quit(), this.workerConnection?.quit()]);
+    })();
+    try {
+      await withTimeout(graceful, this.options.closeTimeoutMs ?? 10_000, 'escalation outbox: close timed out');
+    } catch {
+      this.log.warn({}, 'escalation outbox closed without reaching Redis');
+      this.producer.disconnect();
+      this.workerConnection?.disconnect();
+      void this.worker?.close(true).catch(() => undefined);
+    }
   }
 
   private async addOnce(jobId: string, mail: OutgoingMail): Promise<void> {

@@ -115,37 +115,72 @@ export interface CsvDirectoryOptions {
   pollIntervalMs?: number;
 }
 
+/** What identifies one version of the file: inode, size and times (`missing` when it is gone). */
+function versionFromStats(s: fs.Stats | undefined): string {
+  return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'missing';
+}
+
+async function versionOf(file: string): Promise<string> {
+  return versionFromStats(await fs.promises.stat(file).catch(() => undefined));
+}
+
+function versionOfSync(file: string): string {
+  return versionFromStats(fs.statSync(file, { throwIfNoEntry: false }));
+}
+
 /**
  * The portal directory as a CSV file (`DIRECTORY_FILE`), header
- * `email,dob,portal_username,affiliation`. Loaded synchronously by the constructor, so a bad
- * file stops start-up with its line number. Reloaded when the file changes.
+ * `email,dob,portal_username,affiliation`. The constructor loads it before the bot starts, so
+ * a bad file stops start-up with its line number. It is reloaded when it changes.
  *
- * Why `fs.watchFile` (stat polling) rather than `fs.watch`: editors and deploy tools often
- * replace the file (write a temporary file, rename it over the old one), which silently ends an
- * inode-based `fs.watch`; polling the path keeps working, also on network and container mounts.
- * A failed reload keeps the last good data and logs a warning without any cell value.
+ * Why polling the path rather than `fs.watch`: editors and deploy tools often replace the file
+ * (write a temporary file, rename it over the old one), which silently ends an inode-based
+ * `fs.watch`, and `fs.watch` is unreliable on network and container mounts. Comparing the
+ * path's inode, size and times once a second catches in-place edits and replacements alike,
+ * and because the version is taken before the file is read, no change can slip between the
+ * load and the first check. A failed reload keeps the last good data and logs a warning with
+ * the line number, never a cell value.
  */
 export class CsvPortalDirectory implements PortalDirectory {
   readonly kind = 'csv';
   readonly file: string;
   private byEmail = new Map<string, DirectoryRecord>();
   private readonly log: Log;
-  private reloading: Promise<void> | null = null;
-  private reloadAgain = false;
-  private watching = false;
-  private readonly onChange = () => void this.reload();
+  /** The file version last loaded or tried. */
+  private seenVersion: string;
+  private checking = false;
+  private timer: NodeJS.Timeout | null = null;
+  private checks = 0;
 
+  /**
+   * Loads and validates `file` synchronously (this runs once, at start-up), then watches it.
+   * Throws a {@link DirectoryFileError} naming the file and line when it is not valid.
+   */
   constructor(file: string, options: CsvDirectoryOptions = {}) {
     this.file = path.resolve(file);
     this.log = options.log ?? silentLog;
-    this.index(parseDirectoryCsv(this.readSync(), this.file));
-    fs.watchFile(this.file, { interval: options.pollIntervalMs ?? 1000, persistent: false }, this.onChange);
-    this.watching = true;
+    // The version is taken before reading, so a change during the read is seen by the first check.
+    this.seenVersion = versionOfSync(this.file);
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (err) {
+      throw new DirectoryFileError(this.file, null, `cannot read the directory file (${(err as { code?: string }).code ?? 'error'})`);
+    }
+    this.index(parseDirectoryCsv(text, this.file));
+    this.timer = setInterval(() => void this.checkForChange(), options.pollIntervalMs ?? 1000);
+    // The watch alone must not keep a process (a CLI, a test run) alive.
+    this.timer.unref();
   }
 
   /** How many records are loaded (for /healthz and tests; a count, not personal data). */
   get size(): number {
     return this.byEmail.size;
+  }
+
+  /** How many times the file was checked for a change (for tests). */
+  get changeChecks(): number {
+    return this.checks;
   }
 
   async lookup(email: string, dob: string): Promise<DirectoryLookup> {
@@ -163,47 +198,34 @@ export class CsvPortalDirectory implements PortalDirectory {
     return 'unsupported';
   }
 
-  /**
-   * Reads and validates the file again and swaps the data in only when the whole file is
-   * valid. Reloads never overlap: a change during a reload triggers one more afterwards.
-   */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        try {
-          const text = await fs.promises.readFile(this.file, 'utf8');
-          this.index(parseDirectoryCsv(text, this.file));
-          this.log.info({ event: 'directory-reloaded', records: this.byEmail.size }, 'directory file reloaded');
-        } catch (err) {
-          // The error names only the file, the line and the rule broken, never a cell value.
-          const line = err instanceof DirectoryFileError ? err.line : null;
-          const code = (err as { code?: unknown }).code;
-          this.log.warn({ event: 'directory-reload-failed', line, code: typeof code === 'string' ? code : undefined, records: this.byEmail.size }, 'directory file reload failed; keeping the last good data');
-        }
-      } while (this.reloadAgain);
-    })().finally(() => {
-      this.reloading = null;
-    });
-    return this.reloading;
-  }
-
   /** Stops watching the file. */
   close(): void {
-    if (!this.watching) return;
-    fs.unwatchFile(this.file, this.onChange);
-    this.watching = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
-  private readSync(): string {
+  /** Reloads when the file's version differs from the one last seen. Checks never overlap. */
+  private async checkForChange(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    this.checks++;
     try {
-      return fs.readFileSync(this.file, 'utf8');
+      const version = await versionOf(this.file);
+      if (version === this.seenVersion) return;
+      this.seenVersion = version;
+      const text = await fs.promises.readFile(this.file, 'utf8');
+      this.index(parseDirectoryCsv(text, this.file));
+      this.log.info({ event: 'directory-reloaded', records: this.byEmail.size }, 'directory file reloaded');
     } catch (err) {
-      throw new DirectoryFileError(this.file, null, `cannot read the directory file (${(err as { code?: string }).code ?? 'error'})`);
+      // The error names only the file, the line and the rule broken, never a cell value.
+      const line = err instanceof DirectoryFileError ? err.line : null;
+      const code = (err as { code?: unknown }).code;
+      this.log.warn(
+        { event: 'directory-reload-failed', line, code: typeof code === 'string' ? code : undefined, records: this.byEmail.size },
+        'directory file reload failed; keeping the last good data',
+      );
+    } finally {
+      this.checking = false;
     }
   }
 

@@ -21,7 +21,7 @@ type Backend = 'redis' | 'memory';
  *
  * A rate-limiter-flexible limiter has one (points, duration) pair, so this adapter keeps one
  * limiter per (limit, window) and puts both in its key prefix
- * (`<prefix>rl:<limit>-per-<window>s:<key>`): the same caller key under two different limits
+ * (`<prefix><limit>-per-<window>s:<key>`): the same caller key under two different limits
  * counts separately and never collides.
  *
  * With Redis, each limiter is insured by an in-memory one and wrapped in a timeout, so a Redis
@@ -59,7 +59,7 @@ export class FlexibleRateLimiter implements RateLimiter {
     let limiter = this.limiters.get(name);
     if (!limiter) {
       // rate-limiter-flexible joins keyPrefix and key with ':'.
-      const keyPrefix = `${this.keyPrefix}rl:${name}`;
+      const keyPrefix = `${this.keyPrefix}${name}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
       limiter = this.redis
         ? new RLWrapperTimeouts({
@@ -76,7 +76,8 @@ export class FlexibleRateLimiter implements RateLimiter {
 
 /**
  * Picks the rate limiter from configuration: in Redis (`REDIS_URL`) when a client is given,
- * in memory otherwise. `keyPrefix` is the deployment's Redis prefix (REDIS_KEY_PREFIX).
+ * in memory otherwise. `keyPrefix` is the rate limits' namespace, for example
+ * `${REDIS_KEY_PREFIX}rl:`.
  */
 export function createRateLimiter(redis: Redis | null, keyPrefix: string): FlexibleRateLimiter {
   return new FlexibleRateLimiter(redis, keyPrefix);

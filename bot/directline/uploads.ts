@@ -81,6 +81,7 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
     let activityText: string | undefined;
     let failure: HttpError | undefined;
     let settled = false;
+    let fileCount = 0;
 
     // The first failure answers at once; the rest of the body is drained, never buffered.
     const fail = (err: HttpError): void => {
@@ -110,6 +111,12 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
 
     parser.on('file', (field, stream, info) => {
       const isActivity = field === 'activity';
+      if (!isActivity) fileCount += 1;
+      if (fileCount > limits.maxFiles) {
+        stream.resume();
+        fail(tooManyFiles(limits.maxFiles));
+        return;
+      }
       const cap = isActivity ? limits.maxActivityBytes : limits.maxFileBytes;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -119,6 +126,9 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
         else if (!failure) chunks.push(chunk);
       });
       stream.on('limit', () => fail(isActivity ? tooLarge(cap) : attachmentTooLarge(cap)));
+      // busboy destroys the part's stream with an error on a truncated body: without this
+      // listener that error would be uncaught and take the process down.
+      stream.on('error', () => fail(badArgument('Malformed multipart body')));
       stream.on('close', () => {
         if (failure) return;
         const bytes = Buffer.concat(chunks, size);
@@ -130,7 +140,7 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
       if (info.valueTruncated) fail(tooLarge(limits.maxActivityBytes));
       else if (field === 'activity') activityText = value;
     });
-    parser.on('filesLimit', () => fail(new HttpError(413, 'TooManyFiles', `At most ${limits.maxFiles} files per upload`)));
+    parser.on('filesLimit', () => fail(tooManyFiles(limits.maxFiles)));
     parser.on('partsLimit', () => fail(badArgument('Too many parts')));
     parser.on('fieldsLimit', () => fail(badArgument('Too many fields')));
     parser.on('error', () => fail(badArgument('Malformed multipart body')));
@@ -138,6 +148,10 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
     req.on('aborted', () => fail(badArgument('Request aborted')));
     req.pipe(parser);
   });
+}
+
+function tooManyFiles(max: number): HttpError {
+  return new HttpError(413, 'TooManyFiles', `At most ${max} files per upload`);
 }
 
 function attachmentTooLarge(cap: number): HttpError {

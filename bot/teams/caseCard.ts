@@ -15,9 +15,6 @@ export const CASE_CARD_VERBS = {
   resolve: 'case.resolve',
 } as const;
 
-/** One of the {@link CASE_CARD_VERBS}. */
-export type CaseCardVerb = (typeof CASE_CARD_VERBS)[keyof typeof CASE_CARD_VERBS];
-
 /** The id of the reply text field; its value arrives in the action's `data` under this key. */
 export const REPLY_INPUT_ID = 'replyText';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Log } from '../../dialogs/ports/logger';
 import { DIRECTLINE_BASE_PATH, type LocalDirectLine } from '../directline/localDirectLine';
 import { HttpError, WindowLimiter, clientIp, randomId, readJson, route } from '../directline/httpKit';
-import { loadAsset, projectRoot, sendAsset, webChatBundlePath, type StaticAsset } from './staticAssets';
+import { loadAsset, loadLargeAsset, projectRoot, sendAsset, webChatBundlePath, type StaticAsset } from './staticAssets';
 
 /**
  * The patient-facing chat page: `GET /` (UHS-branded, embeds the official Web Chat), the Web
@@ -105,13 +105,16 @@ export function registerWebChat(server: Server, options: WebChatOptions): void {
     });
   }
 
-  // 3.9 MB: loaded (and gzipped) on first request, not at start-up.
-  let bundle: StaticAsset | undefined;
+  // 3.9 MB: read and gzipped once, on first request, without blocking other requests.
+  let bundle: Promise<StaticAsset> | undefined;
   server.get(
     '/webchat/webchat.js',
     route(log, 'webChatBundle', async (req, res) => {
-      bundle ??= loadAsset(webChatBundlePath(), 'text/javascript; charset=utf-8', 'public, max-age=86400');
-      sendAsset(req, res, bundle);
+      bundle ??= loadLargeAsset(webChatBundlePath(), 'text/javascript; charset=utf-8', 'public, max-age=86400').catch((err: unknown) => {
+        bundle = undefined; // try again on the next request
+        throw err;
+      });
+      sendAsset(req, res, await bundle);
     }),
   );
 

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Summarises a V8 `.cpuprofile` (written by `node --cpu-prof`): the share of samples spent in
+ * each function (self time) and in each package or project folder, which is what "what limits
+ * throughput" needs. Idle time is left out of the shares, so they add up to the busy CPU.
+ */
+
+const profileSchema = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.number(),
+      hitCount: z.number().default(0),
+      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
+    }),
+  ),
+});
+
+/** One row of a summary: a label and its share of busy samples (0..1). */
+export interface ProfileRow {
+  label: string;
+  share: number;
+}
+
+/** The busiest functions and packages of one profile. */
+export interface ProfileSummary {
+  busySamples: number;
+  /** Share of all samples that were idle (waiting for I/O). */
+  idleShare: number;
+  functions: ProfileRow[];
+  packages: ProfileRow[];
+}
+
+/** Where a frame's code lives: `pkg:<name>` for node_modules, `bot/…` for ours, `node:…` for Node's own. */
+export function packageOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return `pkg:${pkg[1]}`;
+  if (url.startsWith('node:')) return url.split('/')[0];
+  const ours = /\/(bot|dialogs|knowledge)\/(?:([^/]+)\/)?[^/]+\.js$/.exec(url);
+  if (ours) return ours[2] && !ours[2].endsWith('.js') ? `${ours[1]}/${ours[2]}` : ours[1];
+  return url;
+}
+
+function top(counts: Map<string, number>, total: number, limit: number): ProfileRow[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([label, n]) => ({ label, share: total ? n / total : 0 }));
+}
+
+/** Reads `file` and returns the `limit` busiest functions and packages by self time. */
+export function summariseProfile(file: string, limit = 15): ProfileSummary {
+  const profile = profileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const functions = new Map<string, number>();
+  const packages = new Map<string, number>();
+  let idle = 0;
+  let all = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    all += node.hitCount;
+    if (functionName === '(idle)') {
+      idle += node.hitCount;
+      continue;
+    }
+    if (!node.hitCount) continue;
+    const where = url ? `${url.replace(/^.*\/(node_modules|dist[^/]*)\//, '$1/')}:${lineNumber + 1}` : '';
+    const fn = `${functionName || '(anonymous)'} ${where}`.trim();
+    functions.set(fn, (functions.get(fn) ?? 0) + node.hitCount);
+    const pkg = packageOf(url, functionName);
+    packages.set(pkg, (packages.get(pkg) ?? 0) + node.hitCount);
+  }
+  const busy = all - idle;
+  return { busySamples: busy, idleShare: all ? idle / all : 0, functions: top(functions, busy, limit), packages: top(packages, busy, limit) };
+}

@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { loadConfig, ConfigError } from '../../bot/config';
+
+describe('Configuration', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.PORT).to.equal(3978);
+    expect(config.REDIS_URL).to.equal(undefined);
+    expect(config.HELPDESK_EMAIL).to.equal('uhsportalhelp@umass.edu');
+    expect(config.STATE_TTL_SECONDS).to.equal(30 * 24 * 3600);
+    expect(config.MAIL_OUTBOX).to.equal('./outbox');
+    expect(config.LOCAL_DIRECTLINE).to.equal(true);
+    expect(config.INBOUND_SMTP_PORT).to.equal(undefined);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ', SMTP_URL: '' });
+    expect(config.REDIS_URL).to.equal(undefined);
+    expect(config.MicrosoftAppId).to.equal(undefined);
+    expect(config.SMTP_URL).to.equal(undefined);
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['PORT', 'eighty', /PORT/],
+    ['PORT', '70000', /PORT/],
+    ['REDIS_URL', 'http://localhost:6379', /REDIS_URL: must be a URL starting with redis:\/\//],
+    ['SMTP_URL', 'mail.example.org', /SMTP_URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['HELPDESK_EMAIL', 'not-an-address', /HELPDESK_EMAIL: must be an email address/],
+    ['BUSINESS_HOURS', '9 to 5', /BUSINESS_HOURS: must look like/],
+    ['BUSINESS_TIMEZONE', 'Mars/Olympus', /BUSINESS_TIMEZONE/],
+    ['MicrosoftAppType', 'Personal', /MicrosoftAppType/],
+    ['LOCAL_DIRECTLINE', 'maybe', /LOCAL_DIRECTLINE/],
+    ['INBOUND_ADDRESS', 'replies@example.org', /INBOUND_ADDRESS: must look like case\+\{id\}@/],
+    ['STATE_TTL_SECONDS', '-5', /STATE_TTL_SECONDS/],
+  ];
+  for (const [name, value, message] of bad) {
+    it(`refuses ${name}=${value} with the variable's name`, () => {
+      let error: unknown;
+      try {
+        loadConfig({ [name]: value });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as Error).message).to.match(message);
+    });
+  }
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });
+      expect.fail('loadConfig accepted bad values');
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['LOG_LEVEL', 'PORT']);
+    }
+  });
+});
