@@ -166,6 +166,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const memoryAccessor = conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY);
   const mainDialog = new MainDialog(services, memoryAccessor);
+  closers.push(() => mainDialog.handoff.pending.close());
   const staff = new TeamsStaff({
     cases,
     notifier,
@@ -257,22 +258,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         cases,
         addressTemplate: config.INBOUND_ADDRESS,
         allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
-        relay: async (record: CaseRecord, text: string, senderName: string | undefined) => {
+        relay: async (record: CaseRecord, text: string, senderName: string) => {
           await messenger.send(record.conversationReference, { type: 'message', text: `Reply from the UHS help desk${senderName ? ` (${senderName})` : ''} about case ${record.id}:\n\n${text}` });
         },
         log,
-      } as Parameters<typeof startInboundMailServer>[0]);
+      });
     }
     return actual;
   };
 
+  // Shutdown must finish even while Redis or SMTP is down: every step has a bound.
+  const bounded = (work: Promise<unknown> | unknown, ms: number) =>
+    Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
   const close = async (): Promise<void> => {
     server.close();
-    await Promise.race([inFlight.drained(), new Promise((resolve) => setTimeout(resolve, 10000).unref())]);
+    await bounded(inFlight.drained(), 10000);
     localDirectLine?.close();
-    if (inbound) await inbound.close();
-    for (const closer of closers) await Promise.resolve(closer()).catch(() => undefined);
-    if (redis) await redis.quit().catch(() => redis.disconnect());
+    if (inbound) await bounded(inbound.close(), 3000);
+    for (const closer of closers) await bounded(closer(), 3000);
+    if (redis) {
+      if (redis.status === 'ready') await bounded(redis.quit(), 2000);
+      redis.disconnect();
+    }
   };
 
   return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, listen, close };

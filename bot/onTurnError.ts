@@ -1,19 +1,20 @@
 import crypto from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import { errorCode } from '../dialogs/errorCode';
 
 /**
  * A short error code for the log: the error's own code when it has one, else its class.
- * Never the message, which may quote user input.
+ * Never the message, which may quote user input. Dialog errors arrive wrapped in a
+ * `DialogContextError`; the code of the error inside is the useful one.
  */
-export function errorCode(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/i.test(code)) return code;
-    const name = (err as { name?: unknown }).name;
-    if (typeof name === 'string') return name.slice(0, 40);
-  }
-  return 'UnknownError';
+export function turnErrorCode(err: unknown): string {
+  const inner = (err as { error?: unknown } | null)?.error;
+  const cause = inner instanceof Error ? inner : err;
+  const code = errorCode(cause);
+  if (code && /^[A-Z0-9_]{2,40}$/i.test(code)) return code;
+  const name = (cause as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name.slice(0, 40) : 'UnknownError';
 }
 
 /**
@@ -27,7 +28,7 @@ export function makeOnTurnError(deps: { log: Logger; conversationState: Conversa
     const reference = `ERR-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
     deps.log.error(
       {
-        code: errorCode(error),
+        code: turnErrorCode(error),
         reference,
         conversationId: context.activity?.conversation?.id,
         activityId: context.activity?.id,
@@ -38,14 +39,14 @@ export function makeOnTurnError(deps: { log: Logger; conversationState: Conversa
     try {
       await deps.conversationState.delete(context);
     } catch (err) {
-      deps.log.warn({ code: errorCode(err), reference }, 'could not clear conversation state');
+      deps.log.warn({ code: turnErrorCode(err), reference }, 'could not clear conversation state');
     }
     try {
       await context.sendActivity(
         `Sorry, something went wrong on our side and I couldn't finish that. Please try again, or email the help desk at ${deps.helpdeskEmail} and mention reference ${reference}.`,
       );
     } catch (err) {
-      deps.log.warn({ code: errorCode(err), reference }, 'could not tell the user about the error');
+      deps.log.warn({ code: turnErrorCode(err), reference }, 'could not tell the user about the error');
     }
   };
 }

@@ -5,7 +5,7 @@ import type { DialogOutcome } from './outcome';
 import type { Log, Mailer, OutgoingMail, RateLimiter } from './ports';
 import { markdown, TALK_TO_HELPDESK } from './replies';
 import { isGaveUp, limitRetries } from './retryLimit';
-import { isUmassEmail, parseEmail } from './validation';
+import { emailKey, isUmassEmail, parseEmail } from './validation';
 
 /**
  * What the account-status and password-reset dialogs share: their prompts (with buttons and
@@ -105,7 +105,7 @@ export function sha256(value: string): string {
 
 /** The rate-limit key of the result emails to one address (shared by both dialogs). */
 export function mailRateKey(email: string): string {
-  return `account-mail:email:${sha256(email.trim().toLowerCase())}`;
+  return `account-mail:email:${sha256(emailKey(email))}`;
 }
 
 /** The rate-limit key of one dialog's requests in one conversation. */
@@ -139,8 +139,12 @@ export class MailDispatcher {
     const sending: Promise<void> = this.mailer.send(mail).then(
       () => undefined,
       (err: unknown) => {
-        const code = (err as { code?: unknown; responseCode?: unknown } | null) ?? {};
-        this.log.warn({ event: 'account-mail-failed', dialog: this.dialogId, code: typeof code.code === 'string' ? code.code : undefined, responseCode: code.responseCode }, 'result email could not be sent');
+        // Only the transport's error code (ECONNREFUSED, EAUTH…) and SMTP reply code: the
+        // message may quote the recipient.
+        const failure = (err as { code?: unknown; responseCode?: unknown } | null) ?? {};
+        const code = typeof failure.code === 'string' ? failure.code : undefined;
+        const responseCode = typeof failure.responseCode === 'number' ? failure.responseCode : undefined;
+        this.log.warn({ event: 'account-mail-failed', dialog: this.dialogId, code, responseCode }, 'result email could not be sent');
       },
     );
     this.pending.add(sending);

@@ -20,6 +20,7 @@ import { parseBusinessHours, replyExpectation, DEFAULT_REPLY_WITHIN_HOURS, type 
 import { PendingEscalations } from './pendingEscalations';
 import { isGaveUp, limitRetries } from './retryLimit';
 import { parseEmail } from './validation';
+import { errorCode } from './errorCode';
 import { markdown } from './replies';
 import { CANCEL_BUTTON, yesNoPrompt } from './accountSupport';
 import type { HandoffTrigger } from './handoffTrigger';
@@ -259,11 +260,6 @@ export class HandoffDialog extends ComponentDialog {
 
 function values(step: WaterfallStepContext): HandoffValues {
   return step.values as HandoffValues;
-}
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /**

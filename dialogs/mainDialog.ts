@@ -73,7 +73,7 @@ function values(step: WaterfallStepContext): RouterValues {
 
 /** Attachments a user sent as files (not cards the channel added). */
 export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
-  return (attachments ?? []).filter((a) => !!a.contentUrl && !a.contentType?.startsWith('application/vnd.microsoft.'));
+  return (attachments ?? []).filter((a) => !!a.contentUrl && !a.contentType?.startsWith('application/vnd.microsoft.card.'));
 }
 
 /**
@@ -83,6 +83,9 @@ export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
  * "cancel", "start over" and "help" interrupt whatever is running.
  */
 export class MainDialog extends ComponentDialog {
+  /** The handoff dialog, whose pending-escalation queue the composition root closes on shutdown. */
+  readonly handoff: HandoffDialog;
+
   constructor(
     private readonly services: DialogServices,
     private readonly memoryAccessor: StatePropertyAccessor<ConversationMemory>,
@@ -97,7 +100,8 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new PersonalInfoDialog(services));
     this.addDialog(new ImmunizationEntryDialog(services));
     this.addDialog(new CovidVaccineDialog(services));
-    this.addDialog(new HandoffDialog(services));
+    this.handoff = new HandoffDialog(services);
+    this.addDialog(this.handoff);
     this.initialDialogId = ROUTER;
   }
 

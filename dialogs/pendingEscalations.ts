@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail } from './ports';
 import { silentLog } from './ports';
 import { backoffDelay, type BackoffPolicy } from './backoff';
+import { errorCode } from './errorCode';
 
 /**
  * The handoff's last resort while Redis (the case store or the durable outbox) is down.
@@ -112,7 +113,7 @@ export class PendingEscalations extends EventEmitter<PendingEventMap> {
       }
     } catch (err) {
       const delayMs = backoffDelay(slot.attempts + 1, this.backoff);
-      this.log.warn({ caseId: id, attempt: slot.attempts, code: (err as { code?: unknown }).code, delayMs }, 'parked escalation still waiting for Redis');
+      this.log.warn({ caseId: id, attempt: slot.attempts, code: errorCode(err), delayMs }, 'parked escalation still waiting for Redis');
       this.schedule(id, delayMs);
       this.emit('retrying', id, slot.attempts, delayMs);
       return;

@@ -25,6 +25,9 @@ export const UPLOAD_FILE_PROMPT = 'uploadDiagnosisDialog.file';
 /** Button: the user doesn't know the file's name. */
 export const DONT_KNOW_NAME = "I don't know the name";
 
+/** What the dialog says first: the most common cause and the portal's list of allowed types (FAQ 6). */
+export const UPLOAD_INTRO = `The most common reason uploads fail is the file type. The portal's rule is: **${PORTAL_ALLOWED_TYPES_MESSAGE}**`;
+
 /** The question asking for the file. */
 export const FILE_QUESTION =
   "What's the file called? Type its full name, ending included (for example vaccine-card.jpg), or attach the file here and I'll check it. I don't keep your file.";
@@ -48,12 +51,13 @@ export interface UploadDiagnosisOptions {
 
 /** What the waterfall keeps between turns: never the file or its URL, only the redacted diagnosis. */
 interface UploadValues {
-  preAttached?: boolean;
   diagnosis?: Diagnosis | null;
   fetch?: Exclude<FetchedAttachment, { ok: true }>['reason'];
 }
 
 const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+/** Turn-state key of an attachment that came with the first message (kept for this turn only). */
+const PRE_ATTACHED = Symbol('uploadDiagnosisDialog.preAttached');
 const LONGEST_TYPED_NAME = 255;
 
 /** Where to download an attachment: Teams file uploads have a pre-authorised `downloadUrl`. */
@@ -159,18 +163,22 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
 
   private async askFileStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as UploadDiagnosisOptions;
-    if (pickAttachment(options.attachments)) {
-      (step.values as UploadValues).preAttached = true;
+    const attached = pickAttachment(options.attachments);
+    if (attached) {
+      // The waterfall persists its options with the conversation state; the attachment (its
+      // name, and a data: URL can hold the whole file) moves to turn state, which is never saved.
+      delete options.attachments;
+      step.context.turnState.set(PRE_ATTACHED, attached);
       return step.next();
     }
-    return step.prompt(UPLOAD_FILE_PROMPT, { prompt: this.fileQuestion(FILE_QUESTION, findFileNames(options.text ?? '')) as Activity });
+    // Asked "what file types can I upload?", the user gets the portal's list first (FAQ 6),
+    // then the offer to check their file.
+    return step.prompt(UPLOAD_FILE_PROMPT, { prompt: this.fileQuestion(`${UPLOAD_INTRO}\n\n${FILE_QUESTION}`, findFileNames(options.text ?? '')) as Activity });
   }
 
   private async diagnoseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = step.values as UploadValues;
-    const attachment = values.preAttached
-      ? pickAttachment(((step.options ?? {}) as UploadDiagnosisOptions).attachments)
-      : pickAttachment(step.context.activity.attachments);
+    const attachment: ChatAttachment | undefined = step.context.turnState.get(PRE_ATTACHED) ?? pickAttachment(step.context.activity.attachments);
     if (!attachment) {
       const escaped = await this.escaped(step, 'file');
       if (escaped) return escaped;

@@ -17,8 +17,11 @@ export interface EmergencyHit {
   readonly rule: string;
 }
 
-/** Detects an emergency in one message; `null` when there is none. */
-export type EmergencyDetector = (text: string) => EmergencyHit | null;
+/**
+ * Detects an emergency in one message; `null` when there is none. `preSplit` is the message's
+ * {@link words}, when the caller has them already (the matcher does, and saves the work).
+ */
+export type EmergencyDetector = (text: string, preSplit?: readonly string[]) => EmergencyHit | null;
 
 /** One rule: an id for logs and a pattern over the normalised text (words separated by one space). */
 interface Rule {
@@ -126,8 +129,8 @@ function repair(word: string): string {
 }
 
 /** The text the rules see: normalised words, misspelt rule words repaired, single spaces. */
-export function emergencyText(text: string): string {
-  return words(text).map(repair).join(' ');
+export function emergencyText(text: string, preSplit: readonly string[] = words(text)): string {
+  return preSplit.map(repair).join(' ');
 }
 
 /**
@@ -136,8 +139,8 @@ export function emergencyText(text: string): string {
  */
 export function createEmergencyDetector(extraPhrases: readonly string[] = []): EmergencyDetector {
   const extras = extraPhrases.map((p) => words(p).join(' ')).filter((p) => p !== '');
-  return (text: string): EmergencyHit | null => {
-    const normal = emergencyText(text);
+  return (text: string, preSplit?: readonly string[]): EmergencyHit | null => {
+    const normal = emergencyText(text, preSplit);
     if (normal === '') return null;
     for (const rule of RULES) if (rule.pattern.test(normal)) return { rule: rule.id };
     const padded = ` ${normal} `;

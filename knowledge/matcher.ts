@@ -62,17 +62,38 @@ const EXACT_SCORE = 0.9;
 /** Tolerance when comparing sums of weights. */
 const EPSILON = 1e-9;
 
-/** One indexed document (an example, keyword, question or label of one intent). */
-interface Doc {
-  readonly intent: number;
-  readonly total: number;
-  readonly fieldWeight: number;
+/**
+ * The indexed documents (each example, keyword, question and label of every intent), as
+ * parallel typed arrays: the scoring loop reads them for hundreds of documents per message.
+ */
+interface Docs {
+  /** Document → intent index. */
+  readonly intent: Int32Array;
+  /** Document → sum of its feature weights. */
+  readonly total: Float64Array;
+  /** Document → weight of its field (example, keyword, …). */
+  readonly fieldWeight: Float64Array;
+  /**
+   * Document → 1 when saying exactly this document is decisive (examples, questions, labels).
+   * Not for keywords: a one-word keyword ("immunization") may be shared in meaning by several
+   * entries, and the message "immunization" should then be ambiguous, not a confident match.
+   */
+  readonly exactCounts: Uint8Array;
 }
 
 /** The features of one analysed text, unigrams and bigrams, each once. */
 interface Features {
   readonly known: Map<number, number>;
   readonly unknownWeight: number;
+}
+
+/** Per-call working arrays, allocated once so that matching creates almost no garbage. */
+interface Scratch {
+  readonly docScore: Float64Array;
+  readonly touched: Int32Array;
+  readonly coverage: Float64Array;
+  readonly best: Float64Array;
+  readonly exact: Uint8Array;
 }
 
 /** Ranked intents with confidences in [0, 1], best first, before thresholds are applied. */
@@ -84,13 +105,14 @@ export class Matcher {
   private readonly intents: string[] = [];
   private readonly featureIds = new Map<string, number>();
   private readonly weights: number[] = [];
-  private readonly docs: Doc[] = [];
+  private readonly docs: Docs;
   /** Feature id → ids of the documents holding it. */
   private readonly postings: Int32Array[] = [];
   /** Feature id → [intent index, specificity weight] pairs (intent coverage). */
   private readonly intentShares: Array<Array<readonly [number, number]>> = [];
   private readonly speller: SpellingCorrector;
   private readonly unknownWeight: number;
+  private readonly scratch: Scratch;
 
   /**
    * @param entries the knowledge entries; the emergency entry is not indexed (detection owns it)
@@ -113,13 +135,14 @@ export class Matcher {
     }
 
     // Vocabulary for typo repair, most frequent words first (they win ties).
+    const docWords = texts.map(({ text }) => words(text));
     const frequency = new Map<string, number>();
-    for (const { text } of texts) for (const w of words(text)) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+    for (const list of docWords) for (const w of list) frequency.set(w, (frequency.get(w) ?? 0) + 1);
     const vocabulary = [...frequency.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
     this.speller = new SpellingCorrector([...vocabulary, ...lexiconWords()]);
 
     // Features per document, then document frequencies.
-    const docFeatures: string[][] = texts.map(({ text }) => featureKeys(tokensOf(words(text))));
+    const docFeatures: string[][] = docWords.map((list) => featureKeys(tokensOf(list)));
     const df = new Map<string, number>();
     const intentDf = new Map<string, Map<number, number>>();
     docFeatures.forEach((keys, i) => {
@@ -144,16 +167,27 @@ export class Matcher {
     this.unknownWeight = this.options.unknownFactor * maxWeight;
 
     const postingLists: number[][] = this.weights.map(() => []);
+    this.docs = {
+      intent: Int32Array.from(texts, (t) => t.intent),
+      total: new Float64Array(texts.length),
+      fieldWeight: Float64Array.from(texts, (t) => FIELD_WEIGHT[t.field]),
+      exactCounts: Uint8Array.from(texts, (t) => (t.field === 'keyword' ? 0 : 1)),
+    };
     docFeatures.forEach((keys, i) => {
-      let total = 0;
       for (const key of keys) {
         const id = this.featureIds.get(key) as number;
-        total += this.weights[id];
+        this.docs.total[i] += this.weights[id];
         postingLists[id].push(i);
       }
-      this.docs.push({ intent: texts[i].intent, total, fieldWeight: FIELD_WEIGHT[texts[i].field] });
     });
     for (const list of postingLists) this.postings.push(Int32Array.from(list));
+    this.scratch = {
+      docScore: new Float64Array(texts.length),
+      touched: new Int32Array(texts.length),
+      coverage: new Float64Array(intentCount),
+      best: new Float64Array(intentCount),
+      exact: new Uint8Array(intentCount),
+    };
   }
 
   /** The intent ids this matcher can return besides `emergency` and `none`. */
@@ -163,8 +197,9 @@ export class Matcher {
 
   /** Classifies one message: emergency first, then the lexical ranking with threshold and ambiguity. */
   match(text: string): MatchResult {
-    const emergency = this.detectEmergency(text);
-    const ranked = this.rank(text);
+    const split = words(text);
+    const emergency = this.detectEmergency(text, split);
+    const ranked = this.rankWords(split);
     if (emergency !== null) {
       return { kind: 'emergency', intent: EMERGENCY_INTENT, score: 1, ranked: [{ id: EMERGENCY_INTENT, score: 1 }, ...ranked] };
     }
@@ -182,24 +217,39 @@ export class Matcher {
 
   /** The lexical ranking alone (no emergency detection, no threshold): best first, scores in [0, 1]. */
   rank(text: string): Ranking {
-    const features = this.features(text);
+    return this.rankWords(words(text));
+  }
+
+  private rankWords(split: readonly string[]): Ranking {
+    const features = this.features(split);
     let queryTotal = features.unknownWeight;
     for (const w of features.known.values()) queryTotal += w;
     if (queryTotal === 0 || features.known.size === 0) return [];
 
-    const matched = new Map<number, number>();
-    const coverage = new Float64Array(this.intents.length);
+    // Scratch arrays reused across calls (matching is synchronous, so they are never shared).
+    const { docScore, touched, coverage, best, exact } = this.scratch;
+    coverage.fill(0);
+    best.fill(0);
+    exact.fill(0);
+    let touchedCount = 0;
     for (const [id, w] of features.known) {
-      for (const doc of this.postings[id]) matched.set(doc, (matched.get(doc) ?? 0) + w);
+      const postings = this.postings[id];
+      for (let k = 0; k < postings.length; k++) {
+        const doc = postings[k];
+        if (docScore[doc] === 0) touched[touchedCount++] = doc;
+        docScore[doc] += w;
+      }
       for (const [intent, share] of this.intentShares[id]) coverage[intent] += w * share;
     }
-    const best = new Float64Array(this.intents.length);
-    const exact = new Uint8Array(this.intents.length);
-    for (const [docId, m] of matched) {
-      const doc = this.docs[docId];
-      if (m >= queryTotal - EPSILON && m >= doc.total - EPSILON) exact[doc.intent] = 1;
-      const sim = doc.fieldWeight * (m / queryTotal) * Math.sqrt(Math.min(1, m / doc.total));
-      if (sim > best[doc.intent]) best[doc.intent] = sim;
+    for (let k = 0; k < touchedCount; k++) {
+      const docId = touched[k];
+      const m = docScore[docId];
+      docScore[docId] = 0;
+      const intent = this.docs.intent[docId];
+      const total = this.docs.total[docId];
+      if (this.docs.exactCounts[docId] === 1 && m >= queryTotal - EPSILON && m >= total - EPSILON) exact[intent] = 1;
+      const sim = this.docs.fieldWeight[docId] * (m / queryTotal) * Math.sqrt(Math.min(1, m / total));
+      if (sim > best[intent]) best[intent] = sim;
     }
     const ranked: IntentScore[] = [];
     const share = this.options.exampleShare;
@@ -209,13 +259,13 @@ export class Matcher {
       if (exact[i] === 1) score = Math.max(score, EXACT_SCORE);
       if (score > 0) ranked.push({ id: this.intents[i], score: round(Math.min(1, score)) });
     }
-    ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     return ranked.slice(0, this.options.maxRanked);
   }
 
   /** Analyses a message into weighted features, repairing typos of words the index does not know. */
-  private features(text: string): Features {
-    const repaired = words(text).map((w) => this.repair(w));
+  private features(split: readonly string[]): Features {
+    const repaired = split.map((w) => this.repair(w));
     const keys = featureKeys(tokensOf(repaired));
     const known = new Map<number, number>();
     let unknownWeight = 0;

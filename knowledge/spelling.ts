@@ -23,28 +23,33 @@ function maxEdits(length: number): number {
   return length >= 9 ? 2 : 1;
 }
 
-/** Damerau-Levenshtein distance (optimal string alignment), bounded early above `limit`. */
-export function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
+/** Longest word the corrector looks at; longer "words" (pasted links, keyboard mashing) are left alone. */
+const MAX_LENGTH = 40;
+/** Three rows of the distance table, allocated once (matching is synchronous). */
+const ROWS = [new Int32Array(MAX_LENGTH + 2), new Int32Array(MAX_LENGTH + 2), new Int32Array(MAX_LENGTH + 2)];
+
+/** Damerau-Levenshtein distance (optimal string alignment), stopping early above `limit`. */
+export function editDistance(a: string, b: string, limit = MAX_LENGTH): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  let prevPrev = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_v, j) => j);
-  let cur = new Array<number>(cols).fill(0);
-  for (let i = 1; i < rows; i++) {
+  if (a.length > MAX_LENGTH || b.length > MAX_LENGTH) return limit + 1;
+  let [prevPrev, prev, cur] = ROWS;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prevPrev[j - 2] + 1);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        v = Math.min(v, prevPrev[j - 2] + 1);
+      }
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
     [prevPrev, prev, cur] = [prev, cur, prevPrev];
   }
-  return prev[cols - 1];
+  return prev[b.length];
 }
 
 function deletions(word: string): string[] {
@@ -89,7 +94,7 @@ export class SpellingCorrector {
    */
   correct(word: string): string | null {
     if (this.vocabulary.has(word)) return word;
-    if (word.length < MIN_LENGTH || /[^a-z]/.test(word)) return null;
+    if (word.length < MIN_LENGTH || word.length > MAX_LENGTH || /[^a-z]/.test(word)) return null;
     const hit = this.cache.get(word);
     if (hit !== undefined) return hit;
     const found = this.lookup(word);

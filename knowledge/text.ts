@@ -5,22 +5,38 @@ import { CONTRACTIONS, PHRASES, SOFT_WORDS, STOPWORDS, SYNONYMS } from './lexico
  * "word" is, so an entry's examples and a user's message are cut the same way.
  */
 
+/**
+ * The lexicon's tables as Maps: faster than object lookups on the hot path, and safe for words
+ * like "constructor" that an object literal would "find" on its prototype.
+ */
+const CONTRACTION_MAP: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(CONTRACTIONS).map(([k, v]) => [k, v.split(' ')]));
+const SYNONYM_MAP: ReadonlyMap<string, string> = new Map(Object.entries(SYNONYMS));
+
+const CONTRACTION_SUFFIX: Readonly<Record<string, string>> = { m: 'am', re: 'are', ve: 'have', ll: 'will', d: 'would' };
+
 /** Lower-cases, folds accents and curly quotes, drops punctuation and splits "covid19" → "covid 19". */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
-    .replace(/n't\b/g, ' not')
-    .replace(/'(m|re|ve|ll|d)\b/g, (_m, s: string) => ` ${{ m: 'am', re: 'are', ve: 'have', ll: 'will', d: 'would' }[s]}`)
-    .replace(/'s\b/g, '')
+  let s = text.toLowerCase();
+  // NFKD is by far the slowest step, and most messages are plain ASCII.
+  if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019\u02bc`\u00b4]/g, "'");
+  if (s.includes("'")) {
+    s = s
+      .replace(/n't\b/g, ' not')
+      .replace(/'(m|re|ve|ll|d)\b/g, (_m, suffix: string) => ` ${CONTRACTION_SUFFIX[suffix]}`)
+      .replace(/'s\b/g, '');
+  }
+  return s
     .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/([a-z])([0-9])/g, '$1 $2')
-    .replace(/([0-9])([a-z])/g, '$1 $2')
+    .replace(/([a-z])(?=[0-9])|([0-9])(?=[a-z])/g, '$1$2 ')
     .replace(/([a-z])\1{2,}/g, '$1$1')
     .trim();
 }
+
+/** What is left of "can't" / "won't" once "n't" became " not". */
+const NOT_STEMS: ReadonlyMap<string, string> = new Map([
+  ['ca', 'can'],
+  ['wo', 'will'],
+]);
 
 /** The words of a text after {@link normalize}, with contractions ("cant", "im") expanded. */
 export function words(text: string): string[] {
@@ -28,34 +44,32 @@ export function words(text: string): string[] {
   const normal = normalize(text);
   if (normal === '') return out;
   for (const w of normal.split(' ')) {
-    const expanded = CONTRACTIONS[w];
-    if (expanded === undefined) out.push(w);
-    else for (const part of expanded.split(' ')) out.push(part);
+    const expanded = CONTRACTION_MAP.get(w);
+    if (expanded !== undefined) out.push(...expanded);
+    else out.push(NOT_STEMS.get(w) ?? w);
   }
-  // "can not" was split from "can't": the word "ca" is what remains of "can't" after 'n't' → ' not'.
-  return out.map((w) => (w === 'ca' ? 'can' : w === 'wo' ? 'will' : w));
+  return out;
 }
 
-/** Phrase table as token arrays, longest first, so "single sign on" wins over "sign on". */
-const PHRASE_LIST: ReadonlyArray<{ from: readonly string[]; to: readonly string[] }> = PHRASES.map(([from, to]) => ({
-  from: from.split(' '),
-  to: to.split(' '),
-})).sort((a, b) => b.from.length - a.from.length);
+/** Phrases of {@link PHRASES} as token arrays, grouped by first word, longest first. */
+const PHRASES_BY_FIRST = new Map<string, Array<{ from: readonly string[]; to: readonly string[] }>>();
+for (const [from, to] of PHRASES) {
+  const phrase = { from: from.split(' '), to: to.split(' ') };
+  const list = PHRASES_BY_FIRST.get(phrase.from[0]) ?? [];
+  list.push(phrase);
+  list.sort((a, b) => b.from.length - a.from.length);
+  PHRASES_BY_FIRST.set(phrase.from[0], list);
+}
 
-/** Folds multi-word phrases of {@link PHRASES} into their single tokens. */
+/** Folds multi-word phrases of {@link PHRASES} into their single tokens ("log in" → "login"). */
 export function foldPhrases(input: readonly string[]): string[] {
   const out: string[] = [];
   let i = 0;
   outer: while (i < input.length) {
-    for (const p of PHRASE_LIST) {
-      if (p.from[0] !== input[i] || i + p.from.length > input.length) continue;
+    for (const p of PHRASES_BY_FIRST.get(input[i]) ?? []) {
+      if (i + p.from.length > input.length) continue;
       let same = true;
-      for (let k = 1; k < p.from.length; k++) {
-        if (input[i + k] !== p.from[k]) {
-          same = false;
-          break;
-        }
-      }
+      for (let k = 1; k < p.from.length && same; k++) same = input[i + k] === p.from[k];
       if (same) {
         out.push(...p.to);
         i += p.from.length;
@@ -94,14 +108,20 @@ export interface Token {
   readonly soft: boolean;
 }
 
+/** Memo of {@link canonical}: the vocabulary is small and the same words come back all the time. */
+const CANONICAL_CACHE = new Map<string, readonly string[]>();
+const CANONICAL_CACHE_LIMIT = 50_000;
+
 /** The canonical tokens of one word: synonyms first, then the stem, then synonyms of the stem. */
-export function canonical(word: string): string[] {
-  const direct = SYNONYMS[word];
-  if (direct !== undefined) return direct.split(' ').map(stem);
+export function canonical(word: string): readonly string[] {
+  const cached = CANONICAL_CACHE.get(word);
+  if (cached !== undefined) return cached;
   const s = stem(word);
-  const viaStem = SYNONYMS[s];
-  if (viaStem !== undefined) return viaStem.split(' ').map(stem);
-  return [s];
+  const mapped = SYNONYM_MAP.get(word) ?? SYNONYM_MAP.get(s);
+  const result = mapped === undefined ? [s] : mapped.split(' ').map(stem);
+  if (CANONICAL_CACHE.size >= CANONICAL_CACHE_LIMIT) CANONICAL_CACHE.clear();
+  CANONICAL_CACHE.set(word, result);
+  return result;
 }
 
 /** Soft words, canonicalised, so "thanks" (→ "thank") is recognised as soft after stemming. */
@@ -114,7 +134,7 @@ export function isStopword(word: string): boolean {
 
 /** True when the word is known to the lexicon itself (stopword, soft word, synonym or phrase part). */
 export function isLexiconWord(word: string): boolean {
-  return STOPWORDS.has(word) || SOFT_WORDS.has(word) || word in SYNONYMS || word in CONTRACTIONS;
+  return STOPWORDS.has(word) || SOFT_WORDS.has(word) || SYNONYM_MAP.has(word) || CONTRACTION_MAP.has(word);
 }
 
 /** All words the lexicon knows, for the spelling corrector's vocabulary. */

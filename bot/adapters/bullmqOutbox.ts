@@ -4,8 +4,9 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Log, OutgoingMail } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/backoff';
+import { errorCode } from '../../dialogs/errorCode';
 import { outgoingMailSchema } from './mailer';
-import type { ManagedOutbox, OutboxEventMap, OutboxOptions } from './outbox';
+import { reportFailedAttempt, type ManagedOutbox, type OutboxEventMap, type OutboxOptions } from './outbox';
 
 /** Options for {@link BullmqOutbox}. */
 export interface BullmqOutboxOptions extends OutboxOptions {
@@ -76,7 +77,8 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
     // The producer fails fast while Redis is down (the handoff then falls back to its local
     // queue); the worker's connection must wait for ever (BullMQ requires it for blocking reads).
     this.producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'uhs-outbox' });
-    this.producer.on('error', (err) => this.log.warn({ code: (err as { code?: unknown }).code }, 'outbox redis connection error'));
+    const warn = (what: string) => (err: unknown) => this.log.warn({ code: errorCode(err) }, what);
+    this.producer.on('error', warn('outbox redis connection error'));
     this.queue = new Queue(queueName, {
       connection: this.producer,
       prefix: bullPrefix,
@@ -87,7 +89,7 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
         removeOnFail: false,
       },
     });
-    this.queue.on('error', (err) => this.log.warn({ code: (err as { code?: unknown }).code }, 'outbox queue error'));
+    this.queue.on('error', warn('outbox queue error'));
 
     if (options.runWorker === false) {
       this.workerConnection = null;
@@ -95,7 +97,7 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
       return;
     }
     this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'uhs-outbox-worker' });
-    this.workerConnection.on('error', (err) => this.log.warn({ code: (err as { code?: unknown }).code }, 'outbox worker redis connection error'));
+    this.workerConnection.on('error', warn('outbox worker redis connection error'));
     this.worker = new Worker<OutgoingMail, JobResult>(queueName, (job) => this.process(job), {
       connection: this.workerConnection,
       prefix: bullPrefix,
@@ -109,7 +111,7 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
       }
     });
     this.worker.on('failed', (job, err) => this.onFailed(job, err));
-    this.worker.on('error', (err) => this.log.warn({ code: (err as { code?: unknown }).code }, 'outbox worker error'));
+    this.worker.on('error', warn('outbox worker error'));
   }
 
   async enqueue(jobId: string, mail: OutgoingMail): Promise<void> {
@@ -160,17 +162,9 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
 
   private onFailed(job: Job<OutgoingMail, JobResult> | undefined, err: Error): void {
     if (!job) return;
-    const code = (err as { code?: unknown }).code;
-    const caseId = String(job.id);
-    const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade >= attempts || err instanceof UnrecoverableError) {
-      this.log.error({ caseId, attempts: job.attemptsMade, code }, 'escalation email given up');
-      this.emit('failed', caseId, job.attemptsMade);
-      return;
-    }
-    const delayMs = backoffDelay(job.attemptsMade, this.backoff);
-    this.log.warn({ caseId, attempt: job.attemptsMade, code, delayMs }, 'escalation email failed; will retry');
-    this.emit('retrying', caseId, job.attemptsMade, delayMs);
+    const last = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
+    // BullMQ schedules the retry itself (same backoff function); this only reports it.
+    reportFailedAttempt(this, this.log, { jobId: String(job.id), attemptsMade: job.attemptsMade, last, err, backoff: this.backoff });
   }
 }
 

@@ -3,7 +3,7 @@ import type { DirectoryLookup, Log, PortalDirectory, PortalResetResult } from '.
 import { silentLog } from '../../dialogs/ports';
 import { emailKey } from '../../dialogs/validation';
 
-/**
+/*
  * The JSON contract of the portal (or records) service behind `PORTAL_API_URL`. Every call is
  * `POST {base}/<operation>` with a JSON body, `Accept: application/json` and, when
  * `PORTAL_API_TOKEN` is set, `Authorization: Bearer <token>`:
@@ -17,6 +17,8 @@ import { emailKey } from '../../dialogs/validation';
  * Anything else (a non-2xx status, not JSON, another shape, a record for another person, a
  * network error, no answer within the timeout) means "unavailable".
  */
+
+/** The affiliations of the contract. */
 const affiliationSchema = z.enum(['umass', 'hampshire', 'other']);
 
 const recordSchema = z.object({
@@ -57,7 +59,8 @@ class CallFailed {
 }
 
 /**
- * The portal directory behind an HTTP API (`PORTAL_API_URL`, see the contract above).
+ * The portal directory behind an HTTP API (`PORTAL_API_URL`, see the JSON contract at the top
+ * of this file and in the README).
  * Never throws: every failure is the expected outcome "unavailable", and the dialog offers the
  * help desk. Responses are validated with zod, and a record is accepted only for the email
  * (and date of birth) that was asked about, so a confused service can never make the bot mail

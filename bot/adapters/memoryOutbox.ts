@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Log, OutgoingMail } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/backoff';
-import type { ManagedOutbox, OutboxEventMap, OutboxOptions } from './outbox';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/backoff';
+import { reportFailedAttempt, type ManagedOutbox, type OutboxEventMap, type OutboxOptions } from './outbox';
 
 /** How many job ids the in-process outbox remembers for deduplication. */
 const REMEMBERED_IDS = 10_000;
@@ -81,17 +81,10 @@ export class MemoryOutbox extends EventEmitter<OutboxEventMap> implements Manage
       this.log.info({ caseId: jobId, attempts: job.attemptsMade }, 'escalation email sent');
       this.emit('delivered', jobId, receipt.messageId);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (job.attemptsMade >= this.options.maxAttempts) {
-        this.jobs.delete(jobId);
-        this.log.error({ caseId: jobId, attempts: job.attemptsMade, code }, 'escalation email given up');
-        this.emit('failed', jobId, job.attemptsMade);
-        return;
-      }
-      const delayMs = backoffDelay(job.attemptsMade, this.backoff);
-      this.log.warn({ caseId: jobId, attempt: job.attemptsMade, code, delayMs }, 'escalation email failed; will retry');
-      if (!this.closed) this.schedule(jobId, job, delayMs);
-      this.emit('retrying', jobId, job.attemptsMade, delayMs);
+      const last = job.attemptsMade >= this.options.maxAttempts;
+      if (last) this.jobs.delete(jobId);
+      const delayMs = reportFailedAttempt(this, this.log, { jobId, attemptsMade: job.attemptsMade, last, err, backoff: this.backoff });
+      if (delayMs !== null && !this.closed) this.schedule(jobId, job, delayMs);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { CaseStore, EscalationOutbox, Log, Mailer } from '../../dialogs/ports';
-import type { BackoffPolicy } from '../../dialogs/backoff';
+import { backoffDelay, type BackoffPolicy } from '../../dialogs/backoff';
+import { errorCode } from '../../dialogs/errorCode';
 
 /**
  * What both escalation outbox adapters (BullMQ on Redis, in-process) have in common beyond the
@@ -49,4 +50,26 @@ export function recordOutboxEventsOnCases(outbox: ManagedOutbox, cases: CaseStor
   };
   outbox.on('delivered', (jobId) => record(jobId, 'escalated', 'escalation email sent to the help desk'));
   outbox.on('failed', (jobId, attempts) => record(jobId, 'mail-failed', `escalation email failed after ${attempts} attempts`));
+}
+
+/**
+ * Logs and announces a failed attempt of job `jobId` (the case id), the same way for both
+ * adapters: `failed` when it was the last one, `retrying` with the delay otherwise. Returns
+ * that delay, or `null` when the mail is given up.
+ */
+export function reportFailedAttempt(
+  outbox: Pick<EventEmitter<OutboxEventMap>, 'emit'>,
+  log: Log,
+  failure: { jobId: string; attemptsMade: number; last: boolean; err: unknown; backoff: BackoffPolicy },
+): number | null {
+  const { jobId, attemptsMade, last, err } = failure;
+  if (last) {
+    log.error({ caseId: jobId, attempts: attemptsMade, code: errorCode(err) }, 'escalation email given up');
+    outbox.emit('failed', jobId, attemptsMade);
+    return null;
+  }
+  const delayMs = backoffDelay(attemptsMade, failure.backoff);
+  log.warn({ caseId: jobId, attempt: attemptsMade, code: errorCode(err), delayMs }, 'escalation email failed; will retry');
+  outbox.emit('retrying', jobId, attemptsMade, delayMs);
+  return delayMs;
 }

@@ -9,7 +9,7 @@ import {
   firstIssue,
 } from './activities';
 import type { Conversation, ConversationStore, StoredAttachment } from './conversationStore';
-import { HttpError, badArgument, isLoopback, isProxied, paramOf, randomId, readJson, route } from './httpKit';
+import { HttpError, badArgument, isLoopback, isProxied, paramOf, randomId, readJson, route, tooManyConversations } from './httpKit';
 
 /**
  * The Bot Connector v3 routes the bot replies through: its `serviceUrl` points at this server,
@@ -46,9 +46,9 @@ export function attachmentViews(file: StoredAttachment): Array<{ viewId: string;
 }
 
 /**
- * Sends a file's bytes. For browsers (`inline` false) only well-known image types keep their
- * type; anything else downloads as octet-stream under a sandbox CSP, so an uploaded HTML or
- * SVG file can never run as a page of our origin.
+ * Sends a file's bytes. To the bot (`trusted`) with its declared type; to browsers only
+ * well-known image types keep theirs, anything else downloads as octet-stream under a sandbox
+ * CSP, so an uploaded HTML or SVG file can never run as a page of our origin.
  */
 export function sendAttachmentBytes(res: Response, file: StoredAttachment, bytes: Buffer, trusted: boolean): void {
   const safeImage = /^image\/(png|jpeg|gif|bmp|webp|tiff)$/.test(file.contentType);
@@ -81,7 +81,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
 
   const conversationOf = (req: Request): Conversation => {
     const conversation = store.getOrCreate(paramOf(req, 'conversationId', CONNECTOR_ID));
-    if (!conversation) throw new HttpError(429, 'TooManyConversations', 'Conversation capacity reached', { 'Retry-After': '60' });
+    if (!conversation) throw tooManyConversations();
     return conversation;
   };
 
@@ -91,19 +91,23 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
     return parsed.data as Partial<Activity>;
   };
 
-  // The stream holds what browsers see: our loopback serviceUrl is no business of theirs.
-  const post = (conversation: Conversation, activity: Partial<Activity>, replyToId?: string): string => {
+  /**
+   * The activity as the stream keeps it: in this conversation, on this channel, from the bot
+   * unless it says otherwise, and without our loopback serviceUrl (no business of browsers').
+   */
+  const stamp = (conversation: Conversation, activity: Partial<Activity>): Partial<Activity> => {
     const { serviceUrl: _internal, ...visible } = activity;
-    const stored = store.append(conversation, {
+    return {
       ...visible,
-      id: undefined,
       channelId: DIRECTLINE_CHANNEL_ID,
       conversation: { ...(visible.conversation ?? {}), id: conversation.id } as Activity['conversation'],
       from: visible.from ?? bot,
-      ...(replyToId ? { replyToId } : {}),
-    });
-    return stored.id;
+    };
   };
+
+  /** Appends a new bot activity (the service, not the bot, picks its id). */
+  const post = (conversation: Conversation, activity: Partial<Activity>, replyToId?: string): string =>
+    store.append(conversation, { ...stamp(conversation, activity), id: undefined, ...(replyToId ? { replyToId } : {}) }).id;
 
   server.post(
     '/v3/conversations',
@@ -111,7 +115,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
       const parsed = conversationParametersSchema.safeParse((await readJson(req, context.bodyLimitBytes)) ?? {});
       if (!parsed.success) throw badArgument(firstIssue(parsed.error));
       const conversation = store.getOrCreate(randomId(16));
-      if (!conversation) throw new HttpError(429, 'TooManyConversations', 'Conversation capacity reached', { 'Retry-After': '60' });
+      if (!conversation) throw tooManyConversations();
       const activityId = parsed.data.activity ? post(conversation, parsed.data.activity as Partial<Activity>) : undefined;
       res.send(200, { id: conversation.id, activityId });
     }),
@@ -139,17 +143,10 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
     guarded('updateActivity', async (req, res) => {
       const conversation = conversationOf(req);
       const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
-      const { serviceUrl: _internal, ...update } = await readActivity(req);
+      const update = await readActivity(req);
       // Web Chat replaces a rendered activity by a later one with the same id.
       const previous = conversation.find(activityId);
-      store.append(conversation, {
-        ...update,
-        id: activityId,
-        timestamp: previous?.timestamp ?? update.timestamp,
-        channelId: DIRECTLINE_CHANNEL_ID,
-        conversation: { id: conversation.id } as Activity['conversation'],
-        from: update.from ?? bot,
-      });
+      store.append(conversation, { ...stamp(conversation, update), id: activityId, timestamp: previous?.timestamp ?? update.timestamp });
       res.send(200, { id: activityId });
     }),
   );
@@ -160,13 +157,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
       const conversation = conversationOf(req);
       const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
       // Same id, a type Web Chat does not render: the message disappears from the transcript.
-      store.append(conversation, {
-        type: 'messageDelete',
-        id: activityId,
-        channelId: DIRECTLINE_CHANNEL_ID,
-        conversation: { id: conversation.id } as Activity['conversation'],
-        from: bot,
-      });
+      store.append(conversation, { ...stamp(conversation, { type: 'messageDelete' }), id: activityId });
       res.send(200);
     }),
   );

@@ -58,6 +58,7 @@ export class Conversation {
   started = false;
   /** The user id of the Direct Line client that started it (for the members routes). */
   userId: string | undefined;
+  /** When a client or the bot last used it (epoch ms): the idle sweep's measure. */
   lastSeen: number;
   /** Absolute index of `entries[0]`: watermarks stay valid after old entries are dropped. */
   private base = 0;
@@ -65,6 +66,7 @@ export class Conversation {
   private seq = 0;
   /** Files of this conversation, by attachment id. */
   readonly attachments = new Map<string, StoredAttachment>();
+  /** Bytes of this conversation's files (for its quota). */
   attachmentBytes = 0;
 
   constructor(

@@ -26,6 +26,10 @@ export class HttpError extends Error {
 /** 400 with the Direct Line error code `BadArgument`. */
 export const badArgument = (message: string): HttpError => new HttpError(400, 'BadArgument', message);
 
+/** 429 when the conversation store is full (memory cap), with a Retry-After. */
+export const tooManyConversations = (): HttpError =>
+  new HttpError(429, 'TooManyConversations', 'Too many conversations; try again later', { 'Retry-After': '60' });
+
 /** Sends `err` as JSON. Unexpected errors become a logged 500 that reveals nothing. */
 export function sendError(res: Response, err: unknown, log: Log, route: string): void {
   if (res.headersSent) return;
@@ -124,7 +128,10 @@ export function tooLarge(limit: number): HttpError {
  */
 export async function readJson(req: Request, limit: number): Promise<unknown> {
   const preParsed: unknown = (req as { body?: unknown }).body;
-  if (preParsed !== undefined && typeof preParsed === 'object' && !Buffer.isBuffer(preParsed)) return preParsed;
+  if (preParsed !== undefined && typeof preParsed === 'object' && !Buffer.isBuffer(preParsed)) {
+    if (!depthWithin(preParsed, MAX_JSON_DEPTH)) throw badArgument(`JSON nested deeper than ${MAX_JSON_DEPTH}`);
+    return preParsed;
+  }
   const raw = await readBody(req, limit);
   if (raw.length === 0) return undefined;
   const type = String(req.headers['content-type'] ?? '').toLowerCase();

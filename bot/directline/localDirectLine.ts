@@ -32,6 +32,7 @@ import {
   randomId,
   readJson,
   route,
+  tooManyConversations,
   type RouteBody,
 } from './httpKit';
 import { TokenService, type IssuedToken, type TokenGrant } from './tokens';
@@ -244,9 +245,10 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       const parsed = startSchema.safeParse((await readJson(req, limits.bodyLimitBytes)) ?? {});
       if (!parsed.success) throw badArgument(firstIssue(parsed.error));
       const conversation = store.getOrCreate(grant.conversationId);
-      if (!conversation) throw new HttpError(429, 'TooManyConversations', 'Too many conversations; try again later', { 'Retry-After': '60' });
+      if (!conversation) throw tooManyConversations();
       const fresh = !conversation.started;
       if (fresh) {
+        log.debug({ conversationId: conversation.id }, 'directline conversation started');
         conversation.started = true;
         conversation.userId = grant.userId;
         const ctx = { ...context(conversation, grant), serviceUrl: options.serviceUrl() };
@@ -323,6 +325,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       }
       // Without PUBLIC_URL the browser's link is relative to the page (`directline/...`), which
       // is right for our page and widget, also behind a proxy that serves them under a sub-path.
+      log.debug({ conversationId: conversation.id, files: stored.length, bytes: stored.reduce((n, f) => n + f.bytes.length, 0) }, 'directline upload kept in memory');
       const publicUrl = options.publicUrl?.();
       const echoBase = publicUrl ? `${publicUrl.replace(/\/+$/, '')}${base}` : base.slice(1);
       const toBot = options.serviceUrl();

@@ -5,6 +5,7 @@ import type { CaseRecord, CaseStore, Log } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
 import { caseIdFromAddress } from '../../dialogs/caseId';
 import { redact } from '../../dialogs/redact';
+import { errorCode } from '../../dialogs/errorCode';
 import { htmlToPlainText, MAX_REPLY_LENGTH, stripQuotedReply } from './replyText';
 
 /**
@@ -168,12 +169,12 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
       } catch (err) {
         // The reply is on the case and went to the patient's email too (Reply-To): do not
         // make the sending server retry and record it twice.
-        log.warn({ event: 'inbound-relay-failed', caseId: id, code: (err as { code?: unknown }).code }, 'could not relay the reply to the chat');
+        log.warn({ event: 'inbound-relay-failed', caseId: id, code: errorCode(err) }, 'could not relay the reply to the chat');
       }
     }
   }
 
-  server.on('error', (err) => log.warn({ event: 'inbound-error', code: (err as { code?: unknown }).code }, 'inbound SMTP error'));
+  server.on('error', (err) => log.warn({ event: 'inbound-error', code: errorCode(err) }, 'inbound SMTP error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

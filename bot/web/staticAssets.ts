@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { existsSync, promises as fsp, readFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { promises as fsp, readFileSync } from 'fs';
+import { join } from 'path';
 import type { Request, Response } from 'restify';
 import { promisify } from 'util';
 import { gzip } from 'zlib';
@@ -9,40 +9,32 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Static files of the chat page, held in memory and served with ETags. Paths are found at run
- * time by walking up to the project root (or the package root of an installed package), so
- * they work from dist/ and from any dist-<name>/ output directory alike.
+ * time (the project root by walking up, the Web Chat bundle through `require.resolve`), so they
+ * work from dist/ and from any dist-<name>/ output directory alike.
  */
 
-/** The nearest directory at or above `start` holding a package.json (optionally with `name`). */
-export function findPackageDir(start: string, name?: string): string {
-  let dir = start;
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (!name || (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name)) {
-      return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json${name ? ` of ${name}` : ''} above ${start}`);
-    dir = parent;
-  }
-}
-
-/** The project root (the directory of our package.json). */
-export function projectRoot(): string {
-  return findPackageDir(__dirname, 'uhs-portal-help-bot');
-}
-
-/** `dist/webchat.js` of the installed botframework-webchat (its exports map hides subpaths). */
+/**
+ * `dist/webchat.js` of the installed botframework-webchat. Its `exports` map hides subpaths from
+ * `require.resolve`, so this resolves the package's main file and cuts the path at the
+ * package's own folder (`…/node_modules/botframework-webchat`), wherever npm put it.
+ */
 export function webChatBundlePath(): string {
-  return join(findPackageDir(dirname(require.resolve('botframework-webchat')), 'botframework-webchat'), 'dist', 'webchat.js');
+  const main = require.resolve('botframework-webchat');
+  const marker = join('node_modules', 'botframework-webchat');
+  const at = main.lastIndexOf(marker);
+  if (at < 0) throw new Error(`botframework-webchat resolved outside node_modules: ${main}`);
+  return join(main.slice(0, at + marker.length), 'dist', 'webchat.js');
 }
 
 /** A file ready to serve. */
 export interface StaticAsset {
+  /** The bytes as stored. */
   body: Buffer;
   /** Gzipped body, made once, for large text files. */
   gzipped?: Buffer;
+  /** Content-Type header. */
   contentType: string;
+  /** Strong ETag from the content's SHA-256. */
   etag: string;
   /** Cache-Control value. */
   cache: string;

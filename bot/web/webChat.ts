@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Log } from '../../dialogs/ports/logger';
 import { DIRECTLINE_BASE_PATH, type LocalDirectLine } from '../directline/localDirectLine';
 import { HttpError, WindowLimiter, clientIp, randomId, readJson, route } from '../directline/httpKit';
-import { loadAsset, loadLargeAsset, projectRoot, sendAsset, webChatBundlePath, type StaticAsset } from './staticAssets';
+import { projectRoot } from '../../knowledge/projectRoot';
+import { loadAsset, loadLargeAsset, sendAsset, webChatBundlePath, type StaticAsset } from './staticAssets';
 
 /**
  * The patient-facing chat page: `GET /` (UHS-branded, embeds the official Web Chat), the Web

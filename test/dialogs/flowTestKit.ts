@@ -69,3 +69,13 @@ export async function sendAll(client: FlowClient, answers: Array<string | Partia
   for (const answer of answers) replies = await client.send(answer);
   return replies;
 }
+
+/**
+ * Answers a button question with something that is not a button three times: the first two
+ * turns re-ask (returned for assertions), the third ends the dialog (see `retryLimit.ts`).
+ */
+export async function answerBadlyThrice(client: FlowClient, bad = 'purple elephant'): Promise<Array<Partial<Activity>[]>> {
+  const turns: Array<Partial<Activity>[]> = [];
+  for (let i = 0; i < 3; i++) turns.push(await client.send(bad));
+  return turns;
+}

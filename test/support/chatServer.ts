@@ -1,24 +1,23 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import pino from 'pino';
-import { httpBotDelivery } from '../../bot/directline/botDelivery';
-import {
-  loopbackUrl,
-  registerLocalDirectLine,
-  type LocalDirectLine,
-  type LocalDirectLineLimits,
-} from '../../bot/directline/localDirectLine';
+import { loadConfig } from '../../bot/config';
+import { createApp } from '../../bot/index';
+import type { LocalDirectLine, LocalDirectLineLimits } from '../../bot/directline/localDirectLine';
 import { makeServer } from '../../bot/server';
-import { registerWebChat } from '../../bot/web/webChat';
+import { registerChatRoutes, type ChatChannel } from '../../bot/web/chatRoutes';
 import { StandInBot } from './standInBot';
 
 /**
  * Starts the real restify server (`makeServer` from bot/server.ts) on an ephemeral port with the
  * local Direct Line and the Web Chat page registered, around a bot given by the test.
  *
- * This is the ONE place that picks the bot for the Direct Line and browser tests: the
- * {@link StandInBot} by default. To run them against the real help-desk bot, pass (or make the
- * default) a `bot` built the way bot/index.ts builds it; the tests themselves need no change
- * beyond the reply texts they expect (see test/bot/web/browser.test.ts).
+ * The bot is the {@link StandInBot} by default, so these tests pin the channel's behaviour
+ * independently of the dialogs. {@link startAppChatServer} starts the whole real application
+ * (bot/index.ts `createApp`) behind the same interface: switching a test to the real bot is
+ * swapping the start function and the reply texts it expects (see test/bot/web/browser.test.ts).
  */
 
 /** Anything with botbuilder's `run(context)` (an ActivityHandler, the HelpDeskBot). */
@@ -56,13 +55,6 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-/** Defaults equal to bot/config.ts's. */
-export const TEST_LIMITS: LocalDirectLineLimits = {
-  bodyLimitBytes: 256 * 1024,
-  attachmentMaxBytes: 10 * 1024 * 1024,
-  ratePerIpPerMinute: 300,
-};
-
 /** Starts the server; see the module comment. */
 export async function startChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const log = pino({ level: 'silent' });
@@ -71,36 +63,24 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   adapter.onTurnError = async (context) => {
     await context.sendActivity('Sorry, something went wrong. Email uhsportalhelp@umass.edu.');
   };
-  const limits: LocalDirectLineLimits = { ...TEST_LIMITS, ...options.limits };
-  const bodyLimitBytes = options.bodyLimitBytes ?? limits.bodyLimitBytes;
-  let directLine: LocalDirectLine | undefined;
+  // The same configuration schema as production, with its defaults, plus the test's choices.
+  const config = loadConfig({
+    LOCAL_DIRECTLINE: options.localDirectLine === false ? 'false' : 'true',
+    DIRECTLINE_SECRET: options.directLineSecret,
+    DIRECTLINE_ENDPOINT: options.directLineEndpoint,
+    PUBLIC_URL: options.publicUrl,
+    BODY_LIMIT_BYTES: options.bodyLimitBytes === undefined ? undefined : String(options.bodyLimitBytes),
+  });
+  let channel: ChatChannel | undefined;
 
   const { server } = makeServer({
     adapter,
     runTurn: (context) => bot.run(context),
     log,
     health: async () => ({ ok: true, version: 'test', storage: 'memory', mail: 'none' }),
-    bodyLimitBytes,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
     extraRoutes: (s) => {
-      const serviceUrl = loopbackUrl(s);
-      if (options.localDirectLine !== false) {
-        directLine = registerLocalDirectLine(s, {
-          deliver: httpBotDelivery(() => `${serviceUrl()}/api/messages`, { timeoutMs: 15_000 }),
-          serviceUrl,
-          publicUrl: () => options.publicUrl,
-          limits,
-          log,
-          now: options.now,
-        });
-      }
-      registerWebChat(s, {
-        directLineSecret: options.directLineSecret,
-        directLineEndpoint: options.directLineEndpoint ?? 'https://directline.botframework.com/v3/directline',
-        localDirectLine: directLine,
-        limits: { bodyLimitBytes, ratePerIpPerMinute: limits.ratePerIpPerMinute },
-        log,
-        pollingIntervalMs: options.pollingIntervalMs,
-      });
+      channel = registerChatRoutes(s, config, log, { limits: options.limits, now: options.now, pollingIntervalMs: options.pollingIntervalMs });
     },
   });
 
@@ -111,11 +91,30 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   const { port } = server.address();
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    directLine,
+    directLine: channel?.directLine,
     bot,
     close: async () => {
-      directLine?.close();
+      channel?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The real application (`createApp` from bot/index.ts: real bot, knowledge, dialogs, memory
+ * state, mail to a temporary outbox folder) on an ephemeral port, as a {@link ChatServer}.
+ */
+export async function startAppChatServer(env: NodeJS.ProcessEnv = {}): Promise<ChatServer> {
+  const outbox = mkdtempSync(join(tmpdir(), 'webchat-outbox-'));
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', MAIL_OUTBOX: outbox, ...env }));
+  const port = await app.listen(0);
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    directLine: app.localDirectLine,
+    bot: app.bot,
+    close: async () => {
+      await app.close();
+      rmSync(outbox, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Activity, CardAction } from 'botbuilder-core';
-import { DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { classifyInterruption } from '../../dialogs/replies';
 
 /**
  * A conversation with one dialog through botbuilder-testing's {@link DialogTestClient}, that
@@ -64,4 +65,35 @@ export function buttonTitles(activity: Partial<Activity> | undefined): string[] 
 /** The text of the last reply of a turn. */
 export function lastText(replies: Array<Partial<Activity>>): string {
   return replies[replies.length - 1]?.text ?? '';
+}
+
+/** Id of {@link InterruptingHost}. */
+export const INTERRUPTING_HOST = 'interruptingHost';
+
+/**
+ * A minimal parent that handles "cancel" and "help" the way the main dialog does (same
+ * recogniser): "cancel" cancels the child, "help" re-asks the child's current question. It lets
+ * a troubleshooting dialog's tests show that it can be interrupted at any prompt.
+ */
+export class InterruptingHost extends ComponentDialog {
+  constructor(child: Dialog) {
+    super(INTERRUPTING_HOST);
+    this.addDialog(child);
+    this.initialDialogId = child.id;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const kind = classifyInterruption(innerDc.context.activity.text ?? '');
+    if (kind === 'cancel') {
+      await innerDc.context.sendActivity('(cancelled)');
+      await innerDc.cancelAllDialogs();
+      return innerDc.endDialog({ cancelled: true });
+    }
+    if (kind === 'help') {
+      await innerDc.context.sendActivity('(help)');
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return super.onContinueDialog(innerDc);
+  }
 }

@@ -10,10 +10,16 @@ export class PrivateRedis {
   private child: ChildProcess | null = null;
   port = 0;
 
+  /**
+   * `extraArgs` go after the defaults and override them, for example
+   * `['--appendonly', 'yes', '--dir', tmp]` for a server whose data survives a restart.
+   */
+  constructor(private readonly extraArgs: string[] = []) {}
+
   /** Starts on `port`, or a free port the first time. */
   async start(port = this.port): Promise<this> {
     this.port = port || (await freePort());
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';

@@ -5,7 +5,10 @@ import type { OutgoingMail } from '../../../dialogs/ports';
 import { SmtpMailer } from '../../../bot/adapters/mailer';
 import { MemoryOutbox } from '../../../bot/adapters/memoryOutbox';
 import { BullmqOutbox, type BullmqOutboxOptions } from '../../../bot/adapters/bullmqOutbox';
-import type { ManagedOutbox } from '../../../bot/adapters/outbox';
+import { recordOutboxEventsOnCases, type ManagedOutbox } from '../../../bot/adapters/outbox';
+import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
+import { silentLog } from '../../../dialogs/ports';
+import { newCase } from './caseFixtures';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import { nextEvent, waitUntil } from '../../support/waitUntil';
@@ -125,6 +128,22 @@ describe('escalation outboxes', () => {
       });
     });
   }
+
+  it('records on the case whether its email went out or was given up', async () => {
+    const cases = new MemoryCaseStore();
+    const outbox = track(new MemoryOutbox({ mailer, maxAttempts: 2, backoff: FAST }));
+    recordOutboxEventsOnCases(outbox, cases, silentLog);
+    const sent = await cases.create(newCase());
+    await outbox.enqueue(sent.id, mail(sent.id));
+    await waitUntil(async () => (await cases.get(sent.id))?.events.some((e) => e.type === 'escalated') === true, 'the delivery is on the case');
+
+    await smtp.stop();
+    const lost = await cases.create(newCase());
+    await outbox.enqueue(lost.id, mail(lost.id));
+    await waitUntil(async () => (await cases.get(lost.id))?.events.some((e) => e.type === 'mail-failed') === true, 'the failure is on the case');
+    expect((await cases.get(lost.id))?.events.find((e) => e.type === 'mail-failed')?.detail).to.equal('escalation email failed after 2 attempts');
+    expect((await cases.get(sent.id))?.events.map((e) => e.type)).to.deep.equal(['created', 'escalated']);
+  });
 
   describe('BullmqOutbox across bot instances', () => {
     it('survives a restart of the bot: mail queued while SMTP is down goes out once from the next instance', async () => {

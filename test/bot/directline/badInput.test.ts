@@ -27,7 +27,7 @@ describe('local Direct Line: bad input gets a 4xx and the server keeps serving',
   before(async () => {
     server = await startChatServer({
       bodyLimitBytes: BODY_LIMIT,
-      limits: { bodyLimitBytes: BODY_LIMIT, attachmentMaxBytes: FILE_LIMIT, maxFilesPerUpload: 2, ratePerIpPerMinute: 10_000 },
+      limits: { attachmentMaxBytes: FILE_LIMIT, maxFilesPerUpload: 2, ratePerIpPerMinute: 10_000 },
     });
     client = new DirectLineTestClient(server.baseUrl);
     session = await client.started();

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import type { TestApp } from './app';
+import { texts } from './app';
+import type { ReceivedMail, TestSmtpServer } from './smtpServer';
+import { waitUntil } from './waitUntil';
+
+/**
+ * Whole conversations played over HTTP against one or more running apps (load, scale-out and
+ * fault tests). Passing several apps alternates the turns between them, as a load balancer
+ * without sticky sessions would.
+ */
+
+/** Apps a conversation's turns go to, in turn. */
+export type Route = TestApp | TestApp[];
+
+/** Sends `messages` one after the other, turn i to app i modulo the route; returns each turn's reply text. */
+export async function converse(route: Route, conversationId: string, messages: string[]): Promise<string[]> {
+  const apps = Array.isArray(route) ? route : [route];
+  const replies: string[] = [];
+  for (const [i, message] of messages.entries()) {
+    replies.push(texts(await apps[i % apps.length].say(conversationId, message)).join('\n'));
+  }
+  return replies;
+}
+
+/** The case number in a reply, e.g. `UHS-7K3Q9D`. */
+export function caseIdIn(reply: string): string | null {
+  return /\bUHS-[0-9A-HJKMNP-TV-Z]{6}\b/.exec(reply)?.[0] ?? null;
+}
+
+/** Asks for a person and completes the handoff (description, no email, consent); returns the case number. */
+export async function escalate(route: Route, conversationId: string, description = 'The portal keeps showing a blank page after login'): Promise<string> {
+  const replies = await converse(route, conversationId, ['talk to a person', description, 'skip', 'Yes']);
+  const caseId = caseIdIn(replies[3]);
+  expect(caseId, `a case number in the last reply: ${replies[3].slice(0, 200)}`).to.be.a('string');
+  return caseId as string;
+}
+
+/** Asks for a password reset for `email`; returns the last reply. */
+export async function requestReset(route: Route, conversationId: string, email: string): Promise<string> {
+  const replies = await converse(route, conversationId, ['how do I reset my password', 'Yes', email]);
+  return replies[2];
+}
+
+/** The escalation emails of one case (the bot marks them with an `X-UHS-Case` header). */
+export function mailsOfCase(smtp: TestSmtpServer, caseId: string): ReceivedMail[] {
+  return smtp.received.filter((m) => m.parsed.headers.get('x-uhs-case') === caseId);
+}
+
+/** The mails whose envelope goes to `address`. */
+export function mailsTo(smtp: TestSmtpServer, address: string): ReceivedMail[] {
+  return smtp.received.filter((m) => m.envelopeTo.includes(address));
+}
+
+/** GET /healthz: the status and the report. */
+export async function health(app: TestApp): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.url}/healthz`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Polls /healthz until it answers `status` (a generous bound: Redis reconnects back off up to 2 s). */
+export async function healthBecomes(app: TestApp, status: 200 | 503, timeoutMs = 30000): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  await waitUntil(
+    async () => {
+      const now = await health(app);
+      last = now.body;
+      return now.status === status;
+    },
+    `/healthz answers ${status}`,
+    timeoutMs,
+    100,
+  );
+  return last;
+}
+
+/** Waits until the app's escalation outbox has nothing queued, retrying or in flight. */
+export async function outboxIdle(app: TestApp, timeoutMs = 30000): Promise<void> {
+  await waitUntil(async () => (await app.app.outbox.pendingCount()) === 0, 'the escalation outbox is idle', timeoutMs, 50);
+}
