@@ -26,9 +26,8 @@ import { MemoryOutbox } from './adapters/memoryOutbox';
 import { BullmqOutbox } from './adapters/bullmqOutbox';
 import { recordOutboxEventsOnCases, type ManagedOutbox } from './adapters/outbox';
 import { SafeAttachmentFetcher, ownOrigins } from './adapters/attachmentFetcher';
-import { registerLocalDirectLine, loopbackUrl, type LocalDirectLine } from './directline/localDirectLine';
-import { httpBotDelivery } from './directline/botDelivery';
-import { registerWebChat } from './web/webChat';
+import type { LocalDirectLine } from './directline/localDirectLine';
+import { registerChatRoutes } from './web/chatRoutes';
 import { CloudMessenger } from './teams/cloudMessenger';
 import { TeamsNotifier } from './teams/teamsNotifier';
 import { TeamsStaff } from './teams/teamsStaff';
@@ -66,6 +65,8 @@ export interface App extends BuiltServer {
   storage: Storage;
   outbox: ManagedOutbox;
   localDirectLine?: LocalDirectLine;
+  /** The inbound SMTP listener's port once listening (INBOUND_SMTP_PORT), else `null`. */
+  inboundMailPort(): number | null;
   /** Listens on `port` (0 = ephemeral) and resolves with the port. */
   listen(port?: number): Promise<number>;
   /** Stops accepting requests, finishes turns in flight, then closes queues and Redis. */
@@ -166,6 +167,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const memoryAccessor = conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY);
   const mainDialog = new MainDialog(services, memoryAccessor);
+  // Account emails go out in the background: let them finish before the process exits.
+  closers.push(() => mainDialog.whenIdle());
   closers.push(() => mainDialog.handoff.pending.close());
   const staff = new TeamsStaff({
     cases,
@@ -217,34 +220,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     health,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     extraRoutes: (server: Server) => {
-      if (config.LOCAL_DIRECTLINE) {
-        const local = loopbackUrl(server);
-        localDirectLine = registerLocalDirectLine(server, {
-          // [load] a grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
-          deliver: httpBotDelivery(() => `${local()}/api/messages`, { timeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }),
-          serviceUrl: local,
-          publicUrl: () => config.PUBLIC_URL,
-          limits: {
-            bodyLimitBytes: config.BODY_LIMIT_BYTES,
-            attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
-            ratePerIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
-            postsPerConversationPerMinute: config.RATE_LIMIT_PER_CONVERSATION_PER_MINUTE,
-          },
-          log,
-        });
-      }
-      registerWebChat(server, {
-        directLineSecret: config.DIRECTLINE_SECRET,
-        directLineEndpoint: config.DIRECTLINE_ENDPOINT,
-        localDirectLine,
-        limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, ratePerIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
-        log,
-      });
+      // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
+      localDirectLine = registerChatRoutes(server, config, log, { deliveryTimeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }).directLine;
     },
   });
   const { server, inFlight } = built;
 
-  let inbound: { close(): Promise<void> } | null = null;
+  let inbound: { port: number; close(): Promise<void> } | null = null;
   const listen = async (port = config.PORT): Promise<number> => {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -282,7 +264,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
 
-  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, listen, close };
+  const inboundMailPort = () => inbound?.port ?? null;
+  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, inboundMailPort, listen, close };
 }
 
 /** Starts the bot: validates the environment, builds the graph, listens, and shuts down cleanly on a signal. */

@@ -4,6 +4,7 @@ import type { TurnContext } from 'botbuilder-core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { RequestLimiter } from './limits/requestLimits';
+import { depthWithin, MAX_JSON_DEPTH } from './directline/httpKit';
 
 /** What `/healthz` reports. */
 export interface HealthReport {
@@ -108,6 +109,11 @@ export function makeServer(deps: ServerDeps): BuiltServer {
   server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
     if (!req.is('json')) {
       res.send(415, { error: 'Content-Type must be application/json' });
+      return;
+    }
+    // [load] Deep nesting would overflow recursive code later (JSON.stringify of the activity).
+    if (!depthWithin(req.body, MAX_JSON_DEPTH)) {
+      res.send(400, { error: `Invalid activity: JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
       return;
     }
     const checked = incomingActivitySchema.safeParse(req.body);

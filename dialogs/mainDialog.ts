@@ -85,6 +85,7 @@ export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
 export class MainDialog extends ComponentDialog {
   /** The handoff dialog, whose pending-escalation queue the composition root closes on shutdown. */
   readonly handoff: HandoffDialog;
+  private readonly mailSenders: Array<{ whenIdle(): Promise<void> }>;
 
   constructor(
     private readonly services: DialogServices,
@@ -92,8 +93,11 @@ export class MainDialog extends ComponentDialog {
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new WaterfallDialog(ROUTER, [this.routeStep.bind(this), this.afterChildStep.bind(this), this.afterHandoffStep.bind(this)]));
-    this.addDialog(new AccountStatusDialog(services));
-    this.addDialog(new PasswordResetDialog(services));
+    const accountStatus = new AccountStatusDialog(services);
+    const passwordReset = new PasswordResetDialog(services);
+    this.mailSenders = [accountStatus, passwordReset];
+    this.addDialog(accountStatus);
+    this.addDialog(passwordReset);
     this.addDialog(new UploadDiagnosisDialog(services));
     this.addDialog(new StiTestingDialog(services));
     this.addDialog(new AllergyAppointmentDialog(services));
@@ -103,6 +107,11 @@ export class MainDialog extends ComponentDialog {
     this.handoff = new HandoffDialog(services);
     this.addDialog(this.handoff);
     this.initialDialogId = ROUTER;
+  }
+
+  /** Resolves when the account emails sent in the background have gone out (for shutdown and tests). */
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.mailSenders.map((sender) => sender.whenIdle()));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { EMERGENCY_INTENT, NONE_INTENT } from './intents';
 import type { EmergencyDetector } from './emergency';
 import { SpellingCorrector } from './spelling';
-import { isLexiconWord, lexiconWords, tokensOf, words, type Token } from './text';
+import { expand, isLexiconWord, lexiconWords, tokensOf, words, type Token } from './text';
 import type { IntentScore, KnowledgeEntry, MatchResult } from './types';
 
 /**
@@ -28,6 +28,11 @@ export interface MatcherOptions {
   threshold: number;
   /** When the runner-up reaches this fraction of the top score, the result is `ambiguous`. */
   ambiguityRatio: number;
+  /**
+   * The same for a message of one topic word ("records", "account"): one word is little
+   * evidence, so a wider gap is needed before the top intent is taken without asking.
+   */
+  oneWordAmbiguityRatio: number;
   /** At most this many candidates in an `ambiguous` result. */
   maxCandidates: number;
   /** How many ranked intents a result carries. */
@@ -45,7 +50,8 @@ export interface MatcherOptions {
 /** The defaults of {@link MatcherOptions}. */
 export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = {
   threshold: 0.38,
-  ambiguityRatio: 0.92,
+  ambiguityRatio: 0.9,
+  oneWordAmbiguityRatio: 0.72,
   maxCandidates: 3,
   maxRanked: 5,
   softWeight: 0.4,
@@ -59,6 +65,8 @@ const FIELD_WEIGHT = { question: 1, label: 0.95, example: 1, keyword: 0.95 } as 
 
 /** The least confidence of an intent when the message is exactly one of its examples or keywords. */
 const EXACT_SCORE = 0.9;
+/** An exact match counts only for a document at least this heavy (three soft words, or one topic word). */
+const MIN_EXACT_WEIGHT = 1;
 /** Tolerance when comparing sums of weights. */
 const EPSILON = 1e-9;
 
@@ -77,6 +85,7 @@ interface Docs {
    * Document → 1 when saying exactly this document is decisive (examples, questions, labels).
    * Not for keywords: a one-word keyword ("immunization") may be shared in meaning by several
    * entries, and the message "immunization" should then be ambiguous, not a confident match.
+   * Nor for a document of a single soft word ("what is this" is just "what").
    */
   readonly exactCounts: Uint8Array;
 }
@@ -171,7 +180,7 @@ export class Matcher {
       intent: Int32Array.from(texts, (t) => t.intent),
       total: new Float64Array(texts.length),
       fieldWeight: Float64Array.from(texts, (t) => FIELD_WEIGHT[t.field]),
-      exactCounts: Uint8Array.from(texts, (t) => (t.field === 'keyword' ? 0 : 1)),
+      exactCounts: new Uint8Array(texts.length),
     };
     docFeatures.forEach((keys, i) => {
       for (const key of keys) {
@@ -179,6 +188,7 @@ export class Matcher {
         this.docs.total[i] += this.weights[id];
         postingLists[id].push(i);
       }
+      this.docs.exactCounts[i] = texts[i].field !== 'keyword' && this.docs.total[i] >= MIN_EXACT_WEIGHT ? 1 : 0;
     });
     for (const list of postingLists) this.postings.push(Int32Array.from(list));
     this.scratch = {
@@ -208,7 +218,8 @@ export class Matcher {
       // The confidence of `none` is how far the best candidate stayed below certainty.
       return { kind: 'none', intent: NONE_INTENT, score: round(1 - (top?.score ?? 0)), ranked };
     }
-    const close = ranked.filter((r) => r.score >= top.score * this.options.ambiguityRatio && r.score >= this.options.threshold);
+    const ratio = this.isOneWord(split) ? this.options.oneWordAmbiguityRatio : this.options.ambiguityRatio;
+    const close = ranked.filter((r) => r.score >= top.score * ratio && r.score >= this.options.threshold);
     if (close.length > 1) {
       return { kind: 'ambiguous', intent: top.id, score: top.score, candidates: close.slice(0, this.options.maxCandidates), ranked };
     }
@@ -263,18 +274,39 @@ export class Matcher {
     return ranked.slice(0, this.options.maxRanked);
   }
 
+  /** True when the message has exactly one topic word (soft words aside) and it is known. */
+  private isOneWord(split: readonly string[]): boolean {
+    const topical = tokensOf(this.repairAll(split)).filter((t) => !t.soft);
+    return topical.length === 1 && this.featureIds.has(topical[0].text);
+  }
+
   /** Analyses a message into weighted features, repairing typos of words the index does not know. */
   private features(split: readonly string[]): Features {
-    const repaired = split.map((w) => this.repair(w));
+    const repaired = this.repairAll(split);
     const keys = featureKeys(tokensOf(repaired));
     const known = new Map<number, number>();
     let unknownWeight = 0;
     for (const key of keys) {
       const id = this.featureIds.get(key);
       if (id !== undefined) known.set(id, this.weights[id]);
-      else if (!key.includes(' ') && !isSoftKey(key) && !/^[0-9]+$/.test(key)) unknownWeight += this.unknownWeight;
+      else if (!key.includes(' ') && !isSoftKey(key)) {
+        // A number ("16", "2") is half an unknown word: it rarely names a topic, but a message
+        // made of numbers and question words ("what is 2 plus 2") is not about the portal.
+        unknownWeight += /^[0-9]+$/.test(key) ? this.unknownWeight / 2 : this.unknownWeight;
+      }
     }
     return { known, unknownWeight };
+  }
+
+  /** Repairs the typos of a message's words; a repaired contraction ("cnat" → "cant") is expanded. */
+  private repairAll(split: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const w of split) {
+      const repaired = this.repair(w);
+      if (repaired === w) out.push(w);
+      else out.push(...expand(repaired));
+    }
+    return out;
   }
 
   private repair(word: string): string {

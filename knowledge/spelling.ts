@@ -11,10 +11,13 @@ import Fuse from 'fuse.js';
  * and Fuse scores only those: a lookup then costs a few microseconds.
  */
 
-/** Words shorter than this are never corrected: a 4-letter "game" is too close to "name". */
-const MIN_LENGTH = 5;
-/** Fuse threshold for accepting a candidate (0 = exact, 1 = anything). */
-const FUSE_THRESHOLD = 0.45;
+/** Words shorter than this are never corrected. */
+const MIN_LENGTH = 4;
+/**
+ * Up to this length only swapped, missing or doubled letters are repaired ("cnat", "logn",
+ * "stdd"), never a different letter: a 4-letter "game" is a word of its own, not "name".
+ */
+const SHORT_WORD = 4;
 /** Most corrections remembered; old ones are dropped first. */
 const CACHE_LIMIT = 20_000;
 
@@ -50,6 +53,14 @@ export function editDistance(a: string, b: string, limit = MAX_LENGTH): number {
     [prevPrev, prev, cur] = [prev, cur, prevPrev];
   }
   return prev[b.length];
+}
+
+/** True when `b` differs from `a` (same length) by exactly one replaced letter. */
+function isSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
 }
 
 function deletions(word: string): string[] {
@@ -109,10 +120,14 @@ export class SpellingCorrector {
     for (const key of [word, ...deletions(word)]) {
       for (const c of this.index.get(key) ?? []) candidates.add(c);
     }
-    const close = [...candidates].filter((c) => c.length >= MIN_LENGTH - 1 && editDistance(word, c, limit) <= limit);
+    const close = [...candidates].filter(
+      (c) => c.length >= MIN_LENGTH - 1 && editDistance(word, c, limit) <= limit && (word.length > SHORT_WORD || !isSubstitution(word, c)),
+    );
     if (close.length === 0) return null;
-    const ranked = new Fuse(close, { includeScore: true, isCaseSensitive: true, threshold: FUSE_THRESHOLD, ignoreLocation: true }).search(word);
-    if (ranked.length === 0) return null;
+    // The edit distance decided which words are close enough; Fuse's Bitap score ranks them
+    // (threshold 1: score every candidate, as Bitap counts a swap as two errors).
+    const ranked = new Fuse(close, { includeScore: true, isCaseSensitive: true, threshold: 1, ignoreLocation: true }).search(word);
+    if (ranked.length === 0) return close[0];
     // Equal Fuse scores: the smaller edit distance wins, then the vocabulary's order (frequency).
     const best = ranked.filter((r) => r.score === ranked[0].score);
     best.sort((a, b) => editDistance(word, a.item) - editDistance(word, b.item) || a.refIndex - b.refIndex);

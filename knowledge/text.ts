@@ -43,12 +43,16 @@ export function words(text: string): string[] {
   const out: string[] = [];
   const normal = normalize(text);
   if (normal === '') return out;
-  for (const w of normal.split(' ')) {
-    const expanded = CONTRACTION_MAP.get(w);
-    if (expanded !== undefined) out.push(...expanded);
-    else out.push(NOT_STEMS.get(w) ?? w);
-  }
+  for (const w of normal.split(' ')) out.push(...expand(w));
   return out;
+}
+
+/** One word with its contraction expanded ("cant" → "can not"); other words unchanged. */
+export function expand(word: string): readonly string[] {
+  const expanded = CONTRACTION_MAP.get(word);
+  if (expanded !== undefined) return expanded;
+  const notStem = NOT_STEMS.get(word);
+  return notStem === undefined ? [word] : [notStem];
 }
 
 /** Phrases of {@link PHRASES} as token arrays, grouped by first word, longest first. */

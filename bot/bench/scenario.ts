@@ -1,4 +1,5 @@
 import type { Request as CannonRequest } from 'autocannon';
+import { loadKnowledge } from '../../knowledge/loader';
 
 /**
  * What the bench's virtual users say. Each autocannon connection plays one conversation at a
@@ -13,18 +14,28 @@ export interface ScriptStep {
   expect: string;
 }
 
+/** The FAQ entry the script asks about: its own question must always match it. */
+const FAQ_ENTRY = 'medical-records-copy';
+
 /**
- * The bot's script: the account-status dialog (four turns: intent, "Yes", email, date of
- * birth) and a plain FAQ question. The email never matches a directory record, so no mail is
- * sent; the date of birth is not real personal data.
+ * The bot's script: the account-status dialog (four turns: the "Check my account" topic
+ * button, "Yes", email, date of birth) and a plain FAQ question. The email never matches a
+ * directory record, so no mail is sent; the date of birth is not real personal data.
  */
-export const BOT_SCRIPT: ScriptStep[] = [
-  { text: () => 'do I have an account', expect: 'three requirements' },
-  { text: () => 'Yes', expect: 'Which email address' },
-  { text: (id) => `bench.${id}@umass.edu`, expect: 'date of birth' },
-  { text: () => '01/02/2000', expect: 'Thanks.' },
-  { text: () => 'how can I request my medical records', expect: 'Release of Information' },
-];
+function botScript(): ScriptStep[] {
+  const entry = loadKnowledge().get(FAQ_ENTRY);
+  if (!entry) throw new Error(`knowledge entry ${FAQ_ENTRY} is missing`);
+  return [
+    { text: () => 'Check my account', expect: 'three requirements' },
+    { text: () => 'Yes', expect: 'Which email address' },
+    { text: (id) => `bench.${id}@umass.edu`, expect: 'date of birth' },
+    { text: () => '01/02/2000', expect: 'Thanks.' },
+    { text: () => entry.question, expect: `**${entry.question}**` },
+  ];
+}
+
+/** The bot's script (see {@link botScript}). */
+export const BOT_SCRIPT: ScriptStep[] = botScript();
 
 /** The echo bot's script: the same messages, answered with an echo. */
 export const ECHO_SCRIPT: ScriptStep[] = BOT_SCRIPT.map((step) => ({ text: step.text, expect: 'echo' }));

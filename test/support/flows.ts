@@ -3,6 +3,22 @@ import type { TestApp } from './app';
 import { texts } from './app';
 import type { ReceivedMail, TestSmtpServer } from './smtpServer';
 import { waitUntil } from './waitUntil';
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { loadKnowledge } from '../../knowledge/loader';
+
+/** Topic button titles (what a click sends): steadier than free text while the matcher is tuned. */
+export const CHECK_ACCOUNT = 'Check my account';
+export const RESET_PASSWORD = 'Reset my password';
+
+/**
+ * A plain FAQ question (the entry's own question, which must match its entry) and the title
+ * its answer starts with. Default: how to get a copy of one's medical records.
+ */
+export function faq(intentId = 'medical-records-copy'): { question: string; title: string } {
+  const entry = loadKnowledge().get(intentId);
+  if (!entry) throw new Error(`no knowledge entry ${intentId}`);
+  return { question: entry.question, title: `**${entry.question}**` };
+}
 
 /**
  * Whole conversations played over HTTP against one or more running apps (load, scale-out and
@@ -30,7 +46,7 @@ export function caseIdIn(reply: string): string | null {
 
 /** Asks for a person and completes the handoff (description, no email, consent); returns the case number. */
 export async function escalate(route: Route, conversationId: string, description = 'The portal keeps showing a blank page after login'): Promise<string> {
-  const replies = await converse(route, conversationId, ['talk to a person', description, 'skip', 'Yes']);
+  const replies = await converse(route, conversationId, [TALK_TO_HELPDESK, description, 'skip', 'Yes']);
   const caseId = caseIdIn(replies[3]);
   expect(caseId, `a case number in the last reply: ${replies[3].slice(0, 200)}`).to.be.a('string');
   return caseId as string;
@@ -38,7 +54,7 @@ export async function escalate(route: Route, conversationId: string, description
 
 /** Asks for a password reset for `email`; returns the last reply. */
 export async function requestReset(route: Route, conversationId: string, email: string): Promise<string> {
-  const replies = await converse(route, conversationId, ['how do I reset my password', 'Yes', email]);
+  const replies = await converse(route, conversationId, [RESET_PASSWORD, 'Yes', email]);
   return replies[2];
 }
 

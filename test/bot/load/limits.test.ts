@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestApp, texts, type TestApp } from '../../support/app';
-import { converse } from '../../support/flows';
+import { CHECK_ACCOUNT, converse } from '../../support/flows';
 import { waitUntil } from '../../support/waitUntil';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { slowTurnText } from '../../../bot/limits/turnBudget';
@@ -86,7 +86,7 @@ describe('limits of POST /api/messages', function () {
       const directory = new GatedDirectory();
       // Generous for normal turns on a loaded machine; the gated turn cannot finish at all.
       const t = await start({ TURN_TIMEOUT_MS: '3000' }, { directory });
-      const replies = await converse(t, 'slow', ['do I have an account', 'Yes', 'gated@umass.edu']);
+      const replies = await converse(t, 'slow', [CHECK_ACCOUNT, 'Yes', 'gated@umass.edu']);
       expect(replies[2]).to.include('date of birth');
 
       const slow = await t.post(message('slow', '01/01/2000'));

@@ -5,9 +5,9 @@ import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { projectRoot } from '../../../knowledge/projectRoot';
 import { launchBrowser } from '../../support/browser';
-import { startChatServer, type ChatServer } from '../../support/chatServer';
+import { startAppChatServer, type ChatServer } from '../../support/chatServer';
 import { DOCX_TYPE, makeDocx } from '../../support/docx';
-import { ALLOWED_TYPES_SENTENCE, WELCOME_TEXT } from '../../support/standInBot';
+import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../../dialogs/uploadRules';
 
 /**
  * The chat page in a real browser (Debian's Chromium, headless, driven by playwright-core)
@@ -15,16 +15,15 @@ import { ALLOWED_TYPES_SENTENCE, WELCOME_TEXT } from '../../support/standInBot';
  * bot → Connector routes → Web Chat. No sleeps: every step waits for what it expects on screen,
  * with a generous upper bound.
  *
- * The bot is the stand-in of test/support/standInBot.ts. To run this against the real bot,
- * replace `startServer` by `() => startAppChatServer()` (test/support/chatServer.ts) and the
- * texts in EXPECT by the real bot's.
+ * The bot is the real application (createApp: knowledge, dialogs, memory state, mail to a
+ * temporary folder).
  */
-const startServer = (): Promise<ChatServer> => startChatServer({ pollingIntervalMs: 250 });
+const startServer = (): Promise<ChatServer> => startAppChatServer();
 
 const EXPECT = {
-  welcome: WELCOME_TEXT,
+  welcome: 'the UHS Patient Portal help bot',
   fileTypesQuestion: 'what file types can I upload',
-  fileTypesAnswer: ALLOWED_TYPES_SENTENCE,
+  fileTypesAnswer: PORTAL_ALLOWED_TYPES_MESSAGE,
   /** The upload diagnosis of a .docx names the type and the conversion to PDF. */
   docxDiagnosis: [/docx/i, /pdf/i],
 };

@@ -1,0 +1,169 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { INTENT_IDS } from '../../knowledge/intents';
+import { createKnowledgeBase } from '../../knowledge/knowledgeBase';
+import { editDistance, SpellingCorrector } from '../../knowledge/spelling';
+import { stem, words } from '../../knowledge/text';
+import type { MatchResult } from '../../knowledge/types';
+import { knowledge } from './helpers';
+
+function intentOf(text: string): string {
+  return knowledge().match(text).intent;
+}
+
+/** The invariants every result must hold, whatever the input. */
+function expectWellFormed(result: MatchResult): void {
+  expect(result.score).to.be.within(0, 1);
+  expect(INTENT_IDS).to.include(result.intent);
+  for (const r of result.ranked) expect(r.score).to.be.within(0, 1);
+  for (let i = 1; i < result.ranked.length; i++) expect(result.ranked[i - 1].score).to.be.at.least(result.ranked[i].score);
+  if (result.kind === 'match' || result.kind === 'ambiguous') expect(result.intent).to.equal(result.ranked[0].id);
+  if (result.kind === 'ambiguous') {
+    expect(result.candidates.length).to.be.at.least(2);
+    expect(result.candidates[0].id).to.equal(result.intent);
+  }
+}
+
+describe('knowledge matcher', () => {
+  describe('text analysis', () => {
+    it('normalises case, accents, curly quotes and contractions', () => {
+      expect(words('Can’t LOG-IN, résumé!!')).to.deep.equal(['can', 'not', 'log', 'in', 'resume']);
+      expect(words("cant dont im")).to.deep.equal(['can', 'not', 'do', 'not', 'i', 'am']);
+      expect(words('covid19 ')).to.deep.equal(['covid', '19']);
+    });
+
+    it('stems lightly and consistently', () => {
+      expect(stem('uploading')).to.equal(stem('uploads'));
+      expect(stem('registered')).to.equal('register');
+      expect(stem('logging')).to.equal('log');
+    });
+
+    it('computes Damerau-Levenshtein distance with swaps as one edit', () => {
+      expect(editDistance('uplaod', 'upload')).to.equal(1);
+      expect(editDistance('pasword', 'password')).to.equal(1);
+      expect(editDistance('kitten', 'sitting')).to.equal(3);
+      expect(editDistance('abc', 'abcdef', 1)).to.equal(2);
+    });
+
+    it('corrects a misspelt word to the closest known word, and leaves unknown words alone', () => {
+      const speller = new SpellingCorrector(['password', 'upload', 'immunization', 'name', 'cant']);
+      expect(speller.correct('pasword')).to.equal('password');
+      expect(speller.correct('uplaod')).to.equal('upload');
+      expect(speller.correct('immunizaton')).to.equal('immunization');
+      expect(speller.correct('cnat')).to.equal('cant');
+      expect(speller.correct('game')).to.equal(null); // a short real word, not a typo of "name"
+      expect(speller.correct('library')).to.equal(null);
+    });
+  });
+
+  describe('matching', () => {
+    it('matches each FAQ question to its own entry', () => {
+      for (const entry of knowledge().entries.values()) {
+        if (entry.id === 'emergency') continue;
+        expect(intentOf(entry.question), entry.question).to.equal(entry.id);
+      }
+    });
+
+    it("matches each entry's own examples to the entry", () => {
+      const wrong: string[] = [];
+      for (const entry of knowledge().entries.values()) {
+        for (const example of entry.examples) {
+          const got = intentOf(example);
+          if (got !== entry.id) wrong.push(`${entry.id} <- "${example}" got ${got}`);
+        }
+      }
+      expect(wrong).to.deep.equal([]);
+    });
+
+    it('tolerates typos and slang', () => {
+      const cases: Array<[string, string]> = [
+        ['pasword reset not workng', 'password-reset-problem'],
+        ['cant uplaod my documnet', 'upload-problem'],
+        ['immunizaton info wont save', 'immunization-entry'],
+        ['alergy shot apointment', 'allergy-appointment'],
+        ['my adress is wrong', 'personal-info-update'],
+        ['medcial records', 'medical-records-copy'],
+        ['covid vacine card', 'covid-vaccine-record'],
+        ['i cnat log in', 'login-spinning'],
+        ['the portal keeps spining', 'login-spinning'],
+        ['regestration says not active', 'register-not-active'],
+        ['forgot my pw', 'password-reset-problem'],
+        ['std test', 'sti-testing'],
+        ['thx', 'smalltalk'],
+        ['can i talk to a real person', 'human-handoff'],
+      ];
+      for (const [text, intent] of cases) expect(intentOf(text), text).to.equal(intent);
+    });
+
+    it('answers none for messages that are not about the portal', () => {
+      for (const text of [
+        'what time does the dining hall open',
+        'how do I pay my tuition',
+        'who won the game last night',
+        'register for classes',
+        'where is the gym',
+        'what is the capital of france',
+        'what is 2 plus 2',
+        'how do i join a club',
+        '',
+        '   ',
+        '???',
+        '🙂',
+      ]) {
+        const result = knowledge().match(text);
+        expect(result.kind, text).to.equal('none');
+        expect(result.intent).to.equal('none');
+      }
+    });
+
+    it('asks "did you mean" when the top intents are close', () => {
+      const result = knowledge().match('records');
+      expect(result.kind).to.equal('ambiguous');
+      if (result.kind !== 'ambiguous') return;
+      expect(result.candidates.map((c) => c.id)).to.include.members(['medical-records-copy', 'immunization-records-copy']);
+      expect(knowledge().match('vaccine').kind).to.equal('ambiguous');
+      // A clear message is not ambiguous.
+      expect(knowledge().match('how do I get a copy of my medical records').kind).to.equal('match');
+    });
+
+    it('honours the thresholds it is built with', () => {
+      const entries = [...knowledge().entries.values()];
+      const never = createKnowledgeBase(entries, { matcher: { ambiguityRatio: 2, oneWordAmbiguityRatio: 2 } });
+      expect(never.match('records').kind).to.equal('match');
+      const strict = createKnowledgeBase(entries, { matcher: { threshold: 1.01 } });
+      expect(strict.match('how do I get a copy of my medical records').kind).to.equal('none');
+    });
+
+    it('sends follow-up suggestions to an entry (never to none)', () => {
+      for (const entry of knowledge().entries.values()) {
+        for (const followUp of entry.followUps) {
+          const result = knowledge().match(followUp);
+          expect(['match', 'ambiguous'], `${entry.id}: "${followUp}" got ${result.intent}`).to.include(result.kind);
+        }
+      }
+    });
+
+    it('is deterministic', () => {
+      const text = 'my document wont upload';
+      expect(knowledge().match(text)).to.deep.equal(knowledge().match(text));
+    });
+
+    it('returns well-formed results with scores in [0, 1] for any text', () => {
+      for (const text of ['constructor', '__proto__ toString', 'a'.repeat(5000), 'upload '.repeat(300), '\u0000\uFFFF', 'hasOwnProperty']) {
+        expectWellFormed(knowledge().match(text));
+      }
+      fc.assert(
+        fc.property(fc.string({ maxLength: 200 }), (text) => {
+          expectWellFormed(knowledge().match(text));
+        }),
+        { numRuns: 300 },
+      );
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom('upload', 'password', 'not', 'my', 'portal', 'covid', 'how', 'records', 'xyzzy', 'help'), { maxLength: 12 }), (ws) => {
+          expectWellFormed(knowledge().match(ws.join(' ')));
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+});
