@@ -35,7 +35,7 @@ const RULES: readonly Rule[] = [
     pattern:
       /\b(suicid\w*|sucid\w*|suicd\w*|suisid\w*|kill(ing)? my ?self|end(ing)? (my|it) (own )?(life|all)|take my (own )?life|unalive( my ?self)?|want(ed)? to die|wan(t|na) die|wish i (was|were) dead|better off dead|(do not|never) want to (live|be alive|exist|wake up)|no reason to live|not worth living|kms)\b/,
   },
-  { id: 'self-harm', pattern: /\b((hurt|harm|cut|burn)(ing|s)? my ?self|self ?harm\w*)\b/ },
+  { id: 'self-harm', pattern: /\b((hurt(ing|s)?|harm(ing|s)?|cut(ting|s)?|burn(ing|s|ed)?) my ?self|self ?harm\w*)\b/ },
   { id: 'violence', pattern: /\b(kill|hurt|shoot|stab)(ing)? (someone|somebody|people|him|her|them|my (roommate|partner|friend))\b/ },
   {
     id: 'dying',
