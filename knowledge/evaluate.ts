@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EMERGENCY_INTENT } from './intents';
 import { projectRoot } from './projectRoot';
-import type { KnowledgeBase, MatchResult } from './types';
+import { words } from './text';
+import type { KnowledgeBase, KnowledgeEntry, MatchResult } from './types';
 
 /** One labelled line of an evaluation file (`intent<TAB>text`). */
 export interface LabelledLine {
@@ -108,4 +109,29 @@ export function evaluate(kb: KnowledgeBase, lines: readonly LabelledLine[]): Eva
     falseEmergencies,
     ambiguous,
   };
+}
+
+/** An example or keyword that repeats a line of an evaluation file. */
+export interface Copy {
+  readonly entry: string;
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * Examples and keywords that are copies of evaluation lines (same words after normalisation).
+ * An evaluation set measures generalisation only while none of its lines is in the knowledge
+ * base. FAQ questions are exempt: they are the seed's own text, which an eval set may quote.
+ */
+export function findCopies(entries: Iterable<KnowledgeEntry>, lines: readonly LabelledLine[]): Copy[] {
+  const byText = new Map<string, LabelledLine>();
+  for (const line of lines) byText.set(words(line.text).join(' '), line);
+  const copies: Copy[] = [];
+  for (const entry of entries) {
+    for (const text of [...entry.examples, ...entry.keywords]) {
+      const line = byText.get(words(text).join(' '));
+      if (line !== undefined) copies.push({ entry: entry.id, text, line: line.line });
+    }
+  }
+  return copies;
 }

@@ -201,9 +201,10 @@ async function main(): Promise<void> {
   process.stderr.write(`  holding ${options.conversations} conversations in memory state...\n`);
   const memory = await probeMemory(options.conversations);
   console.log(
-    `\nRSS with ${memory.conversations} conversations in memory state: ${mb(memory.rssBytes)} MB (${mb(memory.baselineRssBytes)} MB before them; ` +
-      `${((memory.rssBytes - memory.baselineRssBytes) / memory.conversations / 1024).toFixed(1)} KB per conversation; heap ${mb(memory.heapUsedBytes)} MB; ` +
-      `${memory.gc ? 'after a full GC' : 'no --expose-gc'}; ${memory.unexpectedReplies} conversations off-script)`,
+    `\nRSS with ${memory.conversations} conversations held in memory state: ${mb(memory.rssBytes)} MB at rest ` +
+      `(${mb(memory.baselineRssBytes)} MB before them, ${((memory.rssBytes - memory.baselineRssBytes) / memory.conversations / 1024).toFixed(1)} KB per conversation; ` +
+      `heap ${mb(memory.heapUsedBytes)} MB; ${mb(memory.afterTurnsRssBytes)} MB right after the last turn, peak ${mb(memory.peakRssBytes)} MB while creating them; ` +
+      `${memory.gc ? 'readings after a full GC' : 'no --expose-gc'}; ${memory.unexpectedReplies} conversations off-script)`,
   );
 
   let profile: ProfileSummary | null = null;

@@ -10,9 +10,9 @@ import { benchActivity } from './scenario';
 /**
  * Memory of many conversations held in memory state: builds the real app (memory state, no
  * Redis), runs turns for `count` conversations in-process through the CloudAdapter (no HTTP),
- * each left in the middle of the account-status dialog (welcome, question, "Yes": the dialog
- * waits for the email, so the stack, the memory and the transcript are all stored), collects
- * garbage and reports the process RSS. Run by `bench.ts` in a child with `--expose-gc`; prints
+ * each left in the middle of the account-status dialog (welcome, "Check my account", "Yes":
+ * the dialog waits for the email, so the stack, the memory and the transcript are all stored),
+ * collects garbage and reports the process RSS once idle, and its peak. Run by `bench.ts` in a child with `--expose-gc`; prints
  * one JSON {@link MemoryReport} line.
  */
 
@@ -21,8 +21,12 @@ export interface MemoryReport {
   conversations: number;
   /** RSS after start-up, before any conversation (after GC). */
   baselineRssBytes: number;
-  /** RSS with every conversation held (after GC). */
+  /** RSS right after the last turn and a full GC. */
+  afterTurnsRssBytes: number;
+  /** RSS holding every conversation, once idle (see {@link settledRss}). */
   rssBytes: number;
+  /** The process's highest RSS, while it was creating the conversations. */
+  peakRssBytes: number;
   heapUsedBytes: number;
   /** Whether a full GC ran before each reading (`--expose-gc`). */
   gc: boolean;
@@ -37,6 +41,26 @@ function collect(): boolean {
   gc();
   gc();
   return true;
+}
+
+/**
+ * The RSS of the process at rest: V8 hands freed pages back to the system only a little after
+ * a GC (its memory reducer runs when the process is idle), so right after a burst of turns the
+ * RSS still counts the garbage of those turns. Polls once a second (GC each time) until the
+ * RSS has not fallen for three readings, at most 15 s.
+ */
+async function settledRss(): Promise<number> {
+  let lowest = process.memoryUsage().rss;
+  for (let reading = 0, still = 0; reading < 15 && still < 3; reading++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    collect();
+    const rss = process.memoryUsage().rss;
+    if (rss < lowest - 1024 * 1024) {
+      lowest = rss;
+      still = 0;
+    } else still += 1;
+  }
+  return lowest;
 }
 
 async function main(): Promise<void> {
@@ -62,13 +86,23 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) {
     const id = `probe-${i}`;
     await turn({ ...benchActivity(id, '', 0), type: 'conversationUpdate', text: undefined, membersAdded: [{ id: `user-${id}` }] });
-    await turn(benchActivity(id, 'do I have an account', 1));
+    await turn(benchActivity(id, 'Check my account', 1));
     // The dialog must be waiting for the email, or the state measured is not the one claimed.
     if (!(await turn(benchActivity(id, 'Yes', 2))).includes('Which email address')) unexpectedReplies += 1;
   }
   const gc = collect();
-  const usage = process.memoryUsage();
-  const report: MemoryReport = { conversations: count, baselineRssBytes, rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, gc, unexpectedReplies };
+  const afterTurnsRssBytes = process.memoryUsage().rss;
+  const rssBytes = await settledRss();
+  const report: MemoryReport = {
+    conversations: count,
+    baselineRssBytes,
+    afterTurnsRssBytes,
+    rssBytes,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    gc,
+    unexpectedReplies,
+  };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   await app.close();
   fs.rmSync(mailFolder, { recursive: true, force: true });

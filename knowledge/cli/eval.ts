@@ -3,7 +3,7 @@
  * of the matcher on a labelled file (default `../shared/eval/dev.tsv`).
  */
 import * as path from 'node:path';
-import { defaultDevSet, evaluate, readLabelled } from '../evaluate';
+import { defaultDevSet, evaluate, findCopies, readLabelled } from '../evaluate';
 import { loadKnowledge } from '../loader';
 
 function pct(x: number): string {
@@ -13,7 +13,9 @@ function pct(x: number): string {
 function main(): void {
   const file = path.resolve(process.argv[2] ?? defaultDevSet());
   const kb = loadKnowledge();
-  const report = evaluate(kb, readLabelled(file));
+  const lines = readLabelled(file);
+  const report = evaluate(kb, lines);
+  const copies = findCopies(kb.entries.values(), lines);
   const out: string[] = [];
   out.push(`Evaluation of ${file}`);
   out.push(`Top-1 accuracy: ${pct(report.accuracy)} (${report.correct}/${report.total}), ambiguous: ${report.ambiguous}`);
@@ -24,6 +26,11 @@ function main(): void {
     out.push(`${s.intent.padEnd(28)}${String(s.support).padStart(8)}${pct(s.precision).padStart(11)}${pct(s.recall).padStart(9)}`);
   }
   out.push('');
+  if (copies.length > 0) {
+    out.push(`WARNING: ${copies.length} example(s)/keyword(s) copy lines of this file, so it overstates accuracy:`);
+    for (const c of copies) out.push(`  ${c.entry}: "${c.text}" (line ${c.line})`);
+    out.push('');
+  }
   out.push(report.misses.length === 0 ? 'No misses.' : `Misses (${report.misses.length}):`);
   for (const m of report.misses) out.push(`  line ${m.line}: expected ${m.intent}, got ${m.got} (${m.score.toFixed(3)}): ${m.text}`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { INTENT_IDS } from '../../knowledge/intents';
+import { copyOfEntries, editFile, knowledge, removeDir } from './helpers';
+
+/** The compiled CLIs next to this compiled test (dist/ or dist-<name>/). */
+const CLI_DIR = path.join(__dirname, '..', '..', 'knowledge', 'cli');
+
+function run(script: string, args: string[] = [], input = '') {
+  const result = spawnSync(process.execPath, [path.join(CLI_DIR, script), ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('knowledge command-line tools', () => {
+  it('classify: one JSON line per input line, in order, and nothing else on stdout', () => {
+    const lines = ['hey', 'my upload failed', '', 'I want to kill myself', 'where is the library', 'pasword reset\r', 'ünïcödé 🙂'];
+    const { status, stdout, stderr } = run('classify.js', [], `${lines.join('\n')}\n`);
+    expect(status, stderr).to.equal(0);
+    const out = stdout.split('\n');
+    expect(out.pop()).to.equal('');
+    expect(out).to.have.length(lines.length);
+    const parsed = out.map((l) => JSON.parse(l) as { intent: string; score: number });
+    parsed.forEach((p, i) => {
+      expect(Object.keys(p)).to.deep.equal(['intent', 'score']);
+      expect(INTENT_IDS).to.include(p.intent);
+      expect(p.score).to.be.within(0, 1);
+      const expected = knowledge().match(lines[i].replace(/\r$/, ''));
+      expect(p).to.deep.equal({ intent: expected.intent, score: expected.score });
+    });
+    expect(parsed.map((p) => p.intent).slice(0, 5)).to.deep.equal(['smalltalk', 'upload-problem', 'none', 'emergency', 'none']);
+  });
+
+  it('classify: handles input without a final newline and empty input', () => {
+    expect(run('classify.js', [], 'help me').stdout.trim().split('\n')).to.have.length(1);
+    const empty = run('classify.js', [], '');
+    expect(empty.status).to.equal(0);
+    expect(empty.stdout).to.equal('');
+  });
+
+  it('check: reports OK with the number of entries and files', () => {
+    const { status, stdout } = run('check.js');
+    expect(status).to.equal(0);
+    expect(stdout).to.equal('Knowledge OK: 20 entries from 20 files\n');
+  });
+
+  it('check: exits 1 naming the file, entry and field of a broken file', () => {
+    const dir = copyOfEntries();
+    try {
+      editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^answer: \|\n(  .*\n|\n)*/m, ''));
+      const { status, stdout, stderr } = run('check.js', [dir]);
+      expect(status).to.equal(1);
+      expect(stdout).to.equal('');
+      expect(stderr).to.include('upload-problem.yaml: entry "upload-problem": field "answer": Required');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('eval: prints top-1 accuracy, per-intent precision and recall, and the misses', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-eval-'));
+    try {
+      const file = path.join(dir, 'tiny.tsv');
+      fs.writeFileSync(file, 'upload-problem\tmy pdf will not upload\nnone\twhere is the library\nsti-testing\thow do I reset my password\n');
+      const { status, stdout } = run('eval.js', [file]);
+      expect(status).to.equal(0);
+      expect(stdout).to.include('Top-1 accuracy: 66.7% (2/3)');
+      expect(stdout).to.match(/upload-problem\s+1\s+100\.0%\s+100\.0%/);
+      expect(stdout).to.match(/sti-testing\s+1\s+100\.0%\s+0\.0%/);
+      expect(stdout).to.include('line 3: expected sti-testing, got password-reset-problem');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
