@@ -20,6 +20,7 @@ import {
   classifyInterruption,
   helpedQuestion,
   markdown,
+  MISS_REPLY,
   SOMETHING_ELSE,
   TALK_TO_HELPDESK,
   TOPIC_BUTTONS,
@@ -253,12 +254,7 @@ export class MainDialog extends ComponentDialog {
           memory.misses = 0;
           return this.startHandoff(step, memory, { trigger: 'two-misses', intent: null });
         }
-        await context.sendActivity(
-          markdown(
-            "Sorry, I didn't understand that. I can help with the UMass Patient Portal: try asking in other words, or choose a topic.",
-            TOPIC_BUTTONS,
-          ),
-        );
+        await context.sendActivity(markdown(MISS_REPLY, TOPIC_BUTTONS));
         return step.endDialog();
       }
       case 'ambiguous': {

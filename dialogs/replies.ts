@@ -10,6 +10,9 @@ export const TALK_TO_HELPDESK = 'Talk to the help desk';
 /** The button that leaves a choice without picking. */
 export const SOMETHING_ELSE = 'Something else';
 
+/** What the bot says when it does not understand a message (the first miss). */
+export const MISS_REPLY = "Sorry, I didn't understand that. I can help with the UMass Patient Portal: try asking in other words, or choose a topic.";
+
 /** The topics offered when the bot is not sure what the user wants. */
 export const TOPIC_BUTTONS = ['Reset my password', 'Check my account', 'Upload a document', 'Immunization records', TALK_TO_HELPDESK];
 

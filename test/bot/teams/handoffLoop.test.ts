@@ -18,7 +18,8 @@ import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import type { RecordedCall } from '../../support/recordingConnector';
 import { teamsCardAction, teamsMessage, webChatMessage, type TeamsOrigin } from '../../support/teamsActivities';
-import { NOT_A_COMMAND, STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
+import { MISS_REPLY as MAIN_DIALOG_MISS } from '../../../dialogs/replies';
+import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
 
 const REDIS_DB = 5;
 const ESCALATIONS = '19:escalations@thread.tacv2';
@@ -243,9 +244,9 @@ for (const store of stores) {
       expect((await cases.get(record.id))!.status).to.equal('open');
 
       await h.post(teamsMessage({ ...outsider, channel: undefined }, `claim ${record.id}`));
-      expect(h.connector.to(`a:personal-29:mallory`).at(-1)!.activity.text).to.equal(NOT_A_COMMAND);
+      expect(h.connector.to(`a:personal-29:mallory`).at(-1)!.activity.text).to.equal(MAIN_DIALOG_MISS);
       await h.post(webChatMessage(h.connector.serviceUrl, 'webchat-conv', 'cases'));
-      expect(h.connector.to('webchat-conv').at(-1)!.activity.text).to.equal(NOT_A_COMMAND);
+      expect(h.connector.to('webchat-conv').at(-1)!.activity.text).to.equal(MAIN_DIALOG_MISS);
       expect((await cases.get(record.id))!.status).to.equal('open');
     });
 

@@ -1,33 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Activity } from 'botbuilder';
 import pino from 'pino';
 import type { CaseStore, Log, PortalDirectory } from '../../../dialogs/ports';
 import { makeServer } from '../../../bot/server';
 import { CloudMessenger } from '../../../bot/teams/cloudMessenger';
 import { TeamsNotifier } from '../../../bot/teams/teamsNotifier';
 import { TeamsStaff } from '../../../bot/teams/teamsStaff';
+import { HelpDeskBot, MEMORY_PROPERTY } from '../../../bot/helpDeskBot';
+import { MainDialog } from '../../../dialogs/mainDialog';
+import type { ConversationMemory } from '../../../dialogs/conversationMemory';
+import { makeTestServices } from '../../fakes/services';
 import { RecordingConnector } from '../../support/recordingConnector';
-
-/** What the stand-in bot answers to a message that is not a staff command. */
-export const NOT_A_COMMAND = 'main dialog would answer this';
-
-/**
- * Delegates to {@link TeamsStaff} exactly as the bot class does (messages first, card invokes),
- * with a fixed reply standing in for the main dialog.
- */
-class StaffDelegatingBot extends TeamsActivityHandler {
-  constructor(private readonly staff: TeamsStaff) {
-    super();
-    this.onMessage(async (context, next) => {
-      if (!(await this.staff.handleMessage(context))) await context.sendActivity(NOT_A_COMMAND);
-      await next();
-    });
-  }
-
-  protected override onAdaptiveCardInvoke(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
-    return this.staff.handleCardAction(context);
-  }
-}
 
 /** A {@link Log} that keeps every record, so tests can check what was (not) logged. */
 export class RecordingLog implements Log {
@@ -70,7 +53,11 @@ export async function startStaffHarness(cases: CaseStore, directory: PortalDirec
   const messenger = new CloudMessenger(adapter, '');
   const notifier = new TeamsNotifier({ cases, messenger, log });
   const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds });
-  const bot = new StaffDelegatingBot(staff);
+  // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
+  const services = makeTestServices({ cases, directory, notifier, log });
+  const conversationState = new ConversationState(new MemoryStorage());
+  const mainDialog = new MainDialog(services, conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, cases, notifier, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
   const { server } = makeServer({
     adapter,
     runTurn: (context) => bot.run(context),
