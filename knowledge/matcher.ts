@@ -326,7 +326,7 @@ const SOFT_PREFIX = '~';
  * ("upload"): examples are paraphrases, so a topic word recurs and an incidental one does not.
  */
 function topicWeight(docCount: number, intentsUsing: number, intentCount: number): number {
-  return Math.log(1 + intentCount / intentsUsing) * Math.log(1 + docCount);
+  return Math.log(1 + intentCount / intentsUsing) * (1 + Math.log(1 + docCount));
 }
 
 function isSoftKey(key: string): boolean {

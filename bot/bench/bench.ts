@@ -17,9 +17,11 @@ import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './sce
  * ratios of the echo bot's, the RSS of 10,000 conversations held in memory state, and checks
  * the targets of issue 8. Loopback only; every scenario runs for a bounded time.
  *
- * Options: `--duration=<s>` (default 5), `--connections=10,50`, `--conversations=10000`,
- * `--profile` (CPU-profiles the bot at Redis state and the highest concurrency, and prints
- * the busiest functions and packages), `--json=<file>` (writes the results).
+ * Options: `--duration=<s>` (default 5), `--repeat=<n>` (runs per scenario, default 3; medians
+ * are reported), `--connections=10,50`, `--states=memory,redis`,
+ * `--conversations=10000` (0 skips the memory probe),
+ * `--profile` (CPU-profiles the bot at Redis state and the highest concurrency during the
+ * measured run, after the warm-up, and prints the busiest functions and packages), `--json=<file>` (writes the results).
  * Redis: `BENCH_REDIS_URL`, else `REDIS_URL`, else redis://127.0.0.1:6379/0, under a random
  * key prefix that is deleted afterwards.
  */
@@ -27,7 +29,10 @@ import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './sce
 interface Options {
   durationSeconds: number;
   warmupSeconds: number;
+  /** Runs per server and concurrency; the medians are reported. */
+  repeat: number;
   connections: number[];
+  states: Array<'memory' | 'redis'>;
   conversations: number;
   profile: boolean;
   json: string | null;
@@ -54,7 +59,9 @@ function parseOptions(argv: string[]): Options {
   return {
     durationSeconds: Number(value('duration') ?? 5),
     warmupSeconds: 1,
+    repeat: Number(value('repeat') ?? 3),
     connections: (value('connections') ?? '10,50').split(',').map(Number),
+    states: (value('states') ?? 'memory,redis').split(',').filter((x): x is 'memory' | 'redis' => x === 'memory' || x === 'redis'),
     conversations: Number(value('conversations') ?? 10000),
     profile: argv.includes('--profile'),
     json: value('json') ?? null,
@@ -88,12 +95,12 @@ async function drive(port: number, kind: 'bot' | 'echo', connections: number, se
 }
 
 /** Starts one server in a child, warms it up, measures it, stops it and collects its peak RSS. */
-async function runScenario(options: Options, spec: ServerSpec, connections: number, profileDir: string | null): Promise<ScenarioResult> {
-  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = fork(path.join(__dirname, 'benchServer.js'), [JSON.stringify(spec)], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+async function runScenario(options: Options, spec: ServerSpec, connections: number): Promise<ScenarioResult> {
+  const child = fork(path.join(__dirname, 'benchServer.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const port = await nextMessage(child, (m) => ('port' in m ? m.port : undefined));
     await drive(port, spec.kind, connections, options.warmupSeconds);
+    if (spec.profileFile) child.send('profile');
     const { result, check } = await drive(port, spec.kind, connections, options.durationSeconds);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const rss = nextMessage(child, (m) => ('maxRssBytes' in m ? m.maxRssBytes : undefined));
@@ -119,6 +126,7 @@ async function runScenario(options: Options, spec: ServerSpec, connections: numb
 
 /** Runs the 10,000-conversation memory probe in a child with `--expose-gc`. */
 async function probeMemory(conversations: number): Promise<MemoryReport> {
+  process.stderr.write(`  holding ${conversations} conversations in memory state...\n`);
   const child = fork(path.join(__dirname, 'memoryProbe.js'), [String(conversations)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -139,16 +147,72 @@ async function assertRedis(url: string): Promise<void> {
   }
 }
 
-function printScenarios(results: ScenarioResult[]): void {
-  const header = ['state', 'conc', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'requests', 'errors', 'non-200', 'wrong reply'];
-  const rows = results.map((r) => [r.state, String(r.connections), r.kind, r.requestsPerSecond.toFixed(0), String(r.p50Ms), String(r.p99Ms), mb(r.peakRssBytes), String(r.requests), String(r.errors), String(r.check.badStatus), String(r.check.wrongReply)]);
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The runs of one server at one state and concurrency, summarised by medians. */
+export interface ScenarioSummary {
+  kind: 'bot' | 'echo';
+  state: 'memory' | 'redis';
+  connections: number;
+  runs: number;
+  requestsPerSecond: number;
+  minRequestsPerSecond: number;
+  maxRequestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssBytes: number;
+  /** Errors, non-200 answers and off-script replies over all runs. */
+  problems: number;
+}
+
+function summarise(results: ScenarioResult[]): ScenarioSummary[] {
+  const out: ScenarioSummary[] = [];
+  for (const r of results) {
+    if (out.some((s) => s.kind === r.kind && s.state === r.state && s.connections === r.connections)) continue;
+    const same = results.filter((x) => x.kind === r.kind && x.state === r.state && x.connections === r.connections);
+    const rps = same.map((x) => x.requestsPerSecond);
+    out.push({
+      kind: r.kind,
+      state: r.state,
+      connections: r.connections,
+      runs: same.length,
+      requestsPerSecond: median(rps),
+      minRequestsPerSecond: Math.min(...rps),
+      maxRequestsPerSecond: Math.max(...rps),
+      p50Ms: median(same.map((x) => x.p50Ms)),
+      p99Ms: median(same.map((x) => x.p99Ms)),
+      peakRssBytes: Math.max(...same.map((x) => x.peakRssBytes)),
+      problems: same.reduce((n, x) => n + x.errors + x.check.badStatus + x.check.wrongReply, 0),
+    });
+  }
+  return out;
+}
+
+function printScenarios(summaries: ScenarioSummary[]): void {
+  const header = ['state', 'conc', 'server', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', 'peak RSS MB', 'problems'];
+  const rows = summaries.map((r) => [
+    r.state,
+    String(r.connections),
+    r.kind,
+    r.requestsPerSecond.toFixed(0),
+    `${r.minRequestsPerSecond.toFixed(0)}-${r.maxRequestsPerSecond.toFixed(0)}`,
+    r.p50Ms.toFixed(0),
+    r.p99Ms.toFixed(0),
+    mb(r.peakRssBytes),
+    String(r.problems),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   console.log(line(header));
   rows.forEach((row) => console.log(line(row)));
 }
 
-/** Our bot's throughput and p99 as ratios of the echo bot's, per state and concurrency. */
+/** Our bot's throughput and p99 as ratios of the echo bot's (medians), per state and concurrency. */
 export interface Ratio {
   state: 'memory' | 'redis';
   connections: number;
@@ -156,17 +220,17 @@ export interface Ratio {
   p99: number;
 }
 
-function ratios(results: ScenarioResult[]): Ratio[] {
+function ratios(summaries: ScenarioSummary[]): Ratio[] {
   const out: Ratio[] = [];
-  for (const bot of results.filter((r) => r.kind === 'bot')) {
-    const echo = results.find((r) => r.kind === 'echo' && r.state === bot.state && r.connections === bot.connections);
+  for (const bot of summaries.filter((r) => r.kind === 'bot')) {
+    const echo = summaries.find((r) => r.kind === 'echo' && r.state === bot.state && r.connections === bot.connections);
     if (echo) out.push({ state: bot.state, connections: bot.connections, throughput: bot.requestsPerSecond / echo.requestsPerSecond, p99: bot.p99Ms / Math.max(1, echo.p99Ms) });
   }
   return out;
 }
 
 function printProfile(summary: ProfileSummary): void {
-  console.log(`\nCPU profile of the bot (Redis state, highest concurrency): idle ${(summary.idleShare * 100).toFixed(0)}% of samples; busy time by package/folder:`);
+  console.log(`\nCPU profile of the bot (Redis state, highest concurrency, measured run only): idle ${(summary.idleShare * 100).toFixed(0)}% of samples; busy time by package/folder:`);
   summary.packages.forEach((row) => console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.label}`));
   console.log('busiest functions (self time):');
   summary.functions.forEach((row) => console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.label}`));
@@ -176,31 +240,37 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   await assertRedis(options.redisUrl);
   const runPrefix = `bench:${crypto.randomBytes(6).toString('hex')}:`;
-  const profileDir = options.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')) : null;
-  console.log(`Bench: ${os.cpus().length} CPUs, node ${process.version}, ${options.durationSeconds} s per scenario after a ${options.warmupSeconds} s warm-up, loopback only.`);
+  const profileFile = options.profile ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')), 'bot-redis.cpuprofile') : null;
+  console.log(
+    `Bench: ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${options.repeat} runs of ${options.durationSeconds} s per scenario, ` +
+      `each after a ${options.warmupSeconds} s warm-up, echo and bot alternating; loopback only.`,
+  );
 
+  // Echo and bot alternate, run after run, so that both see the same background load.
   const results: ScenarioResult[] = [];
   const maxConnections = Math.max(...options.connections);
-  for (const state of ['memory', 'redis'] as const) {
+  for (const state of options.states) {
     for (const connections of options.connections) {
-      for (const kind of ['echo', 'bot'] as const) {
-        const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:` };
-        const profiled = profileDir && kind === 'bot' && state === 'redis' && connections === maxConnections ? profileDir : null;
-        process.stderr.write(`  running ${kind} with ${state} state at ${connections} connections...\n`);
-        results.push(await runScenario(options, spec, connections, profiled));
+      for (let run = 1; run <= options.repeat; run++) {
+        for (const kind of ['echo', 'bot'] as const) {
+          const profiled = profileFile && kind === 'bot' && state === 'redis' && connections === maxConnections && run === options.repeat;
+          const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(profiled ? { profileFile } : {}) };
+          process.stderr.write(`  ${kind}, ${state} state, ${connections} connections, run ${run}/${options.repeat}...\n`);
+          results.push(await runScenario(options, spec, connections));
+        }
       }
     }
   }
 
+  const summaries = summarise(results);
   console.log('');
-  printScenarios(results);
-  const r = ratios(results);
-  console.log('\nOur bot as a ratio of the echo bot (same stack, same storage):');
+  printScenarios(summaries);
+  const r = ratios(summaries);
+  console.log(`\nOur bot as a ratio of the echo bot (same stack, same storage; medians of ${options.repeat} runs):`);
   r.forEach((x) => console.log(`  ${x.state} state, ${x.connections} conversations: throughput ${(x.throughput * 100).toFixed(0)}% of echo, p99 ${x.p99.toFixed(2)}x echo`));
 
-  process.stderr.write(`  holding ${options.conversations} conversations in memory state...\n`);
-  const memory = await probeMemory(options.conversations);
-  console.log(
+  const memory = options.conversations > 0 ? await probeMemory(options.conversations) : null;
+  if (memory) console.log(
     `\nRSS with ${memory.conversations} conversations held in memory state: ${mb(memory.rssBytes)} MB at rest ` +
       `(${mb(memory.baselineRssBytes)} MB before them, ${((memory.rssBytes - memory.baselineRssBytes) / memory.conversations / 1024).toFixed(1)} KB per conversation; ` +
       `heap ${mb(memory.heapUsedBytes)} MB; ${mb(memory.afterTurnsRssBytes)} MB right after the last turn, peak ${mb(memory.peakRssBytes)} MB while creating them; ` +
@@ -208,13 +278,10 @@ async function main(): Promise<void> {
   );
 
   let profile: ProfileSummary | null = null;
-  if (profileDir) {
-    const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) {
-      profile = summariseProfile(path.join(profileDir, file));
-      printProfile(profile);
-      console.log(`(profile kept at ${path.join(profileDir, file)})`);
-    }
+  if (profileFile && fs.existsSync(profileFile)) {
+    profile = summariseProfile(profileFile);
+    printProfile(profile);
+    console.log(`(profile kept at ${profileFile}; open it in Chrome DevTools for the call tree)`);
   }
 
   const misses: string[] = [];
@@ -222,12 +289,12 @@ async function main(): Promise<void> {
     if (x.throughput < 0.5) misses.push(`Redis state at ${x.connections}: throughput ${(x.throughput * 100).toFixed(0)}% of echo (target >= 50%)`);
     if (x.p99 > 2) misses.push(`Redis state at ${x.connections}: p99 ${x.p99.toFixed(2)}x echo (target <= 2x)`);
   }
-  if (memory.rssBytes >= 300 * 1024 * 1024) misses.push(`RSS with ${memory.conversations} conversations: ${mb(memory.rssBytes)} MB (target < 300 MB)`);
-  const invalid = results.filter((x) => x.errors || x.check.badStatus || x.check.wrongReply).length + (memory.unexpectedReplies ? 1 : 0);
+  if (memory && memory.rssBytes >= 300 * 1024 * 1024) misses.push(`RSS with ${memory.conversations} conversations: ${mb(memory.rssBytes)} MB (target < 300 MB)`);
+  const invalid = summaries.filter((x) => x.problems).length + (memory?.unexpectedReplies ? 1 : 0);
   if (invalid) misses.push(`${invalid} runs had errors or off-script replies: their numbers do not measure the intended work`);
   console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nAll targets met.');
 
-  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ results, ratios: r, memory, profile, misses }, null, 2));
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ results, summaries, ratios: r, memory, profile, misses }, null, 2));
   process.exitCode = misses.length ? 1 : 0;
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MemoryStorage, type Storage } from 'botbuilder';
@@ -26,6 +27,8 @@ export const serverSpecSchema = z.object({
   redisUrl: z.string(),
   /** A random Redis key prefix, deleted on stop. */
   prefix: z.string().min(8),
+  /** When set, `profile` starts the CPU profiler and `stop` writes the profile here. */
+  profileFile: z.string().optional(),
 });
 
 /** What to start, as the bench passes it. */
@@ -98,9 +101,22 @@ async function main(): Promise<void> {
   const running = await start(spec, mailFolder);
   const send = (report: ServerReport) => new Promise<void>((resolve) => process.send!(report, () => resolve()));
   await send({ port: (running.server.address() as { port: number }).port });
+  // Profiled from the `profile` message (after the warm-up) to `stop`: start-up and module
+  // loading stay out of the profile, which then shows the steady state only.
+  const profiler = new Session();
   process.on('message', (message) => {
+    if (message === 'profile' && spec.profileFile) {
+      profiler.connect();
+      void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+      return;
+    }
     if (message !== 'stop') return;
     void (async () => {
+      if (spec.profileFile) {
+        const { profile } = await profiler.post('Profiler.stop');
+        fs.writeFileSync(spec.profileFile, JSON.stringify(profile));
+        profiler.disconnect();
+      }
       await running.close();
       if (spec.state === 'redis') {
         const redis = createRedisClient(spec.redisUrl);
