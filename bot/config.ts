@@ -57,7 +57,7 @@ const csvList = (def = '') =>
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(3978),
-  /** Public base URL of this server, used as the local Direct Line serviceUrl. Defaults to http://localhost:PORT. */
+  /** Public base URL of this server, for links to uploaded files and the attachment allow-list. Unset: page-relative links. */
   PUBLIC_URL: optionalUrl(['http', 'https']),
 
   MicrosoftAppId: optionalString,
@@ -133,7 +133,9 @@ export class ConfigError extends Error {
 
 /** Validates `env` (default `process.env`) and returns the typed configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  // An empty or blank variable counts as unset, so `PORT=` in a .env file means "the default".
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = configSchema.safeParse(set);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';

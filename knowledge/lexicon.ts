@@ -363,6 +363,20 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   grad: 'student',
   students: 'student',
   medicatconnect: 'medicatconnect portal',
+  accepts: 'accept',
+  accepted: 'accept',
+  accepting: 'accept',
+  reject: 'accept',
+  rejects: 'accept',
+  rejected: 'accept',
+  rejecting: 'accept',
+  recognize: 'accept',
+  recognizes: 'accept',
+  recognized: 'accept',
+  recognise: 'accept',
+  recognises: 'accept',
+  recognised: 'accept',
+  acknowledge: 'accept',
   no: 'not',
   without: 'not',
   nope: 'not',
@@ -401,6 +415,6 @@ export const SOFT_WORDS: ReadonlySet<string> = new Set(
     'said let lets use using used find see look able hello thank bye ok okay yes yeah ' +
     'you your yours one guys anyone anybody already ask asks asked asking work works worked working ' +
     'happen happens happened seem seems give gives giving gave take takes having problem problems ' +
-    'issue issues trouble before'
+    'issue issues trouble before complete completing finish finishing finished'
   ).split(' '),
 );

@@ -9,9 +9,10 @@ import type { IntentScore, KnowledgeEntry, MatchResult } from './types';
  * with typo repair (fuse.js, see `spelling.ts`), synonyms and light stemming (`text.ts`).
  *
  * How a message is scored, and why:
- * - Each example/keyword/question is a small "document" of unigram and bigram features weighted
- *   by IDF, so words that name one topic ("nsip", "allergy") count more than words every entry
- *   shares ("portal", "account"), and bigrams keep "forgot password" apart from "forgot username".
+ * - Each example/keyword/question is a small "document" of unigram and bigram features, weighted
+ *   like IDF over intents (see {@link topicWeight}), so words that name one topic ("allergy")
+ *   count more than words every entry shares ("portal", "account"), and bigrams keep
+ *   "forgot password" apart from "forgot username".
  * - Best-example similarity is `coverage of the message × sqrt(coverage of the example)`: a
  *   message must be explained by what the example says, and an example's extra words cost a little.
  * - Intent coverage adds how much of the message the intent's whole vocabulary explains, weighted
@@ -63,7 +64,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = {
 /** Field weights: an example or the question is worth a bit more than a bare keyword. */
 const FIELD_WEIGHT = { question: 1, label: 0.95, example: 1, keyword: 0.95 } as const;
 
-/** The least confidence of an intent when the message is exactly one of its examples or keywords. */
+/** The least confidence of an intent when the message says exactly one of its examples (or its question). */
 const EXACT_SCORE = 0.9;
 /** An exact match counts only for a document at least this heavy (three soft words, or one topic word). */
 const MIN_EXACT_WEIGHT = 1;
@@ -87,13 +88,17 @@ interface Docs {
    * entries, and the message "immunization" should then be ambiguous, not a confident match.
    * Nor for a document of a single soft word ("what is this" is just "what").
    */
-  readonly exactCounts: Uint8Array;
+  readonly exactAllowed: Uint8Array;
 }
 
-/** The features of one analysed text, unigrams and bigrams, each once. */
-interface Features {
+/** One analysed message: its known features with their weights, and what it holds besides. */
+interface Analysis {
+  /** Feature id → weight, for the features the index knows. */
   readonly known: Map<number, number>;
+  /** Total weight of the words the index does not know. */
   readonly unknownWeight: number;
+  /** How many topic (non-soft) tokens the message has. */
+  readonly topicTokens: number;
 }
 
 /** Per-call working arrays, allocated once so that matching creates almost no garbage. */
@@ -180,7 +185,7 @@ export class Matcher {
       intent: Int32Array.from(texts, (t) => t.intent),
       total: new Float64Array(texts.length),
       fieldWeight: Float64Array.from(texts, (t) => FIELD_WEIGHT[t.field]),
-      exactCounts: new Uint8Array(texts.length),
+      exactAllowed: new Uint8Array(texts.length),
     };
     docFeatures.forEach((keys, i) => {
       for (const key of keys) {
@@ -188,7 +193,7 @@ export class Matcher {
         this.docs.total[i] += this.weights[id];
         postingLists[id].push(i);
       }
-      this.docs.exactCounts[i] = texts[i].field !== 'keyword' && this.docs.total[i] >= MIN_EXACT_WEIGHT ? 1 : 0;
+      this.docs.exactAllowed[i] = texts[i].field !== 'keyword' && this.docs.total[i] >= MIN_EXACT_WEIGHT ? 1 : 0;
     });
     for (const list of postingLists) this.postings.push(Int32Array.from(list));
     this.scratch = {
@@ -200,16 +205,12 @@ export class Matcher {
     };
   }
 
-  /** The intent ids this matcher can return besides `emergency` and `none`. */
-  get intentIds(): readonly string[] {
-    return this.intents;
-  }
-
   /** Classifies one message: emergency first, then the lexical ranking with threshold and ambiguity. */
   match(text: string): MatchResult {
     const split = words(text);
     const emergency = this.detectEmergency(text, split);
-    const ranked = this.rankWords(split);
+    const analysis = this.analyse(split);
+    const ranked = this.rank(analysis);
     if (emergency !== null) {
       return { kind: 'emergency', intent: EMERGENCY_INTENT, score: 1, ranked: [{ id: EMERGENCY_INTENT, score: 1 }, ...ranked] };
     }
@@ -218,7 +219,8 @@ export class Matcher {
       // The confidence of `none` is how far the best candidate stayed below certainty.
       return { kind: 'none', intent: NONE_INTENT, score: round(1 - (top?.score ?? 0)), ranked };
     }
-    const ratio = this.isOneWord(split) ? this.options.oneWordAmbiguityRatio : this.options.ambiguityRatio;
+    const oneWord = analysis.topicTokens === 1 && analysis.unknownWeight === 0;
+    const ratio = oneWord ? this.options.oneWordAmbiguityRatio : this.options.ambiguityRatio;
     const close = ranked.filter((r) => r.score >= top.score * ratio && r.score >= this.options.threshold);
     if (close.length > 1) {
       return { kind: 'ambiguous', intent: top.id, score: top.score, candidates: close.slice(0, this.options.maxCandidates), ranked };
@@ -226,16 +228,11 @@ export class Matcher {
     return { kind: 'match', intent: top.id, score: top.score, ranked };
   }
 
-  /** The lexical ranking alone (no emergency detection, no threshold): best first, scores in [0, 1]. */
-  rank(text: string): Ranking {
-    return this.rankWords(words(text));
-  }
-
-  private rankWords(split: readonly string[]): Ranking {
-    const features = this.features(split);
-    let queryTotal = features.unknownWeight;
-    for (const w of features.known.values()) queryTotal += w;
-    if (queryTotal === 0 || features.known.size === 0) return [];
+  /** The lexical ranking (no emergency detection, no threshold): best first, scores in [0, 1]. */
+  private rank(analysis: Analysis): Ranking {
+    let queryTotal = analysis.unknownWeight;
+    for (const w of analysis.known.values()) queryTotal += w;
+    if (queryTotal === 0 || analysis.known.size === 0) return [];
 
     // Scratch arrays reused across calls (matching is synchronous, so they are never shared).
     const { docScore, touched, coverage, best, exact } = this.scratch;
@@ -243,7 +240,7 @@ export class Matcher {
     best.fill(0);
     exact.fill(0);
     let touchedCount = 0;
-    for (const [id, w] of features.known) {
+    for (const [id, w] of analysis.known) {
       const postings = this.postings[id];
       for (let k = 0; k < postings.length; k++) {
         const doc = postings[k];
@@ -258,7 +255,7 @@ export class Matcher {
       docScore[docId] = 0;
       const intent = this.docs.intent[docId];
       const total = this.docs.total[docId];
-      if (this.docs.exactCounts[docId] === 1 && m >= queryTotal - EPSILON && m >= total - EPSILON) exact[intent] = 1;
+      if (this.docs.exactAllowed[docId] === 1 && m >= queryTotal - EPSILON && m >= total - EPSILON) exact[intent] = 1;
       const sim = this.docs.fieldWeight[docId] * (m / queryTotal) * Math.sqrt(Math.min(1, m / total));
       if (sim > best[intent]) best[intent] = sim;
     }
@@ -266,7 +263,7 @@ export class Matcher {
     const share = this.options.exampleShare;
     for (let i = 0; i < this.intents.length; i++) {
       let score = share * best[i] + (1 - share) * (coverage[i] / queryTotal);
-      // The message says exactly what one of the intent's examples or keywords says.
+      // The message says exactly what one of the intent's examples says.
       if (exact[i] === 1) score = Math.max(score, EXACT_SCORE);
       if (score > 0) ranked.push({ id: this.intents[i], score: round(Math.min(1, score)) });
     }
@@ -274,16 +271,10 @@ export class Matcher {
     return ranked.slice(0, this.options.maxRanked);
   }
 
-  /** True when the message has exactly one topic word (soft words aside) and it is known. */
-  private isOneWord(split: readonly string[]): boolean {
-    const topical = tokensOf(this.repairAll(split)).filter((t) => !t.soft);
-    return topical.length === 1 && this.featureIds.has(topical[0].text);
-  }
-
   /** Analyses a message into weighted features, repairing typos of words the index does not know. */
-  private features(split: readonly string[]): Features {
-    const repaired = this.repairAll(split);
-    const keys = featureKeys(tokensOf(repaired));
+  private analyse(split: readonly string[]): Analysis {
+    const tokens = tokensOf(this.repairAll(split));
+    const keys = featureKeys(tokens);
     const known = new Map<number, number>();
     let unknownWeight = 0;
     for (const key of keys) {
@@ -295,7 +286,7 @@ export class Matcher {
         unknownWeight += /^[0-9]+$/.test(key) ? this.unknownWeight / 2 : this.unknownWeight;
       }
     }
-    return { known, unknownWeight };
+    return { known, unknownWeight, topicTokens: tokens.filter((t) => !t.soft).length };
   }
 
   /** Repairs the typos of a message's words; a repaired contraction ("cnat" → "cant") is expanded. */
@@ -326,7 +317,7 @@ const SOFT_PREFIX = '~';
  * ("upload"): examples are paraphrases, so a topic word recurs and an incidental one does not.
  */
 function topicWeight(docCount: number, intentsUsing: number, intentCount: number): number {
-  return Math.log(1 + intentCount / intentsUsing) * (1 + Math.log(1 + docCount));
+  return Math.log(1 + intentCount / intentsUsing) * Math.log(1 + docCount);
 }
 
 function isSoftKey(key: string): boolean {

@@ -5,10 +5,12 @@ import Fuse from 'fuse.js';
  * known word it most likely misspells, or leaves it alone when nothing is close enough (then it
  * stays unknown, which is how off-topic messages are recognised).
  *
- * fuse.js's Bitap score decides which close word wins and whether it is close enough. Scoring
- * the whole vocabulary with Bitap costs ~2 ms per word on this machine, so a deletion index
- * (the SymSpell idea) first narrows the vocabulary to the handful of words within two edits,
- * and Fuse scores only those: a lookup then costs a few microseconds.
+ * Which known words are close enough is decided by the Damerau-Levenshtein distance (one edit,
+ * two from nine letters on; a swap of two letters is one edit). Which of them wins is decided by
+ * fuse.js's Bitap score, then by the distance, then by how often the entries use the word.
+ * Scoring the whole vocabulary with Fuse costs ~2 ms per word on this machine, so a deletion
+ * index (the SymSpell idea) first narrows it to the handful of words one or two edits away:
+ * a lookup then costs microseconds, and each result is cached.
  */
 
 /** Words shorter than this are never corrected. */

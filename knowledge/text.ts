@@ -131,11 +131,6 @@ export function canonical(word: string): readonly string[] {
 /** Soft words, canonicalised, so "thanks" (→ "thank") is recognised as soft after stemming. */
 const SOFT_CANONICAL: ReadonlySet<string> = new Set([...SOFT_WORDS].flatMap((w) => canonical(w)));
 
-/** True when the word is dropped before matching. */
-export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
-}
-
 /** True when the word is known to the lexicon itself (stopword, soft word, synonym or phrase part). */
 export function isLexiconWord(word: string): boolean {
   return STOPWORDS.has(word) || SOFT_WORDS.has(word) || SYNONYM_MAP.has(word) || CONTRACTION_MAP.has(word);

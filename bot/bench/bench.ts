@@ -20,8 +20,8 @@ import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './sce
  * Options: `--duration=<s>` (default 5), `--repeat=<n>` (runs per scenario, default 3; medians
  * are reported), `--connections=10,50`, `--states=memory,redis`,
  * `--conversations=10000` (0 skips the memory probe),
- * `--profile` (CPU-profiles the bot at Redis state and the highest concurrency during the
- * measured run, after the warm-up, and prints the busiest functions and packages), `--json=<file>` (writes the results).
+ * `--profile` (CPU-profiles the bot during its last measured run, after the warm-up, at the
+ * last state and the highest concurrency, and prints the busiest functions and packages), `--json=<file>` (writes the results).
  * Redis: `BENCH_REDIS_URL`, else `REDIS_URL`, else redis://127.0.0.1:6379/0, under a random
  * key prefix that is deleted afterwards.
  */
@@ -229,8 +229,8 @@ function ratios(summaries: ScenarioSummary[]): Ratio[] {
   return out;
 }
 
-function printProfile(summary: ProfileSummary): void {
-  console.log(`\nCPU profile of the bot (Redis state, highest concurrency, measured run only): idle ${(summary.idleShare * 100).toFixed(0)}% of samples; busy time by package/folder:`);
+function printProfile(summary: ProfileSummary, state: string, connections: number): void {
+  console.log(`\nCPU profile of the bot (${state} state, ${connections} connections, measured run only): idle ${(summary.idleShare * 100).toFixed(0)}% of samples; busy time by package/folder:`);
   summary.packages.forEach((row) => console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.label}`));
   console.log('busiest functions (self time):');
   summary.functions.forEach((row) => console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.label}`));
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   await assertRedis(options.redisUrl);
   const runPrefix = `bench:${crypto.randomBytes(6).toString('hex')}:`;
-  const profileFile = options.profile ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')), 'bot-redis.cpuprofile') : null;
+  const profileFile = options.profile ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')), 'bot.cpuprofile') : null;
   console.log(
     `Bench: ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${options.repeat} runs of ${options.durationSeconds} s per scenario, ` +
       `each after a ${options.warmupSeconds} s warm-up, echo and bot alternating; loopback only.`,
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
     for (const connections of options.connections) {
       for (let run = 1; run <= options.repeat; run++) {
         for (const kind of ['echo', 'bot'] as const) {
-          const profiled = profileFile && kind === 'bot' && state === 'redis' && connections === maxConnections && run === options.repeat;
+          const profiled = profileFile && kind === 'bot' && state === options.states.at(-1) && connections === maxConnections && run === options.repeat;
           const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(profiled ? { profileFile } : {}) };
           process.stderr.write(`  ${kind}, ${state} state, ${connections} connections, run ${run}/${options.repeat}...\n`);
           results.push(await runScenario(options, spec, connections));
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
   let profile: ProfileSummary | null = null;
   if (profileFile && fs.existsSync(profileFile)) {
     profile = summariseProfile(profileFile);
-    printProfile(profile);
+    printProfile(profile, options.states.at(-1) ?? '', Math.max(...options.connections));
     console.log(`(profile kept at ${profileFile}; open it in Chrome DevTools for the call tree)`);
   }
 

@@ -14,7 +14,10 @@ describe('Configuration', () => {
   });
 
   it('treats empty strings as unset', () => {
-    const config = loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ', SMTP_URL: '' });
+    const config = loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ', SMTP_URL: '', PORT: '', INBOUND_SMTP_PORT: ' ', INBOUND_ALLOWED_DOMAINS: '' });
+    expect(config.PORT).to.equal(3978);
+    expect(config.INBOUND_SMTP_PORT).to.equal(undefined);
+    expect(config.INBOUND_ALLOWED_DOMAINS).to.deep.equal(['umass.edu', 'uhs.umass.edu']);
     expect(config.REDIS_URL).to.equal(undefined);
     expect(config.MicrosoftAppId).to.equal(undefined);
     expect(config.SMTP_URL).to.equal(undefined);
