@@ -22,7 +22,12 @@ type Handler = (req: Received, res: http.ServerResponse) => void;
  */
 class PortalService {
   readonly received: Received[] = [];
-  handler: Handler = (_req, res) => res.writeHead(500).end();
+  // restify (loaded by other suites in the same process) patches ServerResponse.writeHead so that
+  // it no longer returns the response: never chain on it.
+  handler: Handler = (_req, res) => {
+    res.writeHead(500);
+    res.end();
+  };
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,7 +57,8 @@ class PortalService {
 }
 
 const json = (status: number, body: unknown): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 };
 
 const MINNIE = { email: 'minnie.minuteman@umass.edu', dob: '04/15/2003', portalUsername: 'mminuteman', affiliation: 'umass' };
@@ -132,7 +138,10 @@ describe('HttpPortalDirectory (contract against a real HTTP server)', () => {
       ['an invalid JSON shape', json(200, { found: 'yes' })],
       ['a record with a bad date', json(200, { found: true, record: { ...MINNIE, dob: '2003-04-15' } })],
       ['an unknown affiliation', json(200, { found: true, record: { ...MINNIE, affiliation: 'staff' } })],
-      ['a body that is not JSON', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')],
+      ['a body that is not JSON', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      }],
       ['a 500', json(500, { error: 'boom' })],
       ['a 401', json(401, { error: 'bad token' })],
       ['a 404', json(404, { found: false })],
