@@ -415,6 +415,9 @@ export const SOFT_WORDS: ReadonlySet<string> = new Set(
     'said let lets use using used find see look able hello thank bye ok okay yes yeah ' +
     'you your yours one guys anyone anybody already ask asks asked asking work works worked working ' +
     'happen happens happened seem seems give gives giving gave take takes having problem problems ' +
-    'issue issues trouble before complete completing finish finishing finished'
+    'issue issues trouble before complete completing finish finishing finished time times day days ' +
+    'week weeks year years back free good best big kind lot lots all two second another different ' +
+    'anymore matter away past stop come comes came coming wait waiting move moved mean means literally ' +
+    'actually suppose supposed tomorrow under'
   ).split(' '),
 );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -45,6 +46,11 @@ export class KnowledgeError extends Error {
 export interface LoadOptions extends KnowledgeBaseOptions {
   /** Fail unless every intent id of `knowledge/intents.ts` has an entry (default true). */
   requireAll?: boolean;
+  /**
+   * Folder of the parse cache, or `false` for none. Default: {@link defaultParseCacheDir} for
+   * the default entries folder, none for any other folder (tests' temporary copies).
+   */
+  parseCache?: string | false;
 }
 
 /** What {@link loadEntries} read. */
@@ -52,6 +58,8 @@ export interface LoadedEntries {
   readonly entries: KnowledgeEntry[];
   /** The files read, as shown in messages. */
   readonly files: string[];
+  /** True when the YAML parse was skipped thanks to the parse cache (the files were unchanged). */
+  readonly fromCache: boolean;
 }
 
 const ENTRY_FILE = /\.ya?ml$/i;
@@ -82,25 +90,98 @@ function issuesOf(file: string, entry: string, error: z.ZodError): KnowledgeIssu
   return out;
 }
 
-/** Reads and validates one entry file; returns the entry or the issues found. */
-function readEntryFile(absolute: string): { entry?: KnowledgeEntry; issues: KnowledgeIssue[] } {
-  const file = display(absolute);
-  const stem = path.basename(absolute).replace(ENTRY_FILE, '');
-  const doc = parseDocument(fs.readFileSync(absolute, 'utf8'), { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      issues: doc.errors.map((e) => {
-        const where = e.linePos === undefined ? '' : ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
-        return { file, entry: stem, field: null, message: `YAML syntax error${where}: ${e.message.split('\n')[0]}` };
-      }),
-    };
-  }
-  const raw: unknown = doc.toJS();
+/** One entry file's text, read from disk. */
+interface SourceFile {
+  readonly absolute: string;
+  /** As shown in messages. */
+  readonly file: string;
+  /** File name without extension: the entry's name in messages until its id is known. */
+  readonly stem: string;
+  readonly text: string;
+}
+
+/** Parses one file's YAML; returns the plain data or the syntax errors. */
+function parseYaml(source: SourceFile): { raw?: unknown; issues: KnowledgeIssue[] } {
+  const doc = parseDocument(source.text, { uniqueKeys: true });
+  if (doc.errors.length === 0) return { raw: doc.toJS() as unknown, issues: [] };
+  return {
+    issues: doc.errors.map((e) => {
+      const where = e.linePos === undefined ? '' : ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+      return { file: source.file, entry: source.stem, field: null, message: `YAML syntax error${where}: ${e.message.split('\n')[0]}` };
+    }),
+  };
+}
+
+/** Validates one file's data; returns the entry or the issues found. */
+function validate(source: SourceFile, raw: unknown): { entry?: KnowledgeEntry; issues: KnowledgeIssue[] } {
   const rawId = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
-  const entry = typeof rawId === 'string' && rawId.trim() !== '' ? rawId.trim() : stem;
+  const entry = typeof rawId === 'string' && rawId.trim() !== '' ? rawId.trim() : source.stem;
   const parsed = entryFileSchema.safeParse(raw);
-  if (!parsed.success) return { issues: issuesOf(file, entry, parsed.error) };
-  return { entry: { ...parsed.data, source: file }, issues: [] };
+  if (!parsed.success) return { issues: issuesOf(source.file, entry, parsed.error) };
+  return { entry: { ...parsed.data, source: source.file }, issues: [] };
+}
+
+/**
+ * A cache of parsed YAML, keyed by a hash of the files' names and bytes (and the yaml
+ * library's version). Parsing YAML is most of a cold start (the yaml library is slow until the
+ * JIT warms up), so a restart with unchanged files reads JSON instead. It holds only parsed
+ * data: validation runs on every load all the same, and any edit to any file changes the key.
+ * It lives under the project (`node_modules/.cache`, like other build caches), not in a shared
+ * temp folder where another user could plant answers; failing to read or write it only costs
+ * the parse.
+ */
+const PARSE_CACHE_FORMAT = 1;
+
+interface ParseCache {
+  readonly format: number;
+  readonly key: string;
+  /** File name → parsed data. */
+  readonly files: Record<string, unknown>;
+}
+
+function yamlVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version?: string }).version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+function parseCacheKey(sources: readonly SourceFile[]): string {
+  const hash = createHash('sha256').update(`${PARSE_CACHE_FORMAT}\0${yamlVersion()}`);
+  for (const s of sources) hash.update(`\0${path.basename(s.absolute)}\0${s.text}`);
+  return hash.digest('hex');
+}
+
+/** The default folder of the parse cache (used for the default entries folder only). */
+export function defaultParseCacheDir(): string {
+  return path.join(projectRoot(), 'node_modules', '.cache', 'uhs-portal-knowledge');
+}
+
+function parseCachePath(cacheDir: string, entriesDir: string): string {
+  const id = createHash('sha256').update(entriesDir).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `entries-${id}.json`);
+}
+
+function readParseCache(file: string, key: string): Record<string, unknown> | undefined {
+  try {
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8')) as ParseCache;
+    return cache.format === PARSE_CACHE_FORMAT && cache.key === key ? cache.files : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeParseCache(file: string, cache: ParseCache): void {
+  // Write then rename, so a concurrent reader never sees half a file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temporary, JSON.stringify(cache));
+    fs.renameSync(temporary, file);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 /**
@@ -108,20 +189,37 @@ function readEntryFile(absolute: string): { entry?: KnowledgeEntry; issues: Know
  * Fails with a {@link KnowledgeError} on any invalid file, on a duplicate id and, unless
  * `requireAll` is false, on an intent id without an entry.
  */
-export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<LoadOptions, 'requireAll'> = {}): LoadedEntries {
+export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<LoadOptions, 'requireAll' | 'parseCache'> = {}): LoadedEntries {
   const absoluteDir = path.resolve(dir);
   if (!fs.existsSync(absoluteDir) || !fs.statSync(absoluteDir).isDirectory()) {
     throw new KnowledgeError([{ file: display(absoluteDir), entry: '*', field: null, message: 'Knowledge folder not found' }]);
   }
-  const names = fs
+  const sources: SourceFile[] = fs
     .readdirSync(absoluteDir)
     .filter((name) => ENTRY_FILE.test(name))
-    .sort();
+    .sort()
+    .map((name) => {
+      const absolute = path.join(absoluteDir, name);
+      return { absolute, file: display(absolute), stem: name.replace(ENTRY_FILE, ''), text: fs.readFileSync(absolute, 'utf8') };
+    });
+  const cacheDir = options.parseCache ?? (absoluteDir === path.resolve(defaultEntriesDir()) ? defaultParseCacheDir() : false);
+  const key = parseCacheKey(sources);
+  const cacheFile = cacheDir === false ? null : parseCachePath(cacheDir, absoluteDir);
+  const cached = cacheFile === null ? undefined : readParseCache(cacheFile, key);
   const issues: KnowledgeIssue[] = [];
+  const parsedFiles: Record<string, unknown> = {};
   const entries: KnowledgeEntry[] = [];
   const seen = new Map<string, string>();
-  for (const name of names) {
-    const result = readEntryFile(path.join(absoluteDir, name));
+  for (const source of sources) {
+    const name = path.basename(source.absolute);
+    let raw: unknown = cached?.[name];
+    if (cached === undefined) {
+      const parsed = parseYaml(source);
+      issues.push(...parsed.issues);
+      if (parsed.issues.length > 0) continue;
+      raw = parsedFiles[name] = parsed.raw;
+    }
+    const result = validate(source, raw);
     issues.push(...result.issues);
     if (result.entry === undefined) continue;
     const first = seen.get(result.entry.id);
@@ -132,13 +230,16 @@ export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<Loa
     seen.set(result.entry.id, result.entry.source);
     entries.push(result.entry);
   }
+  if (cacheFile !== null && cached === undefined && Object.keys(parsedFiles).length === sources.length) {
+    writeParseCache(cacheFile, { format: PARSE_CACHE_FORMAT, key, files: parsedFiles });
+  }
   if (options.requireAll !== false && issues.length === 0) {
     for (const id of ENTRY_INTENT_IDS) {
       if (!seen.has(id)) issues.push({ file: display(absoluteDir), entry: id, field: 'id', message: 'Missing: no file defines this intent' });
     }
   }
   if (issues.length > 0) throw new KnowledgeError(issues);
-  return { entries, files: names.map((name) => display(path.join(absoluteDir, name))) };
+  return { entries, files: sources.map((s) => s.file), fromCache: cached !== undefined };
 }
 
 /**

@@ -68,6 +68,8 @@ const FIELD_WEIGHT = { question: 1, label: 0.95, example: 1, keyword: 0.95 } as 
 const EXACT_SCORE = 0.9;
 /** An exact match counts only for a document at least this heavy (three soft words, or one topic word). */
 const MIN_EXACT_WEIGHT = 1;
+/** An intent is conversational when at least this share of its examples are soft words only. */
+const CONVERSATIONAL_SHARE = 0.25;
 /** Tolerance when comparing sums of weights. */
 const EPSILON = 1e-9;
 
@@ -127,6 +129,12 @@ export class Matcher {
   private readonly speller: SpellingCorrector;
   private readonly unknownWeight: number;
   private readonly scratch: Scratch;
+  /**
+   * Intent index → 1 for a conversational intent (smalltalk): one whose examples are often made
+   * of soft words only ("hi", "what can you do"). Only those may answer a message without a
+   * topic word: "what time is it" shares "what" and "time" with FAQ examples but asks no FAQ.
+   */
+  private readonly conversational: Uint8Array;
 
   /**
    * @param entries the knowledge entries; the emergency entry is not indexed (detection owns it)
@@ -155,47 +163,64 @@ export class Matcher {
     const vocabulary = [...frequency.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
     this.speller = new SpellingCorrector([...vocabulary, ...lexiconWords()]);
 
-    // Features per document, then document frequencies.
-    const docFeatures: string[][] = docWords.map((list) => featureKeys(tokensOf(list)));
-    const df = new Map<string, number>();
-    const intentDf = new Map<string, Map<number, number>>();
-    docFeatures.forEach((keys, i) => {
-      for (const key of keys) {
-        df.set(key, (df.get(key) ?? 0) + 1);
-        let perIntent = intentDf.get(key);
-        if (perIntent === undefined) intentDf.set(key, (perIntent = new Map()));
-        perIntent.set(texts[i].intent, (perIntent.get(texts[i].intent) ?? 0) + 1);
+    // Feature ids per document, then how many documents (and of which intents) use each feature.
+    const docIds: Int32Array[] = docWords.map((list) =>
+      Int32Array.from(featureKeys(tokensOf(list)), (key) => {
+        let id = this.featureIds.get(key);
+        if (id === undefined) this.featureIds.set(key, (id = this.featureIds.size));
+        return id;
+      }),
+    );
+    const featureCount = this.featureIds.size;
+    const intentCount = this.intents.length;
+    const df = new Int32Array(featureCount);
+    const intentDf = new Int32Array(featureCount * intentCount);
+    docIds.forEach((ids, doc) => {
+      for (const id of ids) {
+        df[id]++;
+        intentDf[id * intentCount + texts[doc].intent]++;
       }
     });
-    const intentCount = this.intents.length;
+    const keys = [...this.featureIds.keys()];
     let maxWeight = 0;
-    for (const [key, count] of df) {
-      const id = this.featureIds.size;
-      this.featureIds.set(key, id);
-      const perIntent = intentDf.get(key) ?? new Map<number, number>();
-      const weight = topicWeight(count, perIntent.size, intentCount);
+    for (let id = 0; id < featureCount; id++) {
+      const shares: Array<readonly [number, number]> = [];
+      for (let intent = 0; intent < intentCount; intent++) {
+        const c = intentDf[id * intentCount + intent];
+        if (c > 0) shares.push([intent, Math.sqrt(c / df[id])]);
+      }
+      this.intentShares.push(shares);
+      const weight = topicWeight(df[id], shares.length, intentCount);
       maxWeight = Math.max(maxWeight, weight);
+      const key = keys[id];
       this.weights.push(isSoftKey(key) ? this.options.softWeight : key.includes(' ') ? this.options.bigramFactor * weight : weight);
-      this.intentShares.push([...perIntent.entries()].map(([intent, c]) => [intent, Math.sqrt(c / count)] as const));
     }
     this.unknownWeight = this.options.unknownFactor * maxWeight;
 
-    const postingLists: number[][] = this.weights.map(() => []);
+    // Posting lists (feature → documents) and the documents' totals.
+    const postingLists: number[][] = Array.from({ length: featureCount }, () => []);
     this.docs = {
       intent: Int32Array.from(texts, (t) => t.intent),
       total: new Float64Array(texts.length),
       fieldWeight: Float64Array.from(texts, (t) => FIELD_WEIGHT[t.field]),
       exactAllowed: new Uint8Array(texts.length),
     };
-    docFeatures.forEach((keys, i) => {
-      for (const key of keys) {
-        const id = this.featureIds.get(key) as number;
+    docIds.forEach((ids, i) => {
+      for (const id of ids) {
         this.docs.total[i] += this.weights[id];
         postingLists[id].push(i);
       }
       this.docs.exactAllowed[i] = texts[i].field !== 'keyword' && this.docs.total[i] >= MIN_EXACT_WEIGHT ? 1 : 0;
     });
     for (const list of postingLists) this.postings.push(Int32Array.from(list));
+
+    const softOnly = new Int32Array(intentCount);
+    const docsPerIntent = new Int32Array(intentCount);
+    docIds.forEach((ids, i) => {
+      docsPerIntent[texts[i].intent]++;
+      if (ids.length > 0 && Array.from(ids).every((id) => isSoftKey(keys[id]))) softOnly[texts[i].intent]++;
+    });
+    this.conversational = Uint8Array.from(softOnly, (n, intent) => (n >= CONVERSATIONAL_SHARE * docsPerIntent[intent] ? 1 : 0));
     this.scratch = {
       docScore: new Float64Array(texts.length),
       touched: new Int32Array(texts.length),
@@ -262,6 +287,7 @@ export class Matcher {
     const ranked: IntentScore[] = [];
     const share = this.options.exampleShare;
     for (let i = 0; i < this.intents.length; i++) {
+      if (analysis.topicTokens === 0 && this.conversational[i] === 0) continue;
       let score = share * best[i] + (1 - share) * (coverage[i] / queryTotal);
       // The message says exactly what one of the intent's examples says.
       if (exact[i] === 1) score = Math.max(score, EXACT_SCORE);

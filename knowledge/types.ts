@@ -43,6 +43,10 @@ export interface IntentScore {
  * - `match`: one clear intent;
  * - `ambiguous`: the top candidates are close: ask "Did you mean …?" with `candidates`;
  * - `none`: below the threshold.
+ * `score` is the confidence in `intent`: 1 for an emergency, the top intent's confidence for
+ * `match`/`ambiguous`, and for `none` 1 minus the best candidate's confidence (so a message
+ * nothing resembles is a confident `none`). `ranked` holds the best lexical candidates, best
+ * first (after `emergency` itself when emergency detection fired).
  */
 export type MatchResult =
   | { kind: 'emergency'; intent: 'emergency'; score: number; ranked: IntentScore[] }

@@ -29,7 +29,7 @@ const sourceTime = Math.max(...dirs.map((d) => newestSource(path.join(root, d)))
 const builtTime = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (process.argv.includes('--force') || builtTime < sourceTime) {
   process.stderr.write('Building TypeScript (dist/ is missing or out of date)...\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: ['ignore', process.stderr, process.stderr], cwd: root });
   fs.mkdirSync(path.dirname(stamp), { recursive: true });
   fs.writeFileSync(stamp, new Date().toISOString());
 }

@@ -2,6 +2,7 @@
  * `npm run eval [-- FILE.tsv]`: top-1 accuracy, per-intent precision and recall, and the misses
  * of the matcher on a labelled file (default `../shared/eval/dev.tsv`).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultDevSet, evaluate, findCopies, readLabelled } from '../evaluate';
 import { loadKnowledge } from '../loader';
@@ -10,8 +11,12 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-function main(): void {
+function main(): number {
   const file = path.resolve(process.argv[2] ?? defaultDevSet());
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`No such evaluation file: ${file}\n`);
+    return 2;
+  }
   const kb = loadKnowledge();
   const lines = readLabelled(file);
   const report = evaluate(kb, lines);
@@ -34,6 +39,7 @@ function main(): void {
   out.push(report.misses.length === 0 ? 'No misses.' : `Misses (${report.misses.length}):`);
   for (const m of report.misses) out.push(`  line ${m.line}: expected ${m.intent}, got ${m.got} (${m.score.toFixed(3)}): ${m.text}`);
   process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
 }
 
-main();
+process.exitCode = main();

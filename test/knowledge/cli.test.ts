@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { INTENT_IDS } from '../../knowledge/intents';
-import { copyOfEntries, editFile, knowledge, removeDir } from './helpers';
+import { copyOfEntries, editFile, emptyTempDir, knowledge, removeDir } from './helpers';
 
 /** The compiled CLIs next to this compiled test (dist/ or dist-<name>/). */
 const CLI_DIR = path.join(__dirname, '..', '..', 'knowledge', 'cli');
@@ -60,7 +59,7 @@ describe('knowledge command-line tools', () => {
   });
 
   it('eval: prints top-1 accuracy, per-intent precision and recall, and the misses', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-eval-'));
+    const dir = emptyTempDir();
     try {
       const file = path.join(dir, 'tiny.tsv');
       fs.writeFileSync(file, 'upload-problem\tmy pdf will not upload\nnone\twhere is the library\nsti-testing\thow do I reset my password\n');

@@ -13,9 +13,14 @@ export function knowledge(): KnowledgeBase {
   return shared;
 }
 
+/** A fresh, empty temporary folder (remove it with {@link removeDir}). */
+export function emptyTempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-test-'));
+}
+
 /** A fresh temporary folder holding a copy of the real entry files, for tests that break one. */
 export function copyOfEntries(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-test-'));
+  const dir = emptyTempDir();
   for (const name of fs.readdirSync(defaultEntriesDir())) {
     fs.copyFileSync(path.join(defaultEntriesDir(), name), path.join(dir, name));
   }
@@ -31,7 +36,7 @@ export function editFile(dir: string, name: string, edit: (text: string) => stri
   fs.writeFileSync(file, after);
 }
 
-/** Removes a temporary folder made by {@link copyOfEntries}. */
+/** Removes a temporary folder made by {@link emptyTempDir} or {@link copyOfEntries}. */
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ENTRY_INTENT_IDS } from '../../knowledge/intents';
 import { KnowledgeError, loadEntries, loadKnowledge } from '../../knowledge/loader';
 import { defaultEntriesDir, projectRoot } from '../../knowledge/projectRoot';
-import { copyOfEntries, editFile, knowledge, removeDir } from './helpers';
+import { copyOfEntries, editFile, emptyTempDir, knowledge, removeDir } from './helpers';
 
 /** Loads `dir` and returns the KnowledgeError it must throw. */
 function loadError(dir: string): KnowledgeError {
@@ -122,6 +122,48 @@ describe('knowledge loader', () => {
 
   it('fails on a missing folder', () => {
     expect(loadError(path.join(dir, 'nope')).message).to.include('Knowledge folder not found');
+  });
+
+  describe('parse cache', () => {
+    let cacheDir: string;
+    beforeEach(() => {
+      cacheDir = emptyTempDir();
+    });
+    afterEach(() => removeDir(cacheDir));
+
+    it('skips the YAML parse when the files are unchanged, with the same result', () => {
+      const first = loadEntries(dir, { parseCache: cacheDir });
+      const second = loadEntries(dir, { parseCache: cacheDir });
+      expect(first.fromCache).to.equal(false);
+      expect(second.fromCache).to.equal(true);
+      expect(second.entries).to.deep.equal(first.entries);
+    });
+
+    it('parses again after any edit, and still validates', () => {
+      loadEntries(dir, { parseCache: cacheDir });
+      editFile(dir, 'covid-testing.yaml', (t) => t.replace('For information on COVID-19 testing', 'For details on COVID-19 testing'));
+      const edited = loadEntries(dir, { parseCache: cacheDir });
+      expect(edited.fromCache).to.equal(false);
+      expect(edited.entries.find((e) => e.id === 'covid-testing')?.answer).to.include('For details on COVID-19 testing');
+      editFile(dir, 'covid-testing.yaml', (t) => t.replace(/^label: .*\n/m, ''));
+      expect(loadError(dir).message).to.include('entry "covid-testing": field "label": Required');
+      expect(() => loadEntries(dir, { parseCache: cacheDir })).to.throw(KnowledgeError, 'field "label": Required');
+    });
+
+    it('ignores a cache file that does not match the files', () => {
+      loadEntries(dir, { parseCache: cacheDir });
+      const [cacheFile] = fs.readdirSync(cacheDir);
+      const cache = JSON.parse(fs.readFileSync(path.join(cacheDir, cacheFile), 'utf8')) as { key: string };
+      fs.writeFileSync(path.join(cacheDir, cacheFile), JSON.stringify({ ...cache, key: 'planted' }));
+      expect(loadEntries(dir, { parseCache: cacheDir }).fromCache).to.equal(false);
+      fs.writeFileSync(path.join(cacheDir, cacheFile), '{not json');
+      expect(loadEntries(dir, { parseCache: cacheDir }).fromCache).to.equal(false);
+    });
+
+    it('is off for folders other than the default one unless asked for', () => {
+      loadEntries(dir);
+      expect(loadEntries(dir).fromCache).to.equal(false);
+    });
   });
 
   it('loadKnowledge validates before building the matcher', () => {
