@@ -6,7 +6,7 @@ let cached: string | undefined;
 /**
  * The project root: the nearest directory at or above this file that holds `package.json`.
  * Walking up (instead of a fixed `../..`) keeps data files findable whether the code runs from
- * `dist/`, from a per-person `dist-<name>/` or through ts-node.
+ * `dist/` or from a per-person `dist-<name>/`.
  */
 export function projectRoot(): string {
   if (cached !== undefined) return cached;
