@@ -82,13 +82,15 @@ export function createRedisClient(url: string): Redis {
     commandTimeout: 2000,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
-  // Commands issued before the first connection wait for it (start-up is not an outage).
-  // Once connected, a lost connection must fail commands at once instead of queueing them
-  // until the next reconnect attempt or the command timeout: the turn degrades immediately
-  // (bot/helpDeskBot.ts) and /healthz says 503 without waiting (issue 8, [load]).
-  client.once('ready', () => {
+  // Commands issued before the first connection attempt wait for it (start-up is not an
+  // outage). Once it has succeeded or failed, a missing connection must fail commands at once
+  // instead of queueing them until the next reconnect attempt or the command timeout: the turn
+  // degrades immediately (bot/helpDeskBot.ts) and /healthz says 503 without waiting (issue 8, [load]).
+  const failFast = () => {
     client.options.enableOfflineQueue = false;
-  });
+  };
+  client.once('ready', failFast);
+  client.once('reconnecting', failFast);
   return client;
 }
 

@@ -49,8 +49,10 @@ export interface ScenarioResult {
   p99Ms: number;
   peakRssBytes: number;
   requests: number;
-  /** Socket errors and timeouts seen by autocannon. */
+  /** Socket errors, timeouts and non-200 answers in the measured window. */
   errors: number;
+  /** Seconds until every connection had its first answer (new connections queue on a busy server). */
+  rampUpSeconds: number;
   check: ScriptCheck;
 }
 
@@ -58,7 +60,7 @@ function parseOptions(argv: string[]): Options {
   const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   return {
     durationSeconds: Number(value('duration') ?? 5),
-    warmupSeconds: 1,
+    warmupSeconds: 2,
     repeat: Number(value('repeat') ?? 3),
     connections: (value('connections') ?? '10,50').split(',').map(Number),
     states: (value('states') ?? 'memory,redis').split(',').filter((x): x is 'memory' | 'redis' => x === 'memory' || x === 'redis'),
@@ -87,11 +89,82 @@ function nextMessage<T>(child: ChildProcess, pick: (m: ServerReport) => T | unde
   });
 }
 
-/** One autocannon run against `port` playing the script of `kind`. */
-async function drive(port: number, kind: 'bot' | 'echo', connections: number, seconds: number): Promise<{ result: autocannon.Result; check: ScriptCheck }> {
+/** The longest a scenario may run (ramp-up, warm-up and measurement), whatever happens. */
+const MAX_RUN_SECONDS = 120;
+
+/** `p` (0..1) percentile of sorted `values`. */
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+}
+
+/** What one measured window saw. */
+interface Window {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Socket errors, timeouts and non-200 answers in the window. */
+  errors: number;
+  /** Seconds until every connection had its first answer. */
+  rampUpSeconds: number;
+}
+
+/** Plays the script of `kind` on one connection for `conversations` whole conversations. */
+async function playAlone(port: number, kind: 'bot' | 'echo', conversations: number): Promise<void> {
+  const { requests } = scriptRequests(kind === 'bot' ? BOT_SCRIPT : ECHO_SCRIPT, `bench-${crypto.randomBytes(4).toString('hex')}`);
+  await autocannon({ url: `http://127.0.0.1:${port}`, connections: 1, pipelining: 1, requests, amount: requests.length * conversations });
+}
+
+/**
+ * One autocannon run at `connections` concurrent conversations, measured over a window:
+ * ramp-up until every connection has had an answer, then `warmupSeconds`, then
+ * `durationSeconds` measured, from autocannon's per-response events.
+ *
+ * Why not autocannon's own totals: they count from the first connection. A saturated Node
+ * server accepts about one new connection per event-loop turn, so at 50 connections the last
+ * ones wait seconds for their first answer, and that start-up queue would be reported as the
+ * bot's p99 although no client with a kept-alive connection (Azure's channel service keeps
+ * them) ever sees it. The ramp-up is reported on its own.
+ */
+async function measure(port: number, kind: 'bot' | 'echo', connections: number, options: Options, onWindowStart: () => void): Promise<{ window: Window; check: ScriptCheck }> {
   const { requests, check } = scriptRequests(kind === 'bot' ? BOT_SCRIPT : ECHO_SCRIPT, `bench-${crypto.randomBytes(4).toString('hex')}`);
-  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, pipelining: 1, duration: seconds, requests, timeout: 30 });
-  return { result, check };
+  const started = Date.now();
+  const answered = new Set<unknown>();
+  const latencies: number[] = [];
+  let errors = 0;
+  let windowStart = 0;
+  let windowEnd = 0;
+  let rampUpSeconds = NaN;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  // With a callback autocannon returns its instance (events, stop) instead of a promise.
+  const instance = autocannon({ url: `http://127.0.0.1:${port}`, connections, pipelining: 1, requests, timeout: 30, duration: MAX_RUN_SECONDS }, () => finished());
+  const inWindow = () => windowStart > 0 && Date.now() >= windowStart && Date.now() <= windowEnd;
+  instance.on('response', (client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (!windowStart) {
+      answered.add(client);
+      if (answered.size < connections) return;
+      rampUpSeconds = (Date.now() - started) / 1000;
+      windowStart = Date.now() + options.warmupSeconds * 1000;
+      windowEnd = windowStart + options.durationSeconds * 1000;
+      setTimeout(onWindowStart, options.warmupSeconds * 1000);
+      setTimeout(() => instance.stop(), (options.warmupSeconds + options.durationSeconds) * 1000);
+      return;
+    }
+    if (!inWindow()) return;
+    latencies.push(responseTime);
+    if (statusCode !== 200) errors += 1;
+  });
+  instance.on('reqError', () => {
+    if (inWindow()) errors += 1;
+  });
+  await done;
+  if (!windowStart) throw new Error(`${kind}: not every connection was answered within ${MAX_RUN_SECONDS} s`);
+  latencies.sort((a, b) => a - b);
+  return {
+    window: { requestsPerSecond: latencies.length / options.durationSeconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), requests: latencies.length, errors, rampUpSeconds },
+    check,
+  };
 }
 
 /** Starts one server in a child, warms it up, measures it, stops it and collects its peak RSS. */
@@ -99,26 +172,18 @@ async function runScenario(options: Options, spec: ServerSpec, connections: numb
   const child = fork(path.join(__dirname, 'benchServer.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const port = await nextMessage(child, (m) => ('port' in m ? m.port : undefined));
-    await drive(port, spec.kind, connections, options.warmupSeconds);
-    if (spec.profileFile) child.send('profile');
-    const { result, check } = await drive(port, spec.kind, connections, options.durationSeconds);
+    // Two whole conversations one at a time first: what loads lazily on first use (prompt
+    // recognizers, the Connector client) is loaded before any concurrency waits on it.
+    await playAlone(port, spec.kind, 2);
+    const { window, check } = await measure(port, spec.kind, connections, options, () => {
+      if (spec.profileFile) child.send('profile');
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const rss = nextMessage(child, (m) => ('maxRssBytes' in m ? m.maxRssBytes : undefined));
     child.send('stop');
     const peakRssBytes = await rss;
     await exited;
-    return {
-      kind: spec.kind,
-      state: spec.state,
-      connections,
-      requestsPerSecond: result.requests.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      peakRssBytes,
-      requests: result.requests.total,
-      errors: result.errors + result.timeouts,
-      check,
-    };
+    return { kind: spec.kind, state: spec.state, connections, ...window, peakRssBytes, check };
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -166,6 +231,8 @@ export interface ScenarioSummary {
   p50Ms: number;
   p99Ms: number;
   peakRssBytes: number;
+  /** Seconds until all connections had a first answer (median). */
+  rampUpSeconds: number;
   /** Errors, non-200 answers and off-script replies over all runs. */
   problems: number;
 }
@@ -187,6 +254,7 @@ function summarise(results: ScenarioResult[]): ScenarioSummary[] {
       p50Ms: median(same.map((x) => x.p50Ms)),
       p99Ms: median(same.map((x) => x.p99Ms)),
       peakRssBytes: Math.max(...same.map((x) => x.peakRssBytes)),
+      rampUpSeconds: median(same.map((x) => x.rampUpSeconds)),
       problems: same.reduce((n, x) => n + x.errors + x.check.badStatus + x.check.wrongReply, 0),
     });
   }
@@ -194,7 +262,7 @@ function summarise(results: ScenarioResult[]): ScenarioSummary[] {
 }
 
 function printScenarios(summaries: ScenarioSummary[]): void {
-  const header = ['state', 'conc', 'server', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', 'peak RSS MB', 'problems'];
+  const header = ['state', 'conc', 'server', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', 'peak RSS MB', 'ramp-up s', 'problems'];
   const rows = summaries.map((r) => [
     r.state,
     String(r.connections),
@@ -204,6 +272,7 @@ function printScenarios(summaries: ScenarioSummary[]): void {
     r.p50Ms.toFixed(0),
     r.p99Ms.toFixed(0),
     mb(r.peakRssBytes),
+    r.rampUpSeconds.toFixed(1),
     String(r.problems),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -243,7 +312,7 @@ async function main(): Promise<void> {
   const profileFile = options.profile ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')), 'bot.cpuprofile') : null;
   console.log(
     `Bench: ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${options.repeat} runs of ${options.durationSeconds} s per scenario, ` +
-      `each after a ${options.warmupSeconds} s warm-up, echo and bot alternating; loopback only.`,
+      `each after two lone conversations, the ramp-up of all connections and a ${options.warmupSeconds} s warm-up; echo and bot alternate; loopback only.`,
   );
 
   // Echo and bot alternate, run after run, so that both see the same background load.

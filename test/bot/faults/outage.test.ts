@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startTestApp, type TestApp } from '../../support/app';
-import { PrivateRedis } from '../../support/redisServer';
+import { freePort, PrivateRedis } from '../../support/redisServer';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { nextEvent, waitUntil } from '../../support/waitUntil';
 import { CHECK_ACCOUNT, converse, escalate, faq, healthBecomes, mailsOfCase, outboxIdle } from '../../support/flows';
@@ -169,5 +169,37 @@ describe('outages: Redis and SMTP go down and come back', function () {
     await stopApp();
     expect(smtp.received).to.have.length(count);
     for (const id of caseIds) expect(mailsOfCase(smtp, id), id).to.have.length(1);
+  });
+});
+
+describe('outages: Redis down when the bot starts', function () {
+  this.timeout(120000);
+  let dataDir: string;
+  let redisServer: PrivateRedis;
+  let t: TestApp | null = null;
+
+  afterEach(async () => {
+    await t?.stop();
+    await redisServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts anyway, answers FAQ questions without memory at once, and switches to normal when Redis appears', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-faults-redis-'));
+    redisServer = new PrivateRedis(['--dir', dataDir]);
+    redisServer.port = await freePort(); // nothing listens there yet
+    t = await startTestApp({ REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: PREFIX }, { outboxBackoff: FAST_RETRIES });
+    const { question, title } = faq();
+
+    expect((await healthBecomes(t, 503)).redis).to.equal('down');
+    const [degraded] = await converse(t, 'early', [question]);
+    expect(degraded).to.include(title);
+    expect(degraded).to.include(MEMORY_OFF_NOTE);
+
+    await redisServer.start();
+    await healthBecomes(t, 200);
+    const replies = await converse(t, 'later', [CHECK_ACCOUNT, 'Yes']);
+    expect(replies[1]).to.include('Which email address');
+    expect(replies.join('\n')).not.to.include(MEMORY_OFF_NOTE);
   });
 });
