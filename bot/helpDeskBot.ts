@@ -5,6 +5,7 @@ import {
   type StatePropertyAccessor,
   type Activity,
   ActivityTypes,
+  type InvokeResponse,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from '../knowledge/types';
@@ -93,6 +94,21 @@ export class HelpDeskBot extends TeamsActivityHandler {
     } catch (err) {
       this.deps.log.warn({ code: 'E_STATE_SAVE', conversationId: context.activity.conversation?.id, err }, 'state not saved');
     }
+  }
+
+  /**
+   * botbuilder throws inside its own dispatch on an `adaptiveCard/action` invoke without an
+   * `action` (the turn would fail and the state be cleared); answer such a malformed invoke 400.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value = context.activity.value as { action?: unknown } | undefined;
+    if (context.activity.name === 'adaptiveCard/action' && (typeof value !== 'object' || value === null || typeof value.action !== 'object' || value.action === null)) {
+      return {
+        status: 400,
+        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The card action is missing.' } },
+      };
+    }
+    return super.onInvokeActivity(context);
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext): Promise<import('botbuilder').AdaptiveCardInvokeResponse> {

@@ -21,8 +21,16 @@ const DOB_EXAMPLE = '04/15/2003';
 const DOB_SHAPE = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d+)$/;
 
 /** Today's calendar date in `timeZone`, as comparable numbers. */
+/** One formatter per time zone: building an Intl.DateTimeFormat is far costlier than using one. */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 function calendarDate(today: Date, timeZone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(today);
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+    dayFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(today);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: part('year'), month: part('month'), day: part('day') };
 }

@@ -17,9 +17,17 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
   const byId = new Map<string, KnowledgeEntry>(entries.map((e) => [e.id, e]));
   const detector = createEmergencyDetector(byId.get(EMERGENCY_INTENT)?.keywords ?? []);
   const matcher = new Matcher(entries, detector, options.matcher);
+  // The bot matches each message for its emergency pre-check and the main dialog matches the
+  // same text again in the same turn: remembering the last answer saves the second match.
+  let last: { text: string; result: MatchResult } | null = null;
   return {
     entries: byId,
-    match: (text: string): MatchResult => matcher.match(text),
+    match: (text: string): MatchResult => {
+      if (last?.text === text) return last.result;
+      const result = matcher.match(text);
+      last = { text, result };
+      return result;
+    },
     get: (id: string) => byId.get(id),
   };
 }

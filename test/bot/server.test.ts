@@ -167,3 +167,21 @@ describe('State in Redis', () => {
     }
   });
 });
+
+describe('Malformed invokes', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  it('answers an Adaptive Card action invoke without an action with 400, and keeps serving', async () => {
+    for (const value of [undefined, {}, { action: null }, { action: 'claim' }]) {
+      const response = await t.post({ type: 'invoke', name: 'adaptiveCard/action', value, id: 'inv-1', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:1/unused', conversation: { id: 'conv-invoke' }, from: { id: 'u' }, recipient: { id: 'bot' } });
+      expect(response.status, JSON.stringify(value)).to.equal(400);
+    }
+    expect((await fetch(`${t.url}/healthz`)).status).to.equal(200);
+  });
+});
