@@ -1,3 +1,4 @@
+import type { ChatSession } from '../../bot/web/webChat';
 import type { Activity } from 'botframework-schema';
 
 /**
@@ -13,14 +14,7 @@ export interface JsonResponse<T = unknown> {
 }
 
 /** The session the page gets from /api/directline/token. */
-export interface TestSession {
-  token: string;
-  conversationId: string;
-  userId: string;
-  expires_in: number;
-  domain: string;
-  webSocket: boolean;
-}
+export type TestSession = ChatSession;
 
 /** A page of activities. */
 export interface ActivitySet {
