@@ -1,7 +1,14 @@
 import type { TranscriptLine } from './ports';
 
 /** How many transcript lines a conversation keeps (the newest); enough context for the help desk. */
-export const TRANSCRIPT_LIMIT = 40;
+export const TRANSCRIPT_LIMIT = 30;
+
+/**
+ * The longest a bot line is kept in the transcript. The bot's answers are long FAQ texts the
+ * help desk knows by heart; keeping their start (and every word the user wrote) is enough, and
+ * keeps conversation state small: it is hashed, serialised and sent to Redis on every turn.
+ */
+export const BOT_LINE_LIMIT = 300;
 
 /**
  * What the bot remembers about a conversation between turns, kept in conversation state
@@ -31,6 +38,7 @@ export function emptyMemory(): ConversationMemory {
 
 /** Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}. */
 export function appendTranscript(memory: ConversationMemory, line: TranscriptLine): void {
-  memory.transcript.push(line);
+  const text = line.from === 'bot' && line.text.length > BOT_LINE_LIMIT ? `${line.text.slice(0, BOT_LINE_LIMIT - 1)}…` : line.text;
+  memory.transcript.push(text === line.text ? line : { ...line, text });
   if (memory.transcript.length > TRANSCRIPT_LIMIT) memory.transcript.splice(0, memory.transcript.length - TRANSCRIPT_LIMIT);
 }
