@@ -1,6 +1,5 @@
 import {
-  ComponentDialog,
-  Dialog,
+  type Dialog,
   type DialogContext,
   type DialogTurnResult,
   WaterfallDialog,
@@ -83,31 +82,39 @@ export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
  * asks "Did you mean …?", starts a troubleshooting dialog, or hands off to the help desk.
  * "cancel", "start over" and "help" interrupt whatever is running.
  */
-export class MainDialog extends ComponentDialog {
+export class MainDialog {
+  /** The id of the root dialog stack's first dialog. */
+  readonly id = MAIN_DIALOG;
   /** The handoff dialog, whose pending-escalation queue the composition root closes on shutdown. */
   readonly handoff: HandoffDialog;
   private readonly mailSenders: Array<{ whenIdle(): Promise<void> }>;
+  private readonly dialogs: Dialog[];
+  /** One dialog set per state accessor, built once (not per turn). */
+  private readonly sets = new WeakMap<StatePropertyAccessor, DialogSet>();
 
   constructor(
     private readonly services: DialogServices,
     private readonly memoryAccessor: StatePropertyAccessor<ConversationMemory>,
   ) {
-    super(MAIN_DIALOG);
-    this.addDialog(new WaterfallDialog(ROUTER, [this.routeStep.bind(this), this.afterChildStep.bind(this), this.afterHandoffStep.bind(this)]));
     const accountStatus = new AccountStatusDialog(services);
     const passwordReset = new PasswordResetDialog(services);
     this.mailSenders = [accountStatus, passwordReset];
-    this.addDialog(accountStatus);
-    this.addDialog(passwordReset);
-    this.addDialog(new UploadDiagnosisDialog(services));
-    this.addDialog(new StiTestingDialog(services));
-    this.addDialog(new AllergyAppointmentDialog(services));
-    this.addDialog(new PersonalInfoDialog(services));
-    this.addDialog(new ImmunizationEntryDialog(services));
-    this.addDialog(new CovidVaccineDialog(services));
     this.handoff = new HandoffDialog(services);
-    this.addDialog(this.handoff);
-    this.initialDialogId = ROUTER;
+    // The router and the topic dialogs sit directly in the root dialog set rather than inside
+    // a ComponentDialog: each nesting level costs every turn a DialogContext of its own, which
+    // the load bench showed as botbuilder's largest cost.
+    this.dialogs = [
+      new WaterfallDialog(ROUTER, [this.routeStep.bind(this), this.afterChildStep.bind(this), this.afterHandoffStep.bind(this)]),
+      accountStatus,
+      passwordReset,
+      new UploadDiagnosisDialog(services),
+      new StiTestingDialog(services),
+      new AllergyAppointmentDialog(services),
+      new PersonalInfoDialog(services),
+      new ImmunizationEntryDialog(services),
+      new CovidVaccineDialog(services),
+      this.handoff,
+    ];
   }
 
   /** Resolves when the account emails sent in the background have gone out (for shutdown and tests). */
@@ -115,49 +122,49 @@ export class MainDialog extends ComponentDialog {
     await Promise.all(this.mailSenders.map((sender) => sender.whenIdle()));
   }
 
+  private dialogSet(dialogState: StatePropertyAccessor): DialogSet {
+    let set = this.sets.get(dialogState);
+    if (!set) {
+      set = new DialogSet(dialogState);
+      for (const dialog of this.dialogs) set.add(dialog);
+      this.sets.set(dialogState, set);
+    }
+    return set;
+  }
+
   /**
-   * Runs one turn: continues the active dialog or starts the main dialog. The caller saves
-   * conversation state afterwards.
+   * Runs one turn: "cancel", "start over" and "help" first when a dialog is waiting, then
+   * continues the active dialog or starts the router. The caller saves conversation state.
    */
   async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
-    const dialogSet = new DialogSet(dialogState);
-    dialogSet.add(this);
-    const dc = await dialogSet.createContext(context);
+    const dc = await this.dialogSet(dialogState).createContext(context);
+    if (dc.activeDialog && (await this.interrupt(dc))) return;
     const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROUTER);
   }
 
-  /** Interruptions work inside every child dialog because the root sees each turn first. */
-  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const interrupted = await this.interrupt(innerDc);
-    if (interrupted) return interrupted;
-    return super.onContinueDialog(innerDc);
-  }
-
-  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | null> {
-    const text = innerDc.context.activity.text ?? '';
+  /** Handles an interruption typed while a dialog waits; `true` when the turn is done. */
+  private async interrupt(dc: DialogContext): Promise<boolean> {
+    const text = dc.context.activity.text ?? '';
     const kind = classifyInterruption(text);
-    if (!kind) return null;
-    const memory = await this.memory(innerDc.context);
+    if (!kind) return false;
+    const memory = await this.memory(dc.context);
     if (kind === 'help') {
-      await innerDc.context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail)));
-      if (innerDc.activeDialog && innerDc.activeDialog.id !== ROUTER) {
-        await innerDc.repromptDialog();
-        return Dialog.EndOfTurn;
-      }
-      return innerDc.cancelAllDialogs();
+      await dc.context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail)));
+      await dc.repromptDialog();
+      return true;
     }
     memory.awaitingFeedback = null;
     memory.pendingChoices = {};
     if (kind === 'restart') {
       memory.misses = 0;
       memory.lastIntent = null;
-      await innerDc.context.sendActivity(markdown("Let's start over. What can I help you with?", TOPIC_BUTTONS));
+      await dc.context.sendActivity(markdown("Let's start over. What can I help you with?", TOPIC_BUTTONS));
     } else {
-      await innerDc.context.sendActivity(markdown("OK, I've stopped that. What else can I help you with?", TOPIC_BUTTONS));
+      await dc.context.sendActivity(markdown("OK, I've stopped that. What else can I help you with?", TOPIC_BUTTONS));
     }
-    await innerDc.cancelAllDialogs();
-    return { status: DialogTurnStatus.cancelled };
+    await dc.cancelAllDialogs();
+    return true;
   }
 
   private memory(context: TurnContext): Promise<ConversationMemory> {
