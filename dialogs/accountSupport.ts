@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Activity } from 'botbuilder-core';
-import { ConfirmPrompt, ListStyle, TextPrompt, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { YesNoPrompt } from './yesNoPrompt';
+import { TextPrompt, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
 import type { Log, Mailer, OutgoingMail, RateLimiter } from './ports';
 import { markdown, TALK_TO_HELPDESK } from './replies';
@@ -85,10 +86,8 @@ export function yesNoQuestion(question: string, retry: string): PromptOptions {
 }
 
 /** A Yes/No prompt with suggested-action buttons that re-asks at most twice. */
-export function yesNoPrompt(id: string): ConfirmPrompt {
-  const prompt = new ConfirmPrompt(id, limitRetries<boolean>());
-  prompt.style = ListStyle.suggestedAction;
-  return prompt;
+export function yesNoPrompt(id: string): YesNoPrompt {
+  return new YesNoPrompt(id, limitRetries<boolean>());
 }
 
 /** The chat note for an address outside umass.edu, or `null` for a UMass address. */
