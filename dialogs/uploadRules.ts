@@ -140,6 +140,9 @@ const SAVE_AS_PDF_SLIDES =
   'Open it and save a PDF copy: in PowerPoint, File → Save As (or Export) → PDF; in Keynote, File → Export To → PDF. Then upload the PDF.';
 const PRINT_TO_PDF =
   'Open it and print it to a PDF: choose Print, then "Save as PDF" (Mac, Chrome) or "Microsoft Print to PDF" (Windows) as the printer. Then upload the PDF.';
+/** A saved email: the attachment itself, or the email printed to PDF. */
+const EMAIL_TO_PDF =
+  'If the document is attached to the email, save the attachment itself; otherwise print the email to a PDF ("Save as PDF" or "Microsoft Print to PDF"). Then upload that file.';
 const HEIC_TO_JPG =
   'This is the iPhone\'s photo format (HEIC), which the portal doesn\'t accept. Make a JPG: on the iPhone, go to Settings → Camera → Formats and choose "Most Compatible", then take the photo again. For a photo you already have, open it on a Mac in Preview and use File → Export → JPEG, or take a screenshot of it (screenshots are PNG, which the portal accepts).';
 const TO_PNG =
@@ -204,8 +207,8 @@ const FILE_KINDS: Record<string, FileKind> = {
   mhtml: { label: 'a saved web page', to: 'pdf', how: PRINT_TO_PDF },
   xml: { label: 'an XML file', to: 'pdf', how: PRINT_TO_PDF },
   xps: { label: 'an XPS document', to: 'pdf', how: PRINT_TO_PDF },
-  eml: { label: 'a saved email', to: 'pdf', how: 'If the document is attached to the email, save the attachment itself; otherwise print the email to a PDF ("Save as PDF" or "Microsoft Print to PDF"). Then upload that file.' },
-  msg: { label: 'a saved Outlook email', to: 'pdf', how: 'If the document is attached to the email, save the attachment itself; otherwise print the email to a PDF ("Save as PDF" or "Microsoft Print to PDF"). Then upload that file.' },
+  eml: { label: 'a saved email', to: 'pdf', how: EMAIL_TO_PDF },
+  msg: { label: 'a saved Outlook email', to: 'pdf', how: EMAIL_TO_PDF },
   epub: { label: 'an e-book', to: 'pdf', how: PRINT_TO_PDF },
   ps: { label: 'a PostScript file', to: 'pdf', how: PRINT_TO_PDF },
   eps: { label: 'a PostScript drawing', to: 'pdf', how: PRINT_TO_PDF },
