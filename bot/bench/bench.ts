@@ -48,6 +48,8 @@ export interface ScenarioResult {
   p50Ms: number;
   p99Ms: number;
   peakRssBytes: number;
+  /** The server's CPU time (user + system) over the measured window, per request answered in it. */
+  cpuMsPerRequest: number;
   requests: number;
   /** Socket errors, timeouts and non-200 answers in the measured window. */
   errors: number;
@@ -176,14 +178,15 @@ async function runScenario(options: Options, spec: ServerSpec, connections: numb
     // recognizers, the Connector client) is loaded before any concurrency waits on it.
     await playAlone(port, spec.kind, 2);
     const { window, check } = await measure(port, spec.kind, connections, options, () => {
+      child.send('mark');
       if (spec.profileFile) child.send('profile');
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const rss = nextMessage(child, (m) => ('maxRssBytes' in m ? m.maxRssBytes : undefined));
+    const stopped = nextMessage(child, (m) => ('maxRssBytes' in m ? m : undefined));
     child.send('stop');
-    const peakRssBytes = await rss;
+    const { maxRssBytes: peakRssBytes, cpuMicros } = await stopped;
     await exited;
-    return { kind: spec.kind, state: spec.state, connections, ...window, peakRssBytes, check };
+    return { kind: spec.kind, state: spec.state, connections, ...window, peakRssBytes, cpuMsPerRequest: cpuMicros / 1000 / Math.max(1, window.requests), check };
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -231,6 +234,8 @@ export interface ScenarioSummary {
   p50Ms: number;
   p99Ms: number;
   peakRssBytes: number;
+  /** Server CPU time per request (median). */
+  cpuMsPerRequest: number;
   /** Seconds until all connections had a first answer (median). */
   rampUpSeconds: number;
   /** Errors, non-200 answers and off-script replies over all runs. */
@@ -254,6 +259,7 @@ function summarise(results: ScenarioResult[]): ScenarioSummary[] {
       p50Ms: median(same.map((x) => x.p50Ms)),
       p99Ms: median(same.map((x) => x.p99Ms)),
       peakRssBytes: Math.max(...same.map((x) => x.peakRssBytes)),
+      cpuMsPerRequest: median(same.map((x) => x.cpuMsPerRequest)),
       rampUpSeconds: median(same.map((x) => x.rampUpSeconds)),
       problems: same.reduce((n, x) => n + x.errors + x.check.badStatus + x.check.wrongReply, 0),
     });
@@ -262,7 +268,7 @@ function summarise(results: ScenarioResult[]): ScenarioSummary[] {
 }
 
 function printScenarios(summaries: ScenarioSummary[]): void {
-  const header = ['state', 'conc', 'server', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', 'peak RSS MB', 'ramp-up s', 'problems'];
+  const header = ['state', 'conc', 'server', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MB', 'ramp-up s', 'problems'];
   const rows = summaries.map((r) => [
     r.state,
     String(r.connections),
@@ -271,6 +277,7 @@ function printScenarios(summaries: ScenarioSummary[]): void {
     `${r.minRequestsPerSecond.toFixed(0)}-${r.maxRequestsPerSecond.toFixed(0)}`,
     r.p50Ms.toFixed(0),
     r.p99Ms.toFixed(0),
+    r.cpuMsPerRequest.toFixed(2),
     mb(r.peakRssBytes),
     r.rampUpSeconds.toFixed(1),
     String(r.problems),
@@ -287,13 +294,15 @@ export interface Ratio {
   connections: number;
   throughput: number;
   p99: number;
+  /** Our server CPU time per request over the echo bot's (lower is better; not a target). */
+  cpu: number;
 }
 
 function ratios(summaries: ScenarioSummary[]): Ratio[] {
   const out: Ratio[] = [];
   for (const bot of summaries.filter((r) => r.kind === 'bot')) {
     const echo = summaries.find((r) => r.kind === 'echo' && r.state === bot.state && r.connections === bot.connections);
-    if (echo) out.push({ state: bot.state, connections: bot.connections, throughput: bot.requestsPerSecond / echo.requestsPerSecond, p99: bot.p99Ms / Math.max(1, echo.p99Ms) });
+    if (echo) out.push({ state: bot.state, connections: bot.connections, throughput: bot.requestsPerSecond / echo.requestsPerSecond, p99: bot.p99Ms / Math.max(1, echo.p99Ms), cpu: bot.cpuMsPerRequest / echo.cpuMsPerRequest });
   }
   return out;
 }
@@ -336,7 +345,7 @@ async function main(): Promise<void> {
   printScenarios(summaries);
   const r = ratios(summaries);
   console.log(`\nOur bot as a ratio of the echo bot (same stack, same storage; medians of ${options.repeat} runs):`);
-  r.forEach((x) => console.log(`  ${x.state} state, ${x.connections} conversations: throughput ${(x.throughput * 100).toFixed(0)}% of echo, p99 ${x.p99.toFixed(2)}x echo`));
+  r.forEach((x) => console.log(`  ${x.state} state, ${x.connections} conversations: throughput ${(x.throughput * 100).toFixed(0)}% of echo, p99 ${x.p99.toFixed(2)}x echo; CPU per request ${x.cpu.toFixed(2)}x echo's`));
 
   const memory = options.conversations > 0 ? await probeMemory(options.conversations) : null;
   if (memory) console.log(

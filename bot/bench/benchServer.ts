@@ -16,8 +16,9 @@ import { createEchoServer } from './echoBot';
 /**
  * One server under test, in a child process of the bench (so autocannon and the server do not
  * share an event loop, and the peak RSS is the server's alone). Started by `bench.ts` with a
- * JSON {@link ServerSpec} as its argument; it answers `{ port }` over IPC once listening, and
- * on `stop` closes, deletes its Redis keys and its mail folder, answers `{ maxRssBytes }` and exits.
+ * JSON {@link ServerSpec} as its argument; it answers `{ port }` over IPC once listening, notes
+ * its CPU time on `mark` (the start of the measured window), and on `stop` closes, deletes its
+ * Redis keys and its mail folder, answers `{ maxRssBytes, cpuMicros }` and exits.
  */
 
 /** What to start. */
@@ -35,7 +36,7 @@ export const serverSpecSchema = z.object({
 export type ServerSpec = z.infer<typeof serverSpecSchema>;
 
 /** Messages of the child to the bench. */
-export type ServerReport = { port: number } | { maxRssBytes: number };
+export type ServerReport = { port: number } | { maxRssBytes: number; cpuMicros: number };
 
 /** Limits high enough that the bench measures the limiter's cost but is never refused. */
 const UNLIMITED = String(1_000_000_000);
@@ -107,13 +108,22 @@ async function main(): Promise<void> {
   // Profiled from the `profile` message (after the warm-up) to `stop`: start-up and module
   // loading stay out of the profile, which then shows the steady state only.
   const profiler = new Session();
+  let cpuAtMark: NodeJS.CpuUsage | null = null;
+  let cpuAtStop: NodeJS.CpuUsage | null = null;
   process.on('message', (message) => {
+    if (message === 'mark') {
+      cpuAtMark = process.cpuUsage();
+      return;
+    }
     if (message === 'profile' && spec.profileFile) {
       profiler.connect();
       void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
       return;
     }
     if (message !== 'stop') return;
+    // The server's CPU time (user + system, all threads) over the measured window: a steadier
+    // number than req/s on a machine whose other tenants come and go.
+    cpuAtStop = process.cpuUsage(cpuAtMark ?? undefined);
     void (async () => {
       if (spec.profileFile) {
         const { profile } = await profiler.post('Profiler.stop');
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
         await redis.quit();
       }
       fs.rmSync(mailFolder, { recursive: true, force: true });
-      await send({ maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      await send({ maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMicros: cpuAtMark && cpuAtStop ? cpuAtStop.user + cpuAtStop.system : NaN });
       process.exit(0);
     })();
   });
