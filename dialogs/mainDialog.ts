@@ -6,11 +6,12 @@ import {
   type WaterfallStepContext,
   DialogSet,
   DialogTurnStatus,
+  type DialogStateManagerConfiguration,
 } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext, Attachment } from 'botbuilder-core';
 import type { MatchResult } from '../knowledge/types';
 import type { DialogServices } from './services';
-import { type ConversationMemory, emptyMemory } from './conversationMemory';
+import { type ConversationMemory, emptyMemory, transcriptLines } from './conversationMemory';
 import { isDialogOutcome, type DialogOutcome } from './outcome';
 import {
   answerActivity,
@@ -37,6 +38,14 @@ import { parseCaseFeedback, recordCaseFeedback } from './caseFeedback';
 
 /** The id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
+
+/**
+ * The turn-state key under which botbuilder-dialogs looks for a ready `DialogStateManager`
+ * configuration before building one (botbuilder-dialogs `memory/dialogStateManager.js`; the
+ * constant is not exported). Building it assembles a service collection and nine memory scopes,
+ * on every turn; `DialogManager` reuses one across turns (`stateConfiguration`), and so do we.
+ */
+const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 const ROUTER = 'mainDialog.router';
 
 /** Intents that a troubleshooting dialog handles rather than a plain answer. */
@@ -91,6 +100,8 @@ export class MainDialog {
   private readonly dialogs: Dialog[];
   /** One dialog set per state accessor, built once (not per turn). */
   private readonly sets = new WeakMap<StatePropertyAccessor, DialogSet>();
+  /** The memory-scope configuration of the first turn, reused by every later one. */
+  private stateConfiguration: DialogStateManagerConfiguration | null = null;
 
   constructor(
     private readonly services: DialogServices,
@@ -137,7 +148,9 @@ export class MainDialog {
    * continues the active dialog or starts the router. The caller saves conversation state.
    */
   async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
+    if (this.stateConfiguration) context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await this.dialogSet(dialogState).createContext(context);
+    this.stateConfiguration ??= dc.state.configuration;
     if (dc.activeDialog && (await this.interrupt(dc))) return;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROUTER);
@@ -338,7 +351,7 @@ export class MainDialog {
     options: Omit<HandoffOptions, 'transcript' | 'lastAnswers'>,
   ): Promise<DialogTurnResult> {
     values(step).handoff = true;
-    const handoffOptions: HandoffOptions = { ...options, lastAnswers: [...memory.lastAnswers], transcript: [...memory.transcript] };
+    const handoffOptions: HandoffOptions = { ...options, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) };
     return step.beginDialog(HANDOFF_DIALOG, handoffOptions);
   }
 
@@ -357,7 +370,7 @@ export class MainDialog {
         diagnostics: outcome.diagnostics,
         failedDialog: outcome.dialog,
         lastAnswers: [...memory.lastAnswers],
-        transcript: [...memory.transcript],
+        transcript: transcriptLines(memory),
       };
       return step.beginDialog(HANDOFF_DIALOG, options);
     }
