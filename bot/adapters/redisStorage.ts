@@ -63,11 +63,10 @@ export class RedisStorage implements Storage {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     const items: StoreItems = {};
     if (keys.length === 0) return items;
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.hmget(this.key(key), 'e', 'v');
-    const results = (await pipeline.exec()) ?? [];
-    results.forEach(([err, value], i) => {
-      if (err) throw err;
+    // One HMGET per key, issued together: the client's auto-pipelining sends them (and other
+    // turns' commands) to Redis in one write.
+    const results = await Promise.all(keys.map((key) => this.redis.hmget(this.key(key), 'e', 'v')));
+    results.forEach((value, i) => {
       const [eTag, json] = value as [string | null, string | null];
       if (json === null) return;
       const parsed = storedValueSchema.parse(JSON.parse(json));
