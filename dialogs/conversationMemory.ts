@@ -5,10 +5,11 @@ export const TRANSCRIPT_LIMIT = 30;
 
 /**
  * The longest a bot line is kept in the transcript. The bot's answers are long FAQ texts the
- * help desk knows by heart; keeping their start (and every word the user wrote) is enough, and
- * keeps conversation state small: it is hashed, serialised and sent to Redis on every turn.
+ * help desk knows by heart, and each starts with its question in bold; keeping that start (and
+ * every word the user wrote) is enough, and keeps conversation state small: it is parsed,
+ * serialised twice and sent to Redis on every turn (issue 8 measured state size as a cost).
  */
-export const BOT_LINE_LIMIT = 300;
+export const BOT_LINE_LIMIT = 160;
 
 /**
  * What the bot remembers about a conversation between turns, kept in conversation state
@@ -25,10 +26,50 @@ export interface ConversationMemory {
   lastIntent: string | null;
   /** Intent ids of the last answers shown (newest last), carried into a case. */
   lastAnswers: string[];
-  /** Redacted transcript, newest last, at most {@link TRANSCRIPT_LIMIT} lines. */
-  transcript: TranscriptLine[];
+  /**
+   * Redacted transcript, newest last, at most {@link TRANSCRIPT_LIMIT} lines, each encoded as
+   * one string (see {@link encodeTranscriptLine}); read it with {@link transcriptLines}.
+   */
+  transcript: StoredTranscriptLine[];
   /** The open help-desk case of this conversation, if any. */
   openCaseId: string | null;
+}
+
+/**
+ * A transcript line as conversation state keeps it: `<at> <from>: <text>`, one string instead
+ * of an object of three. Conversation state is hashed three times a turn by botbuilder (on load,
+ * before and after the save), parsed and serialised, with a replacer call per JSON value; with
+ * thirty lines as objects that was a sixth of a turn's work in the load bench (issue 8).
+ * Objects (the earlier form) are still read, so a state saved before the change keeps working.
+ */
+export type StoredTranscriptLine = string | TranscriptLine;
+
+const SPEAKERS: ReadonlySet<string> = new Set<TranscriptLine['from']>(['user', 'bot', 'staff']);
+
+/** Encodes a transcript line for conversation state. */
+export function encodeTranscriptLine(line: TranscriptLine): string {
+  return `${line.at} ${line.from}: ${line.text}`;
+}
+
+/** Decodes a stored transcript line; `null` for one that is not in either form. */
+export function decodeTranscriptLine(stored: StoredTranscriptLine): TranscriptLine | null {
+  if (typeof stored !== 'string') return stored;
+  const space = stored.indexOf(' ');
+  const colon = stored.indexOf(': ', space + 1);
+  if (space < 0 || colon < 0) return null;
+  const from = stored.slice(space + 1, colon);
+  if (!SPEAKERS.has(from)) return null;
+  return { at: stored.slice(0, space), from: from as TranscriptLine['from'], text: stored.slice(colon + 2) };
+}
+
+/** The transcript of `memory` as lines, oldest first. */
+export function transcriptLines(memory: ConversationMemory): TranscriptLine[] {
+  const lines: TranscriptLine[] = [];
+  for (const stored of memory.transcript) {
+    const line = decodeTranscriptLine(stored);
+    if (line) lines.push(line);
+  }
+  return lines;
 }
 
 /** A fresh memory for a new conversation. */
@@ -39,6 +80,6 @@ export function emptyMemory(): ConversationMemory {
 /** Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}. */
 export function appendTranscript(memory: ConversationMemory, line: TranscriptLine): void {
   const text = line.from === 'bot' && line.text.length > BOT_LINE_LIMIT ? `${line.text.slice(0, BOT_LINE_LIMIT - 1)}…` : line.text;
-  memory.transcript.push(text === line.text ? line : { ...line, text });
+  memory.transcript.push(encodeTranscriptLine(text === line.text ? line : { ...line, text }));
   if (memory.transcript.length > TRANSCRIPT_LIMIT) memory.transcript.splice(0, memory.transcript.length - TRANSCRIPT_LIMIT);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { appendTranscript, BOT_LINE_LIMIT, emptyMemory, TRANSCRIPT_LIMIT } from '../../dialogs/conversationMemory';
+import { appendTranscript, BOT_LINE_LIMIT, decodeTranscriptLine, emptyMemory, encodeTranscriptLine, TRANSCRIPT_LIMIT, transcriptLines } from '../../dialogs/conversationMemory';
 
 describe('Conversation memory transcript', () => {
   const at = '2026-11-24T15:00:00.000Z';
@@ -8,8 +8,9 @@ describe('Conversation memory transcript', () => {
     const memory = emptyMemory();
     for (let i = 0; i < TRANSCRIPT_LIMIT + 5; i++) appendTranscript(memory, { from: 'user', text: `line ${i}`, at });
     expect(memory.transcript).to.have.length(TRANSCRIPT_LIMIT);
-    expect(memory.transcript[0].text).to.equal('line 5');
-    expect(memory.transcript.at(-1)!.text).to.equal(`line ${TRANSCRIPT_LIMIT + 4}`);
+    const lines = transcriptLines(memory);
+    expect(lines[0].text).to.equal('line 5');
+    expect(lines.at(-1)!.text).to.equal(`line ${TRANSCRIPT_LIMIT + 4}`);
   });
 
   it("shortens the bot's long answers but keeps every word the user wrote", () => {
@@ -17,8 +18,32 @@ describe('Conversation memory transcript', () => {
     const long = 'x'.repeat(BOT_LINE_LIMIT * 3);
     appendTranscript(memory, { from: 'bot', text: long, at });
     appendTranscript(memory, { from: 'user', text: long, at });
-    expect(memory.transcript[0].text).to.have.length(BOT_LINE_LIMIT);
-    expect(memory.transcript[0].text.endsWith('…')).to.equal(true);
-    expect(memory.transcript[1].text).to.equal(long);
+    const [bot, user] = transcriptLines(memory);
+    expect(bot.text).to.have.length(BOT_LINE_LIMIT);
+    expect(bot.text.endsWith('…')).to.equal(true);
+    expect(user.text).to.equal(long);
+  });
+
+  it('keeps each line as one string in state, and reads it back whole (colons, newlines and all)', () => {
+    const memory = emptyMemory();
+    const text = 'Re: my form: it says "error: 12"\nand then\n\nnothing';
+    appendTranscript(memory, { from: 'user', text, at });
+    appendTranscript(memory, { from: 'staff', text: ': leading colon', at });
+    expect(memory.transcript.every((line) => typeof line === 'string')).to.equal(true);
+    expect(transcriptLines(memory)).to.deep.equal([
+      { from: 'user', text, at },
+      { from: 'staff', text: ': leading colon', at },
+    ]);
+    expect(decodeTranscriptLine(encodeTranscriptLine({ from: 'bot', text: '', at }))).to.deep.equal({ from: 'bot', text: '', at });
+  });
+
+  it('still reads lines saved as objects (state from before the compact form), and skips garbage', () => {
+    const memory = emptyMemory();
+    memory.transcript.push({ from: 'bot', text: 'Hello', at }, 'not a line', `${at} robot: hi`);
+    appendTranscript(memory, { from: 'user', text: 'hi', at });
+    expect(transcriptLines(memory)).to.deep.equal([
+      { from: 'bot', text: 'Hello', at },
+      { from: 'user', text: 'hi', at },
+    ]);
   });
 });
