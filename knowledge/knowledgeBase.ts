@@ -28,6 +28,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
       last = { text, result };
       return result;
     },
+    isEmergency: (text: string): boolean => (last?.text === text ? last.result.kind === 'emergency' : detector(text) !== null),
     get: (id: string) => byId.get(id),
   };
 }

@@ -59,6 +59,12 @@ export interface KnowledgeBase {
   readonly entries: ReadonlyMap<string, KnowledgeEntry>;
   /** Classifies one user message. Pure and synchronous; well under 1 ms. */
   match(text: string): MatchResult;
+  /**
+   * Whether `text` describes an emergency: exactly when {@link match} says `emergency` (the
+   * same detector runs first there), without ranking the FAQ entries. The bot asks this of
+   * every message, most of them answers to a dialog's question that are never matched.
+   */
+  isEmergency(text: string): boolean;
   /** The entry for an intent id, or `undefined`. */
   get(id: string): KnowledgeEntry | undefined;
 }

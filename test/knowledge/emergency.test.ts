@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import { createEmergencyDetector, detectEmergency } from '../../knowledge/emergency';
+import { createKnowledgeBase } from '../../knowledge/knowledgeBase';
+import { projectRoot } from '../../knowledge/projectRoot';
 import { knowledge } from './helpers';
 
 describe('emergency detection', () => {
@@ -82,6 +86,28 @@ describe('emergency detection', () => {
   it('names the rule that fired, never the text', () => {
     expect(detectEmergency('I want to kill myself')).to.deep.equal({ rule: 'suicide' });
     expect(detectEmergency("can't breathe")).to.deep.equal({ rule: 'breathing' });
+  });
+
+  it('isEmergency agrees with match on every line of the held-out set, the crises and the near misses', () => {
+    const kb = knowledge();
+    // A second base on which match is never called: its isEmergency always takes the detector
+    // path, never the memo of the last match.
+    const detectorOnly = createKnowledgeBase([...kb.entries.values()]);
+    const heldout = fs
+      .readFileSync(path.join(projectRoot(), 'test', 'knowledge', 'fixtures', 'heldout.tsv'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('\t'))
+      .map((line) => line.split('\t')[1]);
+    const texts = [...heldout, ...crises, ...notCrises];
+    let emergencies = 0;
+    for (const text of texts) {
+      const expected = kb.match(text).kind === 'emergency';
+      if (expected) emergencies += 1;
+      expect(detectorOnly.isEmergency(text), text).to.equal(expected);
+      expect(kb.isEmergency(text), text).to.equal(expected);
+    }
+    expect(emergencies).to.be.at.least(crises.length);
+    expect(texts.length - emergencies).to.be.at.least(notCrises.length + 100);
   });
 
   it('runs first and cannot be outranked, even by a message full of FAQ words', () => {
