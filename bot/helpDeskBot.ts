@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { MainDialog } from '../dialogs/mainDialog';
-import { type ConversationMemory, emptyMemory, appendTranscript } from '../dialogs/conversationMemory';
+import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT } from '../dialogs/conversationMemory';
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
 import type { CaseNotifier, CaseStore } from '../dialogs/ports';
@@ -19,6 +19,13 @@ import type { CaseNotifier, CaseStore } from '../dialogs/ports';
 export const DIALOG_STATE_PROPERTY = 'dialogState';
 /** The conversation-state property holding {@link ConversationMemory}. */
 export const MEMORY_PROPERTY = 'memory';
+
+/**
+ * How much of a bot reply is redacted before the transcript cuts it to {@link BOT_LINE_LIMIT}:
+ * the kept part plus a margin wider than any date, so a date across the cut is still masked.
+ * FAQ answers run to 2 KB and the redaction runs seven patterns, on every reply of every turn.
+ */
+const BOT_REDACT_LIMIT = BOT_LINE_LIMIT + 100;
 
 /**
  * Teams staff features the bot delegates to (escalation channel, case actions, lookup).
@@ -125,7 +132,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
     context.activity.text = text;
 
     // Safety first: an emergency gets 911 and 988 whatever dialog is active.
-    if (text && this.deps.knowledge.match(text).kind === 'emergency') {
+    if (text && this.deps.knowledge.isEmergency(text)) {
       const entry = this.deps.knowledge.get('emergency');
       if (entry) await context.sendActivity(answerActivity(entry));
       return;
@@ -141,13 +148,15 @@ export class HelpDeskBot extends TeamsActivityHandler {
 
   /** Keeps a redacted transcript: the user's words as they arrive, and every reply the bot sends. */
   private recordTranscript(context: TurnContext, memory: ConversationMemory): void {
-    const at = () => new Date().toISOString();
+    // One time for the whole turn: its lines are milliseconds apart, the help desk reads minutes,
+    // and formatting a date per line showed in the load profile.
+    const at = new Date().toISOString();
     const text = context.activity.text ?? '';
     const files = (context.activity.attachments ?? []).map((a) => `[attachment: ${a.name ?? a.contentType ?? 'file'}]`);
-    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' ')), at: at() });
+    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' ')), at });
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities) {
-        if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text), at: at() });
+        if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text.slice(0, BOT_REDACT_LIMIT)), at });
       }
       return next();
     });
