@@ -1,12 +1,14 @@
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import { LeanConversationState } from '../adapters/leanConversationState';
 import { makeServer, type BuiltServer } from '../server';
 
 /**
  * The bench's baseline: a bare echo bot on the same stack as the real bot (restify through
- * `makeServer`, botbuilder's `CloudAdapter`, `ConversationState` on the same storage, loaded and
- * saved every turn). Our bot's throughput is reported as a ratio of this one's, so the number
- * tracks the cost of our own code (dialogs, matcher, limits), not of the machine.
+ * `makeServer`, botbuilder's `CloudAdapter`, the bot's `LeanConversationState` on the same
+ * storage and Redis client, loaded and saved every turn). Our bot's throughput is reported as
+ * a ratio of this one's, so the number tracks the cost of our own code (dialogs, matcher,
+ * limits), not of the machine.
  */
 
 /** The conversation-state property the echo bot bumps each turn, so every turn writes state. */
@@ -45,7 +47,8 @@ export interface EchoServerOptions {
 /** The echo bot behind `POST /api/messages` of a `makeServer` server (authentication off). */
 export function createEchoServer(options: EchoServerOptions): BuiltServer {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const bot = new EchoBot(new ConversationState(options.storage));
+  // The bot's own ConversationState class, so the baseline pays what the bot pays for state.
+  const bot = new EchoBot(new LeanConversationState(options.storage));
   return makeServer({
     adapter,
     runTurn: (context) => bot.run(context),

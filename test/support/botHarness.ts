@@ -1,6 +1,7 @@
-import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder-core';
+import { type ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder-core';
 import pino from 'pino';
 import { HelpDeskBot, MEMORY_PROPERTY } from '../../bot/helpDeskBot';
+import { LeanConversationState } from '../../bot/adapters/leanConversationState';
 import { MainDialog } from '../../dialogs/mainDialog';
 import type { ConversationMemory } from '../../dialogs/conversationMemory';
 import type { DialogServices } from '../../dialogs/services';
@@ -19,7 +20,7 @@ export class BotHarness {
 
   constructor(overrides: Partial<DialogServices> = {}, storage: Storage = new MemoryStorage()) {
     this.services = makeTestServices(overrides);
-    this.conversationState = new ConversationState(storage);
+    this.conversationState = new LeanConversationState(storage);
     this.mainDialog = new MainDialog(this.services, this.conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
     this.bot = new HelpDeskBot({
       conversationState: this.conversationState,

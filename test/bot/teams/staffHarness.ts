@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Activity } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MemoryStorage, type Activity } from 'botbuilder';
+import { LeanConversationState } from '../../../bot/adapters/leanConversationState';
 import pino from 'pino';
 import type { CaseStore, Log, PortalDirectory } from '../../../dialogs/ports';
 import { makeServer } from '../../../bot/server';
@@ -55,7 +56,7 @@ export async function startStaffHarness(cases: CaseStore, directory: PortalDirec
   const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds });
   // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
   const services = makeTestServices({ cases, directory, notifier, log });
-  const conversationState = new ConversationState(new MemoryStorage());
+  const conversationState = new LeanConversationState(new MemoryStorage());
   const mainDialog = new MainDialog(services, conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, cases, notifier, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
   const { server } = makeServer({
