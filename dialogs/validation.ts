@@ -20,11 +20,34 @@ export const DEFAULT_TIME_ZONE = 'America/New_York';
 const DOB_EXAMPLE = '04/15/2003';
 const DOB_SHAPE = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d+)$/;
 
-/** Today's calendar date in `timeZone`, as comparable numbers. */
 /** One formatter per time zone: building an Intl.DateTimeFormat is far costlier than using one. */
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function calendarDate(today: Date, timeZone: string): { year: number; month: number; day: number } {
+/** A calendar date as comparable numbers. */
+interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * The last date computed, per time zone and minute: every UTC offset is a whole number of
+ * minutes, so the date cannot change within one, and formatting it (`formatToParts`) costs tens
+ * of microseconds, which the load profile showed on every date-of-birth answer.
+ */
+const lastDate = new Map<string, { minute: number; date: CalendarDate }>();
+
+/** Today's calendar date in `timeZone`, as comparable numbers. */
+function calendarDate(today: Date, timeZone: string): CalendarDate {
+  const minute = Math.floor(today.getTime() / 60_000);
+  const cached = lastDate.get(timeZone);
+  if (cached?.minute === minute) return cached.date;
+  const date = formatCalendarDate(today, timeZone);
+  lastDate.set(timeZone, { minute, date });
+  return date;
+}
+
+function formatCalendarDate(today: Date, timeZone: string): CalendarDate {
   let formatter = dayFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });

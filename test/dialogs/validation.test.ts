@@ -62,6 +62,18 @@ describe('validation: parseDob', () => {
     expect(parseDob('11/25/2026', lateEvening, 'UTC').ok).to.equal(true);
   });
 
+  it('moves "today" on at local midnight, one second apart (the date is remembered per minute only)', () => {
+    // 04:59:59 UTC is 23:59:59 on Nov 24 in Amherst (EST); one second later it is Nov 25.
+    const beforeMidnight = new Date('2026-11-25T04:59:59Z');
+    const afterMidnight = new Date('2026-11-25T05:00:00Z');
+    expect(parseDob('11/25/2026', beforeMidnight).ok).to.equal(false);
+    expect(parseDob('11/25/2026', afterMidnight).ok).to.equal(true);
+    expect(parseDob('11/25/2026', beforeMidnight).ok).to.equal(false);
+    // The same minutes read in another zone are not mixed up with these.
+    expect(parseDob('11/25/2026', beforeMidnight, 'UTC').ok).to.equal(true);
+    expect(parseDob('11/25/2026', beforeMidnight).ok).to.equal(false);
+  });
+
   it(`rejects years before ${MIN_BIRTH_YEAR}`, () => {
     expect(problemOf(parseDob('12/31/1899', TODAY))).to.match(/1900 or later/);
     expect(parseDob('01/01/1900', TODAY).ok).to.equal(true);
