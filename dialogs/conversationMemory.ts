@@ -12,6 +12,13 @@ export const TRANSCRIPT_LIMIT = 30;
 export const BOT_LINE_LIMIT = 160;
 
 /**
+ * What ends a bot line cut at {@link BOT_LINE_LIMIT}. ASCII on purpose: one character above
+ * U+00FF (such as "…") makes V8 store the whole state JSON with two bytes per character, twice
+ * the memory and slower to serialise, on every turn.
+ */
+export const CUT_MARK = '...';
+
+/**
  * What the bot remembers about a conversation between turns, kept in conversation state
  * (and so in Redis with a TTL when it is configured).
  */
@@ -79,7 +86,7 @@ export function emptyMemory(): ConversationMemory {
 
 /** Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}. */
 export function appendTranscript(memory: ConversationMemory, line: TranscriptLine): void {
-  const text = line.from === 'bot' && line.text.length > BOT_LINE_LIMIT ? `${line.text.slice(0, BOT_LINE_LIMIT - 1)}…` : line.text;
+  const text = line.from === 'bot' && line.text.length > BOT_LINE_LIMIT ? `${line.text.slice(0, BOT_LINE_LIMIT - CUT_MARK.length)}${CUT_MARK}` : line.text;
   memory.transcript.push(encodeTranscriptLine(text === line.text ? line : { ...line, text }));
   if (memory.transcript.length > TRANSCRIPT_LIMIT) memory.transcript.splice(0, memory.transcript.length - TRANSCRIPT_LIMIT);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { appendTranscript, BOT_LINE_LIMIT, decodeTranscriptLine, emptyMemory, encodeTranscriptLine, TRANSCRIPT_LIMIT, transcriptLines } from '../../dialogs/conversationMemory';
+import { appendTranscript, BOT_LINE_LIMIT, CUT_MARK, decodeTranscriptLine, emptyMemory, encodeTranscriptLine, TRANSCRIPT_LIMIT, transcriptLines } from '../../dialogs/conversationMemory';
 
 describe('Conversation memory transcript', () => {
   const at = '2026-11-24T15:00:00.000Z';
@@ -20,7 +20,8 @@ describe('Conversation memory transcript', () => {
     appendTranscript(memory, { from: 'user', text: long, at });
     const [bot, user] = transcriptLines(memory);
     expect(bot.text).to.have.length(BOT_LINE_LIMIT);
-    expect(bot.text.endsWith('…')).to.equal(true);
+    expect(bot.text.endsWith(CUT_MARK)).to.equal(true);
+    expect(bot.text.slice(0, -CUT_MARK.length)).to.equal(long.slice(0, BOT_LINE_LIMIT - CUT_MARK.length));
     expect(user.text).to.equal(long);
   });
 
