@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import type { ServerReport, ServerSpec } from './benchServer';
 import type { MemoryReport } from './memoryProbe';
-import { summariseProfile, type ProfileSummary } from './profile';
+import { areasPerRequest, summariseProfile, type AreaRow, type ProfileSummary } from './profile';
 import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './scenario';
 
 /**
@@ -20,8 +20,10 @@ import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './sce
  * Options: `--duration=<s>` (default 5), `--repeat=<n>` (runs per scenario, default 3; medians
  * are reported), `--connections=10,50`, `--states=memory,redis`,
  * `--conversations=10000` (0 skips the memory probe),
- * `--profile` (CPU-profiles the bot during its last measured run, after the warm-up, at the
- * last state and the highest concurrency, and prints the busiest functions and packages), `--json=<file>` (writes the results).
+ * `--profile` (CPU-profiles the echo bot and the bot during their last measured runs, after the
+ * warm-up, at the last state and the highest concurrency; prints the bot's busiest functions and
+ * packages, and both servers' CPU time per request by area; profiling slows those runs, so take
+ * the numbers from a run without it), `--json=<file>` (writes the results).
  * Redis: `BENCH_REDIS_URL`, else `REDIS_URL`, else redis://127.0.0.1:6379/0, under a random
  * key prefix that is deleted afterwards.
  */
@@ -314,11 +316,26 @@ function printProfile(summary: ProfileSummary, state: string, connections: numbe
   summary.functions.forEach((row) => console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.label}`));
 }
 
+/** Both servers' CPU time per request by area, the bot's extra time first. */
+function printAreas(echo: AreaRow[], bot: AreaRow[]): void {
+  const micros = (rows: AreaRow[], area: string) => rows.find((r) => r.area === area)?.microsPerRequest ?? 0;
+  const names = [...new Set([...bot, ...echo].map((r) => r.area))].sort((a, b) => micros(bot, b) - micros(echo, b) - (micros(bot, a) - micros(echo, a)));
+  const total = (rows: AreaRow[]) => rows.reduce((sum, r) => sum + r.microsPerRequest, 0);
+  console.log('\nBusy CPU time per request of the profiled runs, by area (µs; main thread, profiler overhead included):');
+  console.log(`  ${'area'.padEnd(44)}${'echo'.padStart(7)}${'bot'.padStart(7)}${'extra'.padStart(7)}`);
+  for (const name of names) {
+    console.log(`  ${name.padEnd(44)}${micros(echo, name).toFixed(0).padStart(7)}${micros(bot, name).toFixed(0).padStart(7)}${(micros(bot, name) - micros(echo, name)).toFixed(0).padStart(7)}`);
+  }
+  console.log(`  ${'total'.padEnd(44)}${total(echo).toFixed(0).padStart(7)}${total(bot).toFixed(0).padStart(7)}${(total(bot) - total(echo)).toFixed(0).padStart(7)}`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   await assertRedis(options.redisUrl);
   const runPrefix = `bench:${crypto.randomBytes(6).toString('hex')}:`;
-  const profileFile = options.profile ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')), 'bot.cpuprofile') : null;
+  const profileDir = options.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')) : null;
+  const profileFile = (kind: 'bot' | 'echo') => path.join(profileDir ?? '', `${kind}.cpuprofile`);
+  const profiledRuns: ScenarioResult[] = [];
   console.log(
     `Bench: ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${options.repeat} runs of ${options.durationSeconds} s per scenario, ` +
       `each after two lone conversations, the ramp-up of all connections and a ${options.warmupSeconds} s warm-up; echo and bot alternate; loopback only.`,
@@ -331,10 +348,12 @@ async function main(): Promise<void> {
     for (const connections of options.connections) {
       for (let run = 1; run <= options.repeat; run++) {
         for (const kind of ['echo', 'bot'] as const) {
-          const profiled = profileFile && kind === 'bot' && state === options.states.at(-1) && connections === maxConnections && run === options.repeat;
-          const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(profiled ? { profileFile } : {}) };
-          process.stderr.write(`  ${kind}, ${state} state, ${connections} connections, run ${run}/${options.repeat}...\n`);
-          results.push(await runScenario(options, spec, connections));
+          const profiled = profileDir !== null && state === options.states.at(-1) && connections === maxConnections && run === options.repeat;
+          const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(profiled ? { profileFile: profileFile(kind) } : {}) };
+          process.stderr.write(`  ${kind}, ${state} state, ${connections} connections, run ${run}/${options.repeat}${profiled ? ' (profiled)' : ''}...\n`);
+          const result = await runScenario(options, spec, connections);
+          results.push(result);
+          if (profiled) profiledRuns.push(result);
         }
       }
     }
@@ -356,10 +375,15 @@ async function main(): Promise<void> {
   );
 
   let profile: ProfileSummary | null = null;
-  if (profileFile && fs.existsSync(profileFile)) {
-    profile = summariseProfile(profileFile);
-    printProfile(profile, options.states.at(-1) ?? '', Math.max(...options.connections));
-    console.log(`(profile kept at ${profileFile}; open it in Chrome DevTools for the call tree)`);
+  let areas: { echo: AreaRow[]; bot: AreaRow[] } | null = null;
+  const echoRun = profiledRuns.find((x) => x.kind === 'echo');
+  const botRun = profiledRuns.find((x) => x.kind === 'bot');
+  if (profileDir && echoRun && botRun && fs.existsSync(profileFile('bot')) && fs.existsSync(profileFile('echo'))) {
+    profile = summariseProfile(profileFile('bot'));
+    printProfile(profile, options.states.at(-1) ?? '', maxConnections);
+    areas = { echo: areasPerRequest(profileFile('echo'), echoRun.requests), bot: areasPerRequest(profileFile('bot'), botRun.requests) };
+    printAreas(areas.echo, areas.bot);
+    console.log(`(profiles kept in ${profileDir}; open them in Chrome DevTools for the call trees)`);
   }
 
   const misses: string[] = [];
@@ -372,7 +396,7 @@ async function main(): Promise<void> {
   if (invalid) misses.push(`${invalid} runs had errors or off-script replies: their numbers do not measure the intended work`);
   console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nAll targets met.');
 
-  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ results, summaries, ratios: r, memory, profile, misses }, null, 2));
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ results, summaries, ratios: r, memory, profile, areas, misses }, null, 2));
   process.exitCode = misses.length ? 1 : 0;
 }
 

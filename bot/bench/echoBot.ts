@@ -47,6 +47,11 @@ export interface EchoServerOptions {
 /** The echo bot behind `POST /api/messages` of a `makeServer` server (authentication off). */
 export function createEchoServer(options: EchoServerOptions): BuiltServer {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  // CloudAdapter's default prints a failed turn's stack to the console. A turn cut off when the
+  // bench stops the server (its client gone, Redis closing) is expected; it goes to the log.
+  adapter.onTurnError = async (_context, err) => {
+    options.log.warn({ code: 'E_ECHO_TURN', err }, 'echo turn failed');
+  };
   // The bot's own ConversationState class, so the baseline pays what the bot pays for state.
   const bot = new EchoBot(new LeanConversationState(options.storage));
   return makeServer({
