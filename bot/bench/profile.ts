@@ -21,6 +21,14 @@ const profileSchema = z.object({
   timeDeltas: z.array(z.number()).default([]),
 });
 
+/** A parsed `.cpuprofile`. */
+type Profile = z.infer<typeof profileSchema>;
+
+/** Reads and checks a `.cpuprofile` file. */
+function readProfile(file: string): Profile {
+  return profileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
 /** One row of a summary: a label and its share of busy samples (0..1). */
 export interface ProfileRow {
   label: string;
@@ -56,7 +64,7 @@ function top(counts: Map<string, number>, total: number, limit: number): Profile
 
 /** Reads `file` and returns the `limit` busiest functions and packages by self time. */
 export function summariseProfile(file: string, limit = 15): ProfileSummary {
-  const profile = profileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const profile = readProfile(file);
   const functions = new Map<string, number>();
   const packages = new Map<string, number>();
   let idle = 0;
@@ -108,7 +116,7 @@ export interface AreaRow {
  * with the bot's shows where the bot's extra time per request goes.
  */
 export function areasPerRequest(file: string, requests: number): AreaRow[] {
-  const profile = profileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const profile = readProfile(file);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

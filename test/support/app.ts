@@ -47,7 +47,6 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   const app = await createApp(config, { log, ...overrides });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
-  let seq = 0;
   const post = async (body: string | object, headers: Record<string, string> = {}) => {
     const response = await fetch(`${url}/api/messages`, {
       method: 'POST',
@@ -57,19 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     return { status: response.status, body: await response.text() };
   };
   const say = async (conversationId: string, text: string, extra: Partial<Activity> = {}) => {
-    const activity = {
-      type: 'message',
-      id: `act-${++seq}`,
-      text,
-      channelId: 'test',
-      serviceUrl: 'http://127.0.0.1:1/unused',
-      deliveryMode: 'expectReplies',
-      conversation: { id: conversationId },
-      from: { id: `user-${conversationId}`, name: 'Test User' },
-      recipient: { id: 'bot', name: 'UHS Portal Help' },
-      ...extra,
-    };
-    const response = await post(activity);
+    const response = await post(messageActivity(conversationId, text, extra));
     if (response.status !== 200) throw new Error(`POST /api/messages answered ${response.status}: ${response.body}`);
     return (JSON.parse(response.body) as { activities: Partial<Activity>[] }).activities;
   };
@@ -84,6 +71,27 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
       await app.close();
       fs.rmSync(outbox, { recursive: true, force: true });
     },
+  };
+}
+
+let activitySeq = 0;
+
+/**
+ * A user's message in conversation `conversationId` on channel `test`, with
+ * `deliveryMode: expectReplies` so the replies come back in the response body.
+ */
+export function messageActivity(conversationId: string, text = 'hello', extra: Partial<Activity> = {}): Partial<Activity> {
+  return {
+    type: 'message',
+    id: `act-${++activitySeq}`,
+    text,
+    channelId: 'test',
+    serviceUrl: 'http://127.0.0.1:1/unused',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversationId } as Activity['conversation'],
+    from: { id: `user-${conversationId}`, name: 'Test User' },
+    recipient: { id: 'bot', name: 'UHS Portal Help' },
+    ...extra,
   };
 }
 

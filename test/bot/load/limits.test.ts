@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestApp, texts, type TestApp } from '../../support/app';
+import { messageActivity as message, startTestApp, texts, type TestApp } from '../../support/app';
 import { CHECK_ACCOUNT, converse } from '../../support/flows';
 import { waitUntil } from '../../support/waitUntil';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
@@ -7,18 +7,6 @@ import { slowTurnText } from '../../../bot/limits/turnBudget';
 import type { DirectoryLookup } from '../../../dialogs/ports';
 
 /** Limits of the public routes: per-IP and per-conversation rate limits, and the per-turn time budget. */
-
-/** A message activity for conversation `conversationId` with replies in the response body. */
-const message = (conversationId: string, text = 'hello') => ({
-  type: 'message',
-  channelId: 'test',
-  serviceUrl: 'http://127.0.0.1:1/unused',
-  deliveryMode: 'expectReplies',
-  conversation: { id: conversationId },
-  from: { id: `user-${conversationId}` },
-  recipient: { id: 'bot' },
-  text,
-});
 
 /** A request relayed by a reverse proxy: the per-IP limit counts it (under the proxy's address). */
 const PROXIED = { 'x-forwarded-for': '203.0.113.7' };

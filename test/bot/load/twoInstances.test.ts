@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { startTestApp, type TestApp } from '../../support/app';
+import { messageActivity, startTestApp, type TestApp } from '../../support/app';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import { waitUntil } from '../../support/waitUntil';
@@ -109,7 +109,7 @@ describe('scale-out: two instances sharing one Redis', function () {
     const apps = [a, b];
     const statuses: number[] = [];
     for (let i = 0; i < PER_CONVERSATION; i++) {
-      const response = await apps[i % 2].post({ type: 'message', id: `m${i}`, channelId: 'test', serviceUrl: 'http://127.0.0.1:1/unused', deliveryMode: 'expectReplies', conversation: { id: 'chatty' }, from: { id: 'u' }, recipient: { id: 'bot' }, text: 'hello' });
+      const response = await apps[i % 2].post(messageActivity('chatty'));
       statuses.push(response.status);
     }
     expect(statuses).to.deep.equal(Array(PER_CONVERSATION).fill(200));
