@@ -97,9 +97,13 @@ export function nonUmassNote(email: string): string | null {
     : "Note: that isn't a UMass address. If you are a UMass student or employee, UHS usually has your UMass email address on file, so if nothing arrives, try again with that one.";
 }
 
-/** A SHA-256 hex digest: rate-limit keys never hold an email (or any id) in clear. */
+/**
+ * A SHA-256 hex digest: rate-limit keys never hold an email (or any id) in clear. The one-shot
+ * `crypto.hash` (Node 20.12+) skips the Hash object `createHash` builds; this runs on every
+ * request (the per-conversation limit), and the load profile showed that object.
+ */
 export function sha256(value: string): string {
-  return crypto.createHash('sha256').update(value).digest('hex');
+  return crypto.hash('sha256', value, 'hex');
 }
 
 /** The rate-limit key of the result emails to one address (shared by both dialogs). */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Storage, StoreItems } from 'botbuilder-core';
+import type { StoreItems } from 'botbuilder-core';
+import type { JsonStateStorage, JsonStoreItem } from './leanConversationState';
 import { z } from 'zod';
 
 /**
@@ -44,8 +45,10 @@ export interface RedisStorageOptions {
  * and every successful write gets a new eTag. The check-and-write is one Lua script, so it is
  * atomic across bot instances; a batch is all-or-nothing. Items carry a TTL so abandoned
  * conversations disappear. ioredis reconnects by itself after a Redis restart.
+ * It also reads and writes single items as JSON text ({@link JsonStateStorage}), which
+ * `LeanConversationState` uses to serialise a turn's state once.
  */
-export class RedisStorage implements Storage {
+export class RedisStorage implements JsonStateStorage {
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisStorageOptions,
@@ -65,32 +68,42 @@ export class RedisStorage implements Storage {
     if (keys.length === 0) return items;
     // One HMGET per key, issued together: the client's auto-pipelining sends them (and other
     // turns' commands) to Redis in one write.
-    const results = await Promise.all(keys.map((key) => this.redis.hmget(this.key(key), 'e', 'v')));
-    results.forEach((value, i) => {
-      const [eTag, json] = value as [string | null, string | null];
-      if (json === null) return;
-      const parsed = storedValueSchema.parse(JSON.parse(json));
-      items[keys[i]] = { ...parsed, eTag: eTag ?? undefined };
+    const results = await Promise.all(keys.map((key) => this.readJson(key)));
+    results.forEach((result, i) => {
+      if (result) items[keys[i]] = result.item;
     });
     return items;
   }
 
+  async readJson(key: string): Promise<JsonStoreItem | undefined> {
+    const [eTag, json] = (await this.redis.hmget(this.key(key), 'e', 'v')) as [string | null, string | null];
+    if (json === null) return undefined;
+    const parsed = storedValueSchema.parse(JSON.parse(json));
+    // The eTag is set on the parsed object itself (no copy): it is the caller's from here on.
+    parsed.eTag = eTag ?? undefined;
+    return { item: parsed, json };
+  }
+
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    const keys = Object.keys(changes);
-    if (keys.length === 0) return;
+    const batch = Object.keys(changes).map((key): [string, unknown, string] => {
+      const { eTag, ...value } = (changes[key] ?? {}) as { eTag?: unknown } & Record<string, unknown>;
+      return [key, eTag, JSON.stringify(value)];
+    });
+    await this.writeBatch(batch);
+  }
+
+  async writeJson(key: string, json: string, eTag: string): Promise<void> {
+    await this.writeBatch([[key, eTag, json]]);
+  }
+
+  /** Runs the write script over `[key, expected eTag, JSON value]` entries. */
+  private async writeBatch(batch: Array<[string, unknown, string]>): Promise<void> {
+    if (batch.length === 0) return;
     const args: string[] = [String(this.options.ttlSeconds)];
-    for (const key of keys) {
-      const item = changes[key] ?? {};
-      const { eTag, ...value } = item as { eTag?: unknown } & Record<string, unknown>;
-      args.push(typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), JSON.stringify(value));
-    }
-    const [ok, index] = (await this.redis.writeState(
-      keys.length,
-      ...keys.map((k) => this.key(k)),
-      ...args,
-    )) as [number, number];
-    if (ok !== 1) throw new Error(`Storage: error writing "${keys[index - 1]}" due to eTag conflict.`);
+    for (const [, eTag, json] of batch) args.push(typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), json);
+    const [ok, index] = (await this.redis.writeState(batch.length, ...batch.map(([key]) => this.key(key)), ...args)) as [number, number];
+    if (ok !== 1) throw new Error(`Storage: error writing "${batch[index - 1]?.[0]}" due to eTag conflict.`);
   }
 
   async delete(keys: string[]): Promise<void> {

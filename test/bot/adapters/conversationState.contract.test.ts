@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { ConversationState, MemoryStorage, TestAdapter, TurnContext, type Activity, type Storage, type StoreItems } from 'botbuilder-core';
-import { LeanConversationState } from '../../../bot/adapters/leanConversationState';
+import { isJsonStateStorage, LeanConversationState, type JsonStateStorage, type JsonStoreItem } from '../../../bot/adapters/leanConversationState';
 import { RedisStorage } from '../../../bot/adapters/redisStorage';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 
@@ -25,6 +25,33 @@ class CountingStorage implements Storage {
     this.deletes.push(keys);
     await this.inner.delete(keys);
   }
+}
+
+/**
+ * The counting storage over a storage that also reads and writes JSON text, so the state class
+ * can take that path (LeanConversationState does over RedisStorage) and it is counted too.
+ */
+class CountingJsonStorage extends CountingStorage implements JsonStateStorage {
+  /** How many of {@link writes} came through `writeJson`. */
+  jsonWrites = 0;
+
+  constructor(private readonly json: JsonStateStorage) {
+    super(json);
+  }
+
+  readJson(key: string): Promise<JsonStoreItem | undefined> {
+    return this.json.readJson(key);
+  }
+
+  async writeJson(key: string, json: string, eTag: string): Promise<void> {
+    this.jsonWrites += 1;
+    this.writes.push({ [key]: { ...(JSON.parse(json) as object), eTag } });
+    await this.json.writeJson(key, json, eTag);
+  }
+}
+
+function counting(inner: Storage): CountingStorage {
+  return isJsonStateStorage(inner) ? new CountingJsonStorage(inner) : new CountingStorage(inner);
 }
 
 type StateClass = new (storage: Storage) => ConversationState;
@@ -51,7 +78,7 @@ function stateContract(className: string, State: StateClass, storageName: string
     let storage: CountingStorage;
     let state: ConversationState;
     beforeEach(() => {
-      storage = new CountingStorage(makeStorage());
+      storage = counting(makeStorage());
       state = new State(storage);
     });
 
@@ -179,5 +206,29 @@ describe('Conversation state contract', () => {
       await redis.quit();
     });
     classes.forEach(([name, State], index) => stateContract(name, State, 'RedisStorage', () => new RedisStorage(redis, { prefix: `${prefix}${index}:`, ttlSeconds: 60 })));
+
+    it('LeanConversationState over RedisStorage writes nothing for a read-only turn of state another writer stored', async () => {
+      // The JSON path takes the stored text as its baseline: it must equal the loaded state's
+      // own serialisation, or every read-only turn would write.
+      const inner = new RedisStorage(redis, { prefix: `${prefix}foreign:`, ttlSeconds: 60 });
+      const writer = new ConversationState(inner);
+      const first = turn('foreign');
+      await writer.createProperty<{ misses: number; transcript: string[] }>('memory').set(first, { misses: 2, transcript: ['x "quoted" \\ é'] });
+      await writer.saveChanges(first);
+      const storage = new CountingJsonStorage(inner);
+      const lean = new LeanConversationState(storage);
+      const memory = lean.createProperty<{ misses: number }>('memory');
+      const next = turn('foreign');
+      expect(await memory.get(next)).to.deep.include({ misses: 2 });
+      await lean.saveChanges(next);
+      expect(storage.writes).to.have.length(0);
+
+      // A change goes out as the JSON text, and the next turn reads it back.
+      const changing = turn('foreign');
+      (await memory.get(changing))!.misses = 3;
+      await lean.saveChanges(changing);
+      expect(storage.jsonWrites).to.equal(1);
+      expect(await new ConversationState(inner).createProperty<{ misses: number }>('memory').get(turn('foreign'))).to.deep.include({ misses: 3 });
+    });
   });
 });

@@ -145,6 +145,44 @@ describe('RedisStorage (real Redis)', () => {
     expect(ttl).to.be.greaterThan(1200).and.at.most(1234);
   });
 
+  describe('items as JSON text (readJson, writeJson)', () => {
+    it('reads what write stored, with the JSON text being the item without its eTag', async () => {
+      const storage = new RedisStorage(redis, { prefix, ttlSeconds: 60 });
+      await storage.write({ asJson: { memory: { misses: 1, transcript: ['a', 'b'] }, dialogState: { dialogStack: [] } } });
+      const read = await storage.readJson('asJson');
+      const plain = (await storage.read(['asJson'])).asJson;
+      expect(read?.item).to.deep.equal(plain);
+      expect(read?.json).to.equal(JSON.stringify({ memory: { misses: 1, transcript: ['a', 'b'] }, dialogState: { dialogStack: [] } }));
+      expect(await storage.readJson('asJson-unknown')).to.equal(undefined);
+    });
+
+    it('writes JSON text under the eTag rules of write: stale refused, current and * accepted, new eTag each time', async () => {
+      const storage = new RedisStorage(redis, { prefix, ttlSeconds: 60 });
+      await storage.writeJson('jsonEtag', '{"v":1}', '*');
+      const first = (await storage.read(['jsonEtag'])).jsonEtag;
+      expect(first).to.include({ v: 1 });
+      await storage.writeJson('jsonEtag', '{"v":2}', String(first?.eTag));
+      const second = (await storage.read(['jsonEtag'])).jsonEtag;
+      expect(second).to.include({ v: 2 });
+      expect(second?.eTag).to.be.a('string').and.not.equal(first?.eTag);
+      let refused: unknown = null;
+      await storage.writeJson('jsonEtag', '{"v":3}', String(first?.eTag)).catch((err: unknown) => (refused = err));
+      expect(String(refused)).to.match(/eTag conflict/);
+      expect((await storage.read(['jsonEtag'])).jsonEtag).to.include({ v: 2 });
+      await storage.writeJson('jsonEtag', '{"v":4}', '*');
+      expect((await storage.read(['jsonEtag'])).jsonEtag).to.include({ v: 4 });
+      expect(await redis.ttl(`${prefix}jsonEtag`)).to.be.greaterThan(50).and.at.most(60);
+    });
+
+    it('refuses stored text that is not a JSON object, naming nothing of its content', async () => {
+      const storage = new RedisStorage(redis, { prefix, ttlSeconds: 60 });
+      await redis.hset(`${prefix}notAnObject`, 'e', 'x', 'v', '[1,2]');
+      let error: unknown = null;
+      await storage.readJson('notAnObject').catch((err: unknown) => (error = err));
+      expect(error).to.be.instanceOf(Error);
+    });
+  });
+
   it('lets exactly one of two writers on separate connections win', async () => {
     const other = new Redis(testRedisUrl(1));
     try {
