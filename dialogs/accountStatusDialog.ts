@@ -1,7 +1,7 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from './services';
 import { markdown } from './replies';
-import { bulleted, numbered } from './flowHelpers';
+import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
 import {
   conversationRateKey,
@@ -18,13 +18,11 @@ import {
   yesNoPrompt,
   yesNoQuestion,
 } from './accountSupport';
-import { offerHelpDesk, OfferHelpDeskDialog } from './offerHelpDeskDialog';
+import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf, parseDob } from './validation';
 
 /** Id of {@link AccountStatusDialog}. */
 export const ACCOUNT_STATUS_DIALOG = 'accountStatusDialog';
-/** Id of its waterfall. */
-export const ACCOUNT_STATUS_WATERFALL = 'accountStatusDialog.waterfall';
 /** Id of its "shall I check?" prompt. */
 export const ACCOUNT_CHECK_CONFIRM_PROMPT = 'accountStatusDialog.confirmCheck';
 /** Id of its email prompt. */
@@ -53,25 +51,17 @@ interface CheckValues {
  * username). The chat reply is the same whether or not the details matched, so the chat never
  * reveals whether someone is a UHS patient. Ends with a {@link DialogOutcome}.
  */
-export class AccountStatusDialog extends ComponentDialog {
+export class AccountStatusDialog extends FlowDialog {
   private readonly mail: MailDispatcher;
 
   constructor(private readonly services: DialogServices) {
     super(ACCOUNT_STATUS_DIALOG);
     this.mail = new MailDispatcher(services.mailer, services.log, ACCOUNT_STATUS_DIALOG);
-    this.addDialog(yesNoPrompt(ACCOUNT_CHECK_CONFIRM_PROMPT));
-    this.addDialog(textPrompt(ACCOUNT_EMAIL_PROMPT, emailValidator));
-    this.addDialog(textPrompt(ACCOUNT_DOB_PROMPT, this.dobValidator));
-    this.addDialog(new OfferHelpDeskDialog(services));
-    this.addDialog(
-      new WaterfallDialog(ACCOUNT_STATUS_WATERFALL, [
-        this.explainStep.bind(this),
-        this.startCheckStep.bind(this),
-        this.askDobStep.bind(this),
-        this.sendResultStep.bind(this),
-      ]),
-    );
-    this.initialDialogId = ACCOUNT_STATUS_WATERFALL;
+    this.addDependency(yesNoPrompt(ACCOUNT_CHECK_CONFIRM_PROMPT));
+    this.addDependency(textPrompt(ACCOUNT_EMAIL_PROMPT, emailValidator));
+    this.addDependency(textPrompt(ACCOUNT_DOB_PROMPT, this.dobValidator));
+    this.addDependency(offerHelpDeskDialog(services));
+    this.setSteps([this.explainStep.bind(this), this.startCheckStep.bind(this), this.askDobStep.bind(this), this.sendResultStep.bind(this)]);
   }
 
   /** Resolves once the result emails in flight have been handed to the mail transport (tests, shutdown). */

@@ -1,9 +1,9 @@
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
-import { IMMUNIZATION_ENTRY_DIALOG, ImmunizationEntryDialog } from './immunizationEntryDialog';
+import { IMMUNIZATION_ENTRY_DIALOG, immunizationEntryDialog } from './immunizationEntryDialog';
 import type { DialogServices } from './services';
-import { UPLOAD_DIAGNOSIS_DIALOG, UploadDiagnosisDialog } from './uploadDiagnosisDialog';
+import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from './uploadDiagnosisDialog';
 
 /** Id of {@link CovidVaccineDialog}. */
 export const COVID_VACCINE_DIALOG = 'covidVaccineDialog';
@@ -58,8 +58,8 @@ export const COVID_STEPS = [
 export class CovidVaccineDialog extends GuidedFlowDialog {
   constructor(services: DialogServices) {
     super(COVID_VACCINE_DIALOG, services);
-    this.addDialog(new UploadDiagnosisDialog(services));
-    this.addDialog(new ImmunizationEntryDialog(services));
+    this.addDependency(uploadDiagnosisDialog(services));
+    this.addDependency(immunizationEntryDialog(services));
     this.setSteps([this.askRoleStep.bind(this), this.showStepsStep.bind(this), this.followUpStep.bind(this), this.passOutcomeStep.bind(this)]);
   }
 

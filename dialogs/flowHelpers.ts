@@ -1,10 +1,11 @@
 import type { Activity } from 'botbuilder-core';
 import {
   ChoicePrompt,
-  ComponentDialog,
   ListStyle,
   WaterfallDialog,
   type Choice,
+  type Dialog,
+  type DialogDependencies,
   type DialogTurnResult,
   type FoundChoice,
   type WaterfallStep,
@@ -84,15 +85,91 @@ export function chosen(step: WaterfallStepContext): string {
 }
 
 /**
- * The base of the small guided flows: it registers one button prompt and the waterfall, and
- * gives the steps `ask` (a question with buttons), `escaped` (the re-prompt limit or "talk to a
- * person" ends the flow with a handoff) and `finish` (say something, end with `done`).
+ * A troubleshooting flow: a waterfall that brings its own prompts and sub-dialogs as
+ * dependencies, which botbuilder's `DialogSet.add` adds beside it (`getDependencies`). So every
+ * flow sits directly in the main dialog's root set (and in a test's set), with its prompts.
+ *
+ * Why not a `ComponentDialog`: each component level costs every turn spent inside it two more
+ * `DialogContext`s (the `activityReceived` event walks into it, then it continues its own
+ * stack), each with a `DialogStateManager`, and a chain of awaits; the load bench profiled the
+ * dialog layer as the bot's largest cost (issue 8).
+ *
+ * Prompt ids must therefore be unique across all flows (they are prefixed with the flow's id),
+ * and a sub-dialog started by several flows is one instance ({@link sharedDialog}).
  */
-export abstract class GuidedFlowDialog extends ComponentDialog {
-  /** Id of the button prompt, unique inside this component. */
+export abstract class FlowDialog extends WaterfallDialog implements DialogDependencies {
+  private readonly dependencies: Dialog[] = [];
+
+  protected constructor(id: string) {
+    super(id);
+  }
+
+  /** Registers a prompt or sub-dialog this flow starts; whatever set the flow joins adds it too. */
+  protected addDependency(dialog: Dialog): void {
+    this.dependencies.push(dialog);
+  }
+
+  /** The prompts and sub-dialogs of this flow (read by `DialogSet.add`). */
+  getDependencies(): Dialog[] {
+    return [...this.dependencies];
+  }
+
+  /** Appends the flow's steps, in order. */
+  protected setSteps(steps: WaterfallStep[]): void {
+    for (const step of steps) this.addStep(step);
+  }
+}
+
+const sharedDialogs = new WeakMap<DialogServices, Map<string, Dialog>>();
+
+/**
+ * One instance, per services object, of a sub-dialog several flows start by its id (the
+ * help-desk offer, the tip sequence, the flows COVID-19 vaccination hands over to). A
+ * `DialogSet` renames a second, different instance with an id it already has (`id2`), which would
+ * put the wrong dialog id into outcomes; one instance per id avoids that, and `MainDialog`
+ * checks it at start-up.
+ */
+export function sharedDialog<T extends Dialog>(services: DialogServices, id: string, make: () => T): T {
+  let dialogs = sharedDialogs.get(services);
+  if (!dialogs) {
+    dialogs = new Map();
+    sharedDialogs.set(services, dialogs);
+  }
+  let dialog = dialogs.get(id);
+  if (!dialog) {
+    dialog = make();
+    if (dialog.id !== id) throw new Error(`sharedDialog: made a dialog with id "${dialog.id}", expected "${id}"`);
+    dialogs.set(id, dialog);
+  }
+  return dialog as T;
+}
+
+/**
+ * Every dialog of `roots` and of their dependencies, checking that no two different instances
+ * share an id (a `DialogSet` would silently rename one of them).
+ */
+export function dialogsWithDependencies(roots: readonly Dialog[]): Map<string, Dialog> {
+  const found = new Map<string, Dialog>();
+  const visit = (dialog: Dialog): void => {
+    const seen = found.get(dialog.id);
+    if (seen === dialog) return;
+    if (seen) throw new Error(`Two different dialogs have the id "${dialog.id}"; start a shared sub-dialog through sharedDialog()`);
+    found.set(dialog.id, dialog);
+    const withDependencies = dialog as Partial<DialogDependencies>;
+    if (typeof withDependencies.getDependencies === 'function') withDependencies.getDependencies().forEach(visit);
+  };
+  roots.forEach(visit);
+  return found;
+}
+
+/**
+ * The base of the small guided flows: one button prompt, and the steps' helpers `ask` (a
+ * question with buttons), `escaped` (the re-prompt limit or "talk to a person" ends the flow with
+ * a handoff) and `finish` (say something, end with `done`).
+ */
+export abstract class GuidedFlowDialog extends FlowDialog {
+  /** Id of the button prompt, unique among all flows (prefixed with the flow's id). */
   protected readonly choicePromptId: string;
-  /** Id of the flow's waterfall (for `replaceDialog` loops inside the component). */
-  protected readonly waterfallId: string;
 
   protected constructor(
     id: string,
@@ -100,14 +177,7 @@ export abstract class GuidedFlowDialog extends ComponentDialog {
   ) {
     super(id);
     this.choicePromptId = `${id}.choice`;
-    this.waterfallId = `${id}.waterfall`;
-    this.addDialog(choicePrompt(this.choicePromptId));
-  }
-
-  /** Adds the flow's waterfall and makes it the first dialog. */
-  protected setSteps(steps: WaterfallStep[]): void {
-    this.addDialog(new WaterfallDialog(this.waterfallId, steps));
-    this.initialDialogId = this.waterfallId;
+    this.addDependency(choicePrompt(this.choicePromptId));
   }
 
   /** Asks `question` with `choices` as buttons; a re-ask says to pick a button and repeats the question. */

@@ -1,8 +1,6 @@
 import { ActivityTypes, TurnContext, type Activity, type Transcript } from 'botbuilder-core';
 import {
-  ComponentDialog,
   TextPrompt,
-  WaterfallDialog,
   type DialogTurnResult,
   type PromptValidatorContext,
   type WaterfallStepContext,
@@ -23,12 +21,11 @@ import { parseEmail } from './validation';
 import { errorCode } from './errorCode';
 import { markdown } from './replies';
 import { CANCEL_BUTTON, yesNoPrompt } from './accountSupport';
+import { FlowDialog } from './flowHelpers';
 import type { HandoffTrigger } from './handoffTrigger';
 
 /** Id of {@link HandoffDialog}. */
 export const HANDOFF_DIALOG = 'handoffDialog';
-/** Id of its waterfall. */
-export const HANDOFF_WATERFALL = 'handoffDialog.waterfall';
 /** Id of the description prompt. */
 export const HANDOFF_DESCRIPTION_PROMPT = 'handoffDialog.description';
 /** Id of the reply-email prompt. */
@@ -97,7 +94,7 @@ interface HandoffValues {
  *
  * Redis down: the user still gets a case number (see {@link PendingEscalations}).
  */
-export class HandoffDialog extends ComponentDialog {
+export class HandoffDialog extends FlowDialog {
   /** The fallback queue; the composition root closes it on shutdown. */
   readonly pending: PendingEscalations;
   private readonly hours: BusinessHours;
@@ -111,18 +108,10 @@ export class HandoffDialog extends ComponentDialog {
     this.pending = options.pending ?? new PendingEscalations(services.cases, services.escalations, services.log);
     this.hours = parseBusinessHours(services.settings.businessHours, services.settings.businessTimezone);
     this.replyWithinHours = options.replyWithinHours ?? DEFAULT_REPLY_WITHIN_HOURS;
-    this.addDialog(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
-    this.addDialog(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
-    this.addDialog(yesNoPrompt(HANDOFF_CONSENT_PROMPT));
-    this.addDialog(
-      new WaterfallDialog(HANDOFF_WATERFALL, [
-        this.askDescriptionStep.bind(this),
-        this.askEmailStep.bind(this),
-        this.askConsentStep.bind(this),
-        this.createCaseStep.bind(this),
-      ]),
-    );
-    this.initialDialogId = HANDOFF_WATERFALL;
+    this.addDependency(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
+    this.addDependency(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
+    this.addDependency(yesNoPrompt(HANDOFF_CONSENT_PROMPT));
+    this.setSteps([this.askDescriptionStep.bind(this), this.askEmailStep.bind(this), this.askConsentStep.bind(this), this.createCaseStep.bind(this)]);
   }
 
   private async askDescriptionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

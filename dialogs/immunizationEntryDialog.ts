@@ -1,8 +1,8 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog } from './flowHelpers';
-import { OfferHelpDeskDialog } from './offerHelpDeskDialog';
+import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, sharedDialog } from './flowHelpers';
+import { offerHelpDeskDialog } from './offerHelpDeskDialog';
 import type { DialogServices } from './services';
-import { endTipSequence, TIP_SEQUENCE_DIALOG, TipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
+import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 
 /** Id of {@link ImmunizationEntryDialog}. */
 export const IMMUNIZATION_ENTRY_DIALOG = 'immunizationEntryDialog';
@@ -27,8 +27,8 @@ export const NSIP_TEXT = [
 export class ImmunizationEntryDialog extends GuidedFlowDialog {
   constructor(services: DialogServices) {
     super(IMMUNIZATION_ENTRY_DIALOG, services);
-    this.addDialog(new TipSequenceDialog(services));
-    this.addDialog(new OfferHelpDeskDialog(services));
+    this.addDependency(tipSequenceDialog(services));
+    this.addDependency(offerHelpDeskDialog(services));
     this.setSteps([this.startTipsStep.bind(this), this.endTipsStep.bind(this)]);
   }
 
@@ -43,4 +43,9 @@ export class ImmunizationEntryDialog extends GuidedFlowDialog {
       stillFailing: NSIP_TEXT,
     });
   }
+}
+
+/** The one {@link ImmunizationEntryDialog} of `services`: the main dialog and COVID-19 vaccination share it. */
+export function immunizationEntryDialog(services: DialogServices): ImmunizationEntryDialog {
+  return sharedDialog(services, IMMUNIZATION_ENTRY_DIALOG, () => new ImmunizationEntryDialog(services));
 }

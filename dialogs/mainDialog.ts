@@ -7,6 +7,7 @@ import {
   DialogSet,
   DialogTurnStatus,
   type DialogStateManagerConfiguration,
+  type DialogState,
 } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext, Attachment } from 'botbuilder-core';
 import type { MatchResult } from '../knowledge/types';
@@ -27,14 +28,15 @@ import {
 } from './replies';
 import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './accountStatusDialog';
 import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './passwordResetDialog';
-import { UploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
+import { uploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
 import { StiTestingDialog, STI_TESTING_DIALOG } from './stiTestingDialog';
 import { AllergyAppointmentDialog, ALLERGY_APPOINTMENT_DIALOG } from './allergyAppointmentDialog';
 import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
-import { ImmunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
+import { immunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
 import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
 import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
 import { parseCaseFeedback, recordCaseFeedback } from './caseFeedback';
+import { dialogsWithDependencies } from './flowHelpers';
 
 /** The id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
@@ -47,6 +49,19 @@ export const MAIN_DIALOG = 'mainDialog';
  */
 const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 const ROUTER = 'mainDialog.router';
+
+/**
+ * The layout of the saved dialog stack. 2: the flows sit in the root dialog set (`FlowDialog`);
+ * layout 1 nested each in a ComponentDialog, whose saved state the flat flows cannot continue.
+ * A stack saved in another layout (a conversation mid-flow when a new version is deployed) is
+ * dropped, so that message is answered afresh instead of being lost in a stale stack.
+ */
+export const DIALOG_STACK_LAYOUT = 2;
+
+/** The dialog state as saved: botbuilder's stack, and the layout it was saved in. */
+interface SavedDialogState extends DialogState {
+  layout?: number;
+}
 
 /** Intents that a troubleshooting dialog handles rather than a plain answer. */
 export const DIALOG_FOR_INTENT: Readonly<Record<string, string>> = {
@@ -111,21 +126,25 @@ export class MainDialog {
     const passwordReset = new PasswordResetDialog(services);
     this.mailSenders = [accountStatus, passwordReset];
     this.handoff = new HandoffDialog(services);
-    // The router and the topic dialogs sit directly in the root dialog set rather than inside
-    // a ComponentDialog: each nesting level costs every turn a DialogContext of its own, which
-    // the load bench showed as botbuilder's largest cost.
-    this.dialogs = [
+    // The router and the topic flows (with their prompts and sub-dialogs, see FlowDialog) sit
+    // directly in the root dialog set rather than inside ComponentDialogs: each nesting level
+    // costs every turn inside it DialogContexts of its own, which the load bench showed as
+    // botbuilder's largest cost.
+    const dialogs: Dialog[] = [
       new WaterfallDialog(ROUTER, [this.routeStep.bind(this), this.afterChildStep.bind(this), this.afterHandoffStep.bind(this)]),
       accountStatus,
       passwordReset,
-      new UploadDiagnosisDialog(services),
+      uploadDiagnosisDialog(services),
       new StiTestingDialog(services),
       new AllergyAppointmentDialog(services),
       new PersonalInfoDialog(services),
-      new ImmunizationEntryDialog(services),
+      immunizationEntryDialog(services),
       new CovidVaccineDialog(services),
       this.handoff,
     ];
+    // Fails at start-up, naming the id, if two different dialogs share one (a DialogSet would
+    // rename one of them and outcomes would carry the wrong id).
+    this.dialogs = [...dialogsWithDependencies(dialogs).values()];
   }
 
   /** Resolves when the account emails sent in the background have gone out (for shutdown and tests). */
@@ -148,6 +167,12 @@ export class MainDialog {
    * continues the active dialog or starts the router. The caller saves conversation state.
    */
   async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
+    const saved = (await dialogState.get(context, { dialogStack: [] })) as SavedDialogState;
+    if (saved.layout !== DIALOG_STACK_LAYOUT) {
+      if (saved.dialogStack?.length) this.services.log.info({ event: 'dialog-stack-dropped', layout: saved.layout ?? 1 });
+      saved.dialogStack = [];
+      saved.layout = DIALOG_STACK_LAYOUT;
+    }
     if (this.stateConfiguration) context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await this.dialogSet(dialogState).createContext(context);
     this.stateConfiguration ??= dc.state.configuration;

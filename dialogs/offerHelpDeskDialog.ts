@@ -1,14 +1,13 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
 import type { DialogServices } from './services';
 import { markdown } from './replies';
 import { done, handoff, yesNoPrompt, yesNoQuestion } from './accountSupport';
 import { isGaveUp } from './retryLimit';
+import { FlowDialog, sharedDialog } from './flowHelpers';
 
 /** Id of {@link OfferHelpDeskDialog}. */
 export const OFFER_HELPDESK_DIALOG = 'offerHelpDeskDialog';
-/** Id of its waterfall. */
-export const OFFER_HELPDESK_WATERFALL = 'offerHelpDeskDialog.waterfall';
 /** Id of its Yes/No prompt. */
 export const OFFER_HELPDESK_PROMPT = 'offerHelpDeskDialog.confirm';
 
@@ -22,10 +21,15 @@ export interface OfferHelpDeskOptions {
   diagnostics?: Record<string, unknown>;
 }
 
+/** The one {@link OfferHelpDeskDialog} of `services` (every flow that offers the help desk shares it). */
+export function offerHelpDeskDialog(services: DialogServices): OfferHelpDeskDialog {
+  return sharedDialog(services, OFFER_HELPDESK_DIALOG, () => new OfferHelpDeskDialog(services));
+}
+
 /**
  * Says `message` (why the dialog cannot go on: a limit, an outage) and replaces the calling
  * dialog's waterfall with {@link OfferHelpDeskDialog}, whose outcome becomes the caller's.
- * The caller must have added an {@link OfferHelpDeskDialog} to its own dialog set.
+ * The calling flow must depend on the shared one ({@link offerHelpDeskDialog}).
  */
 export async function offerHelpDesk(step: WaterfallStepContext, message: string, options: OfferHelpDeskOptions): Promise<DialogTurnResult> {
   await step.context.sendActivity(markdown(message));
@@ -38,12 +42,11 @@ export async function offerHelpDesk(step: WaterfallStepContext, message: string,
  * starts it with `replaceDialog`, so this outcome becomes the calling dialog's own.
  * The handoff itself is started by the main dialog.
  */
-export class OfferHelpDeskDialog extends ComponentDialog {
+export class OfferHelpDeskDialog extends FlowDialog {
   constructor(private readonly services: DialogServices) {
     super(OFFER_HELPDESK_DIALOG);
-    this.addDialog(yesNoPrompt(OFFER_HELPDESK_PROMPT));
-    this.addDialog(new WaterfallDialog(OFFER_HELPDESK_WATERFALL, [this.askHelpDeskStep.bind(this), this.endWithChoiceStep.bind(this)]));
-    this.initialDialogId = OFFER_HELPDESK_WATERFALL;
+    this.addDependency(yesNoPrompt(OFFER_HELPDESK_PROMPT));
+    this.setSteps([this.askHelpDeskStep.bind(this), this.endWithChoiceStep.bind(this)]);
   }
 
   private async askHelpDeskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

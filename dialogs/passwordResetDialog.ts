@@ -1,7 +1,7 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from './services';
 import { markdown } from './replies';
-import { bulleted, numbered } from './flowHelpers';
+import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { accountResultMail, LOGIN_URL, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import {
   conversationRateKey,
@@ -17,13 +17,11 @@ import {
   yesNoPrompt,
   yesNoQuestion,
 } from './accountSupport';
-import { offerHelpDesk, OfferHelpDeskDialog } from './offerHelpDeskDialog';
+import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf } from './validation';
 
 /** Id of {@link PasswordResetDialog}. */
 export const PASSWORD_RESET_DIALOG = 'passwordResetDialog';
-/** Id of its waterfall. */
-export const PASSWORD_RESET_WATERFALL = 'passwordResetDialog.waterfall';
 /** Id of its "shall I send a reset?" prompt. */
 export const RESET_CONFIRM_PROMPT = 'passwordResetDialog.confirmReset';
 /** Id of its email prompt. */
@@ -53,17 +51,16 @@ export const PASSWORD_TIPS = [
  * also when a limit is reached (3 emails per address per hour, 10 requests per conversation
  * per hour), in which case nothing is sent. Ends with a {@link DialogOutcome}.
  */
-export class PasswordResetDialog extends ComponentDialog {
+export class PasswordResetDialog extends FlowDialog {
   private readonly mail: MailDispatcher;
 
   constructor(private readonly services: DialogServices) {
     super(PASSWORD_RESET_DIALOG);
     this.mail = new MailDispatcher(services.mailer, services.log, PASSWORD_RESET_DIALOG);
-    this.addDialog(yesNoPrompt(RESET_CONFIRM_PROMPT));
-    this.addDialog(textPrompt(RESET_EMAIL_PROMPT, emailValidator));
-    this.addDialog(new OfferHelpDeskDialog(services));
-    this.addDialog(new WaterfallDialog(PASSWORD_RESET_WATERFALL, [this.giveTipsStep.bind(this), this.askEmailStep.bind(this), this.sendResetStep.bind(this)]));
-    this.initialDialogId = PASSWORD_RESET_WATERFALL;
+    this.addDependency(yesNoPrompt(RESET_CONFIRM_PROMPT));
+    this.addDependency(textPrompt(RESET_EMAIL_PROMPT, emailValidator));
+    this.addDependency(offerHelpDeskDialog(services));
+    this.setSteps([this.giveTipsStep.bind(this), this.askEmailStep.bind(this), this.sendResetStep.bind(this)]);
   }
 
   /** Resolves once the emails in flight have been handed to the mail transport (tests, shutdown). */

@@ -1,7 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { done, handoff } from './accountSupport';
-import { chosen, GuidedFlowDialog, IT_WORKED, WORKED_CHOICES } from './flowHelpers';
-import { OFFER_HELPDESK_DIALOG, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
+import { chosen, GuidedFlowDialog, IT_WORKED, sharedDialog, WORKED_CHOICES } from './flowHelpers';
+import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
 import type { Log } from './ports';
 import { markdown } from './replies';
 import { isGaveUp } from './retryLimit';
@@ -16,6 +16,11 @@ export interface TipSequenceOptions {
   tips: string[];
   /** The tip to show now (0-based); the dialog loops by replacing itself with the next index. */
   index?: number;
+}
+
+/** The one {@link TipSequenceDialog} of `services` (flows share it; see `sharedDialog`). */
+export function tipSequenceDialog(services: DialogServices): TipSequenceDialog {
+  return sharedDialog(services, TIP_SEQUENCE_DIALOG, () => new TipSequenceDialog(services));
 }
 
 /** How a tip sequence ended (or the `GaveUp` marker from `retryLimit.ts`, passed through). */
@@ -47,7 +52,7 @@ export class TipSequenceDialog extends GuidedFlowDialog {
     if (isGaveUp(step.result)) return step.endDialog(step.result);
     const { tips, index = 0 } = step.options as TipSequenceOptions;
     if (chosen(step) === IT_WORKED) return step.endDialog({ worked: true, tried: index + 1 } satisfies TipSequenceResult);
-    if (index + 1 < tips.length) return step.replaceDialog(this.waterfallId, { tips, index: index + 1 } satisfies TipSequenceOptions);
+    if (index + 1 < tips.length) return step.replaceDialog(this.id, { tips, index: index + 1 } satisfies TipSequenceOptions);
     return step.endDialog({ worked: false, tried: tips.length } satisfies TipSequenceResult);
   }
 }
@@ -66,8 +71,8 @@ export interface EndTipsOptions {
  * The step after a {@link TipSequenceDialog}, shared by the dialogs that run one: the re-prompt
  * limit ends with a handoff; a tip that worked ends with `done`; none working says
  * `stillFailing` and replaces the dialog's waterfall with the help-desk offer (reason
- * `still-failing`), so the offer's outcome becomes the dialog's own. The calling component must
- * have added an `OfferHelpDeskDialog`.
+ * `still-failing`), so the offer's outcome becomes the dialog's own. The calling flow must
+ * depend on the shared `OfferHelpDeskDialog` ({@link offerHelpDeskDialog}).
  */
 export async function endTipSequence(step: WaterfallStepContext, dialogId: string, log: Log, options: EndTipsOptions): Promise<DialogTurnResult> {
   const diagnostics = options.diagnostics ?? {};

@@ -1,12 +1,12 @@
 import { ActivityTypes, MessageFactory, type Activity } from 'botbuilder-core';
 import { TextPrompt, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CANCEL_BUTTON } from './accountSupport';
-import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, numbered } from './flowHelpers';
-import { OfferHelpDeskDialog } from './offerHelpDeskDialog';
+import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, numbered, sharedDialog } from './flowHelpers';
+import { offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { markdown, TALK_TO_HELPDESK } from './replies';
 import { limitRetries } from './retryLimit';
 import type { DialogServices, FetchedAttachment } from './services';
-import { endTipSequence, TIP_SEQUENCE_DIALOG, TipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
+import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 import {
   diagnoseBytes,
   diagnoseFileName,
@@ -137,9 +137,9 @@ const FIND_NAME_HELP = [
 export class UploadDiagnosisDialog extends GuidedFlowDialog {
   constructor(services: DialogServices) {
     super(UPLOAD_DIAGNOSIS_DIALOG, services);
-    this.addDialog(new TextPrompt(UPLOAD_FILE_PROMPT, limitRetries(this.fileAnswerValidator)));
-    this.addDialog(new TipSequenceDialog(services));
-    this.addDialog(new OfferHelpDeskDialog(services));
+    this.addDependency(new TextPrompt(UPLOAD_FILE_PROMPT, limitRetries(this.fileAnswerValidator)));
+    this.addDependency(tipSequenceDialog(services));
+    this.addDependency(offerHelpDeskDialog(services));
     this.setSteps([this.askFileStep.bind(this), this.diagnoseStep.bind(this), this.endTipsStep.bind(this)]);
   }
 
@@ -251,4 +251,9 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
       diagnostics: { upload: values.diagnosis ?? null, ...(values.fetch ? { fetch: values.fetch } : {}) },
     });
   }
+}
+
+/** The one {@link UploadDiagnosisDialog} of `services`: the main dialog and COVID-19 vaccination share it. */
+export function uploadDiagnosisDialog(services: DialogServices): UploadDiagnosisDialog {
+  return sharedDialog(services, UPLOAD_DIAGNOSIS_DIALOG, () => new UploadDiagnosisDialog(services));
 }
