@@ -17,6 +17,8 @@ const DATE_PATTERNS: RegExp[] = [
   /\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b/g,
 ];
 
+const HAS_DIGIT = /\d/;
+
 const SSN_PATTERN = /\b\d{3}[\s-]?\d{2}[\s-]?\d{4}\b/g;
 const EMAIL_PATTERN = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
 
@@ -36,9 +38,13 @@ export interface RedactOptions {
 /** Returns `text` with dates, SSN-shaped numbers and (optionally) emails masked. */
 export function redact(text: string, options: RedactOptions = {}): string {
   let out = text;
-  for (const pattern of DATE_PATTERNS) out = out.replace(pattern, DOB_MASK);
-  out = out.replace(SSN_PATTERN, SSN_MASK);
-  if (options.emails) out = out.replace(EMAIL_PATTERN, EMAIL_MASK);
+  // Every date and number pattern needs a digit, and most chat lines have none: this runs on
+  // every line of every turn (the transcript), so skip seven scans when there is nothing to find.
+  if (HAS_DIGIT.test(out)) {
+    for (const pattern of DATE_PATTERNS) out = out.replace(pattern, DOB_MASK);
+    out = out.replace(SSN_PATTERN, SSN_MASK);
+  }
+  if (options.emails && out.includes('@')) out = out.replace(EMAIL_PATTERN, EMAIL_MASK);
   return out;
 }
 
