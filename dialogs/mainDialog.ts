@@ -95,6 +95,22 @@ function values(step: WaterfallStepContext): RouterValues {
   return step.values as RouterValues;
 }
 
+/**
+ * What routing a message decided, once its replies (if any) are sent: nothing more to do, or a
+ * dialog to start. A value, so a turn that needs no dialog runs no dialog machinery at all.
+ */
+type Route =
+  | { kind: 'done' }
+  | { kind: 'troubleshoot'; dialogId: string; intent: string; options: TroubleshootingOptions }
+  | { kind: 'handoff'; options: HandoffOptions };
+
+const DONE: Route = { kind: 'done' };
+
+/** Options of the router waterfall: the route already decided before it started. */
+interface RouterOptions {
+  route?: Route;
+}
+
 /** Attachments a user sent as files (not cards the channel added). */
 export function userFiles(attachments: Attachment[] | undefined): Attachment[] {
   return (attachments ?? []).filter((a) => !!a.contentUrl && !a.contentType?.startsWith('application/vnd.microsoft.card.'));
@@ -173,9 +189,21 @@ export class MainDialog {
       saved.dialogStack = [];
       saved.layout = DIALOG_STACK_LAYOUT;
     }
+    let route: Route | undefined;
+    if (!saved.dialogStack.length) {
+      // No dialog waits for an answer (most turns: a question answered from the FAQ): route
+      // first, and build the dialog context only if the route starts a dialog. Each dialog
+      // context builds a DialogStateManager, and the router's waterfall two more contexts.
+      route = await this.route(context);
+      if (route.kind === 'done') return;
+    }
     if (this.stateConfiguration) context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await this.dialogSet(dialogState).createContext(context);
     this.stateConfiguration ??= dc.state.configuration;
+    if (route) {
+      await dc.beginDialog(ROUTER, { route } satisfies RouterOptions);
+      return;
+    }
     if (dc.activeDialog && (await this.interrupt(dc))) return;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROUTER);
@@ -209,9 +237,23 @@ export class MainDialog {
     return this.memoryAccessor.get(context, emptyMemory()) as Promise<ConversationMemory>;
   }
 
-  /** First step: decide what this message is and act on it. */
+  /** First step: start the dialog the route chose (deciding the route first if `run` did not). */
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const context = step.context;
+    const route = (step.options as RouterOptions | undefined)?.route ?? (await this.route(step.context));
+    switch (route.kind) {
+      case 'done':
+        return step.endDialog();
+      case 'troubleshoot':
+        values(step).intent = route.intent;
+        return step.beginDialog(route.dialogId, route.options);
+      case 'handoff':
+        values(step).handoff = true;
+        return step.beginDialog(HANDOFF_DIALOG, route.options);
+    }
+  }
+
+  /** Decides what this message is and answers it; the {@link Route} says whether a dialog follows. */
+  private async route(context: TurnContext): Promise<Route> {
     const memory = await this.memory(context);
     const text = (context.activity.text ?? '').trim();
     const files = userFiles(context.activity.attachments);
@@ -219,12 +261,12 @@ export class MainDialog {
     const interruption = classifyInterruption(text);
     if (interruption === 'help') {
       await context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail), TOPIC_BUTTONS));
-      return step.endDialog();
+      return DONE;
     }
     if (interruption) {
       memory.awaitingFeedback = null;
       await context.sendActivity(markdown('Nothing is in progress. What can I help you with?', TOPIC_BUTTONS));
-      return step.endDialog();
+      return DONE;
     }
 
     const caseFeedback = parseCaseFeedback(context.activity);
@@ -239,25 +281,25 @@ export class MainDialog {
         ? "Thank you for letting us know. I'm glad it's solved! Is there anything else I can help you with?"
         : `Thank you for telling us. I've let the help desk know it isn't solved yet${recorded ? ` (case ${recorded.id})` : ''}. You can add details here, or email ${this.services.settings.helpdeskEmail}.`;
       await context.sendActivity(markdown(reply, caseFeedback.solved ? TOPIC_BUTTONS : [TALK_TO_HELPDESK, SOMETHING_ELSE]));
-      return step.endDialog();
+      return DONE;
     }
 
     if (files.length) {
       memory.misses = 0;
       memory.awaitingFeedback = null;
-      return this.startTroubleshooting(step, memory, 'upload-problem', text, files);
+      return this.troubleshootRoute(memory, 'upload-problem', text, files);
     }
     if (!text) {
       await context.sendActivity(markdown('Please type your question, or choose a topic.', TOPIC_BUTTONS));
-      return step.endDialog();
+      return DONE;
     }
 
     const chosen = memory.pendingChoices[text];
     memory.pendingChoices = {};
-    if (chosen) return this.routeIntent(step, memory, chosen, text);
+    if (chosen) return this.routeIntent(context, memory, chosen, text);
     if (text === SOMETHING_ELSE) {
       await context.sendActivity(markdown('No problem. Please tell me a little more about what you need, in your own words.', TOPIC_BUTTONS));
-      return step.endDialog();
+      return DONE;
     }
 
     if (memory.awaitingFeedback) {
@@ -266,11 +308,11 @@ export class MainDialog {
       memory.awaitingFeedback = null;
       if (feedback === 'yes') {
         await context.sendActivity(markdown("I'm glad that helped! Is there anything else I can help you with?", TOPIC_BUTTONS));
-        return step.endDialog();
+        return DONE;
       }
       if (feedback === 'no') {
         if (pending.dialog) {
-          return this.startHandoff(step, memory, { trigger: 'didnt-help', intent: pending.intent, failedDialog: pending.dialog });
+          return this.handoffRoute(memory, { trigger: 'didnt-help', intent: pending.intent, failedDialog: pending.dialog });
         }
         await context.sendActivity(
           markdown(
@@ -278,29 +320,28 @@ export class MainDialog {
             [TALK_TO_HELPDESK, SOMETHING_ELSE],
           ),
         );
-        return step.endDialog();
+        return DONE;
       }
     }
 
     const match = this.services.knowledge.match(text);
-    return this.routeMatch(step, memory, match, text);
+    return this.routeMatch(context, memory, match, text);
   }
 
-  private async routeMatch(step: WaterfallStepContext, memory: ConversationMemory, match: MatchResult, text: string): Promise<DialogTurnResult> {
-    const context = step.context;
+  private async routeMatch(context: TurnContext, memory: ConversationMemory, match: MatchResult, text: string): Promise<Route> {
     switch (match.kind) {
       case 'emergency':
         // The bot answers emergencies before any dialog runs; this is the net under it.
         await this.sendAnswer(context, 'emergency');
-        return step.endDialog();
+        return DONE;
       case 'none': {
         memory.misses += 1;
         if (memory.misses >= 2) {
           memory.misses = 0;
-          return this.startHandoff(step, memory, { trigger: 'two-misses', intent: null });
+          return this.handoffRoute(memory, { trigger: 'two-misses', intent: null });
         }
         await context.sendActivity(markdown(MISS_REPLY, TOPIC_BUTTONS));
-        return step.endDialog();
+        return DONE;
       }
       case 'ambiguous': {
         const labels: Record<string, string> = {};
@@ -310,35 +351,35 @@ export class MainDialog {
         }
         memory.pendingChoices = labels;
         await context.sendActivity(markdown('Did you mean …?', [...Object.keys(labels), SOMETHING_ELSE]));
-        return step.endDialog();
+        return DONE;
       }
       case 'match':
         memory.misses = 0;
-        return this.routeIntent(step, memory, match.intent, text);
+        return this.routeIntent(context, memory, match.intent, text);
     }
   }
 
-  private async routeIntent(step: WaterfallStepContext, memory: ConversationMemory, intent: string, text: string): Promise<DialogTurnResult> {
+  private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string): Promise<Route> {
     memory.lastIntent = intent;
     memory.misses = 0;
-    if (intent === 'human-handoff') return this.startHandoff(step, memory, { trigger: 'user-asked', intent: null });
+    if (intent === 'human-handoff') return this.handoffRoute(memory, { trigger: 'user-asked', intent: null });
     if (intent === 'emergency') {
-      await this.sendAnswer(step.context, 'emergency');
-      return step.endDialog();
+      await this.sendAnswer(context, 'emergency');
+      return DONE;
     }
-    if (DIALOG_FOR_INTENT[intent]) return this.startTroubleshooting(step, memory, intent, text, []);
+    if (DIALOG_FOR_INTENT[intent]) return this.troubleshootRoute(memory, intent, text, []);
     const entry = this.services.knowledge.get(intent);
     if (!entry) {
-      await step.context.sendActivity(markdown("Sorry, I don't have an answer for that yet.", TOPIC_BUTTONS));
-      return step.endDialog();
+      await context.sendActivity(markdown("Sorry, I don't have an answer for that yet.", TOPIC_BUTTONS));
+      return DONE;
     }
-    await this.sendAnswer(step.context, intent);
+    await this.sendAnswer(context, intent);
     this.rememberAnswer(memory, intent);
     if (intent !== 'smalltalk') {
       memory.awaitingFeedback = { intent, dialog: null };
-      await step.context.sendActivity(helpedQuestion(entry.followUps));
+      await context.sendActivity(helpedQuestion(entry.followUps));
     }
-    return step.endDialog();
+    return DONE;
   }
 
   private rememberAnswer(memory: ConversationMemory, intent: string): void {
@@ -355,29 +396,14 @@ export class MainDialog {
     await context.sendActivity(activity);
   }
 
-  private async startTroubleshooting(
-    step: WaterfallStepContext,
-    memory: ConversationMemory,
-    intent: string,
-    text: string,
-    files: Attachment[],
-  ): Promise<DialogTurnResult> {
-    const dialogId = DIALOG_FOR_INTENT[intent];
+  private troubleshootRoute(memory: ConversationMemory, intent: string, text: string, files: Attachment[]): Route {
     memory.lastIntent = intent;
     this.rememberAnswer(memory, intent);
-    values(step).intent = intent;
-    const options: TroubleshootingOptions = { intent, text, attachments: files };
-    return step.beginDialog(dialogId, options);
+    return { kind: 'troubleshoot', dialogId: DIALOG_FOR_INTENT[intent], intent, options: { intent, text, attachments: files } };
   }
 
-  private async startHandoff(
-    step: WaterfallStepContext,
-    memory: ConversationMemory,
-    options: Omit<HandoffOptions, 'transcript' | 'lastAnswers'>,
-  ): Promise<DialogTurnResult> {
-    values(step).handoff = true;
-    const handoffOptions: HandoffOptions = { ...options, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) };
-    return step.beginDialog(HANDOFF_DIALOG, handoffOptions);
+  private handoffRoute(memory: ConversationMemory, options: Omit<HandoffOptions, 'transcript' | 'lastAnswers'>): Route {
+    return { kind: 'handoff', options: { ...options, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) } };
   }
 
   /** Second step: a troubleshooting dialog ended; ask whether it helped or hand off. */
