@@ -73,11 +73,17 @@ export class HelpDeskBot extends TeamsActivityHandler {
       }
       await next();
     });
+  }
 
-    this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
-      await next();
-    });
+  /**
+   * Messages go straight to {@link handleMessage}: this is botbuilder's extension point for
+   * them. Its default runs the `onMessage` handlers and then the `onDialog` ones through two
+   * chains of async frames around what would be our one handler, which the load profile showed
+   * on every turn (issue 8). So `onMessage`/`onDialog` handlers registered on this class would
+   * not run: put message logic in `handleMessage`.
+   */
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    await this.handleMessage(context);
   }
 
   /** The accessor of the conversation memory (tests and the Teams relay read it). */
