@@ -239,7 +239,11 @@ export class MainDialog {
 
   /** First step: start the dialog the route chose (deciding the route first if `run` did not). */
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const route = (step.options as RouterOptions | undefined)?.route ?? (await this.route(step.context));
+    const options = step.options as RouterOptions | undefined;
+    const route = options?.route ?? (await this.route(step.context));
+    // Used once: not kept in the saved stack for the rest of the topic (the started dialog has
+    // its own copy of what it needs, a handoff's transcript included).
+    if (options) delete options.route;
     switch (route.kind) {
       case 'done':
         return step.endDialog();

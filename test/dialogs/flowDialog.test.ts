@@ -56,6 +56,18 @@ describe('Flows in one dialog set (FlowDialog, sharedDialog)', () => {
     expect(() => dialogsWithDependencies([new ProbeFlow('a', [new TextPrompt('same')]), new ProbeFlow('b', [new TextPrompt('same')])])).to.throw(/"same"/);
   });
 
+  it('keeps a route out of the saved stack once its dialog started (the handoff holds the transcript once)', async () => {
+    const storage = new MemoryStorage();
+    const bot = new BotHarness({}, storage);
+    expect(BotHarness.text(await bot.say('I want to talk to a person'))).to.match(/what is the problem\?/i);
+    const conversation = bot.adapter.conversation;
+    const key = `${conversation.channelId}/conversations/${conversation.conversation.id}/`;
+    const saved = (await storage.read([key]))[key] as { dialogState: { dialogStack: Array<{ id: string; state: { options?: object } }> } };
+    expect(saved.dialogState.dialogStack.map((d) => d.id)).to.deep.equal(['mainDialog.router', 'handoffDialog', 'handoffDialog.description']);
+    expect(saved.dialogState.dialogStack[0].state.options).to.deep.equal({});
+    expect(JSON.stringify(saved).split('"transcript"')).to.have.length(3); // memory's and the handoff's
+  });
+
   it('drops a dialog stack saved in the nested layout of an earlier version: the message is answered afresh', async () => {
     const storage = new MemoryStorage();
     const bot = new BotHarness({}, storage);
