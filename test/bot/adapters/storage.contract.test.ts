@@ -174,7 +174,7 @@ describe('RedisStorage (real Redis)', () => {
       expect(await redis.ttl(`${prefix}jsonEtag`)).to.be.greaterThan(50).and.at.most(60);
     });
 
-    it('refuses stored text that is not a JSON object, naming nothing of its content', async () => {
+    it('refuses stored text that is not a JSON object', async () => {
       const storage = new RedisStorage(redis, { prefix, ttlSeconds: 60 });
       await redis.hset(`${prefix}notAnObject`, 'e', 'x', 'v', '[1,2]');
       let error: unknown = null;
