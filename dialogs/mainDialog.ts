@@ -47,7 +47,7 @@ export const MAIN_DIALOG = 'mainDialog';
  * constant is not exported). Building it assembles a service collection and nine memory scopes,
  * on every turn; `DialogManager` reuses one across turns (`stateConfiguration`), and so do we.
  */
-const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+export const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 const ROUTER = 'mainDialog.router';
 
 /**
