@@ -6,11 +6,11 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { z } from 'zod';
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { createApp, createRedisClient } from '../index';
-import { RedisStorage } from '../adapters/redisStorage';
-import type { BuiltServer } from '../server';
+import { loadConfig } from '../../bot/config';
+import { createLogger } from '../../bot/logger';
+import { createApp, createRedisClient } from '../../bot/index';
+import { RedisStorage } from '../../bot/adapters/redisStorage';
+import type { BuiltServer } from '../../bot/server';
 import { createEchoServer } from './echoBot';
 
 /**

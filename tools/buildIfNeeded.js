@@ -6,8 +6,8 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const root = path.resolve(__dirname, '..', '..');
-const dirs = ['bot', 'dialogs', 'knowledge', 'manifest', 'test'];
+const root = path.resolve(__dirname, '..');
+const dirs = ['bot', 'dialogs', 'knowledge', 'manifest', 'test', 'tools'];
 const stamp = path.join(root, 'dist', '.buildstamp');
 
 function newestSource(dir) {

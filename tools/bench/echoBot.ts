@@ -1,7 +1,7 @@
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { LeanConversationState } from '../adapters/leanConversationState';
-import { makeServer, type BuiltServer } from '../server';
+import { LeanConversationState } from '../../bot/adapters/leanConversationState';
+import { makeServer, type BuiltServer } from '../../bot/server';
 
 /**
  * The bench's baseline: a bare echo bot on the same stack as the real bot (restify through

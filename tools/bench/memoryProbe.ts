@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { createApp } from '../index';
+import { loadConfig } from '../../bot/config';
+import { createLogger } from '../../bot/logger';
+import { createApp } from '../../bot/index';
 import { benchActivity } from './scenario';
 
 /**

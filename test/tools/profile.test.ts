@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { areasPerRequest, sampleDurations } from '../../../bot/bench/profile';
+import { areasPerRequest, sampleDurations } from '../../tools/bench/profile';
 
 /** A `.cpuprofile` node. */
 function node(id: number, functionName: string, url: string, children: number[] = []): object {
   return { id, hitCount: 0, callFrame: { functionName, url, lineNumber: 0, scriptId: '0', columnNumber: 0 }, children };
 }
 
-describe('bench profile reading (bot/bench/profile.ts)', () => {
+describe('bench profile reading (tools/bench/profile.ts)', () => {
   it("gives each sample the time until the next one, so the profiler's start-up gap counts for nothing", () => {
     expect(sampleDurations({ samples: [1, 2, 3, 2], timeDeltas: [270_000, 100, 200, 300] })).to.deep.equal([100, 200, 300, 0]);
   });
