@@ -64,6 +64,10 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  /** Origins the bot may send replies and proactive messages to, besides its own Direct Line (and, with an app id, the channel services). */
+  ALLOWED_SERVICE_URLS: csvList().pipe(z.array(url(['http', 'https']))),
+  /** Lets a production process run without MicrosoftAppId (authentication off); refused otherwise. */
+  ALLOW_UNAUTHENTICATED: bool(false),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -143,5 +147,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(problems);
   }
+  const problems = crossChecks(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+/**
+ * Combinations that are each valid but unsafe together. Without MicrosoftAppId nothing is
+ * authenticated: `/api/messages` believes whatever an activity says, so a production process
+ * must not run that way by accident, and a staff tenant would only name who to impersonate.
+ */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.NODE_ENV === 'production' && !config.MicrosoftAppId && !config.ALLOW_UNAUTHENTICATED) {
+    problems.push('MicrosoftAppId: required when NODE_ENV=production (authentication is off without it); set ALLOW_UNAUTHENTICATED=true to run unauthenticated anyway');
+  }
+  if (config.MicrosoftAppTenantId && !config.MicrosoftAppId) {
+    problems.push('MicrosoftAppTenantId: needs MicrosoftAppId; without authentication anyone could send activities claiming the staff tenant');
+  }
+  return problems;
 }

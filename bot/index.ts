@@ -29,6 +29,7 @@ import { SafeAttachmentFetcher, ownOrigins } from './adapters/attachmentFetcher'
 import type { LocalDirectLine } from './directline/localDirectLine';
 import { registerChatRoutes } from './web/chatRoutes';
 import { CloudMessenger } from './teams/cloudMessenger';
+import { ServiceUrlPolicy } from './serviceUrls';
 import { TeamsNotifier } from './teams/teamsNotifier';
 import { TeamsStaff } from './teams/teamsStaff';
 import { startInboundMailServer } from './inbound/inboundMailServer';
@@ -135,6 +136,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   recordOutboxEventsOnCases(outbox, cases, log, now);
   closers.push(() => outbox.close());
 
+  // The server exists before the fetcher, because the fetcher's allow-list needs the port.
+  let localDirectLine: LocalDirectLine | undefined;
+
   const authentication = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -142,11 +146,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   const adapter = new CloudAdapter(authentication);
-  const messenger = new CloudMessenger(adapter, config.MicrosoftAppId ?? '');
+  if (!config.MicrosoftAppId && production) {
+    // Allowed only by ALLOW_UNAUTHENTICATED=true (bot/config.ts); say so on every start.
+    log.error({ code: 'W_AUTH_OFF' }, 'AUTHENTICATION IS OFF in production (ALLOW_UNAUTHENTICATED=true): /api/messages accepts activities from anyone');
+  }
+  // Replies and proactive messages go only to these (bot/serviceUrls.ts); the local Direct
+  // Line's URL is known once it is registered.
+  const serviceUrls = new ServiceUrlPolicy({
+    allowed: config.ALLOWED_SERVICE_URLS,
+    channelHosts: Boolean(config.MicrosoftAppId),
+    localConnector: () => localDirectLine?.serviceUrl(),
+  });
+  const serviceUrlAllowed = (url: string | undefined) => serviceUrls.allows(url);
+  const messenger = new CloudMessenger(adapter, config.MicrosoftAppId ?? '', serviceUrlAllowed);
   const notifier = new TeamsNotifier({ cases, messenger, log });
 
-  // The server exists before the fetcher, because the fetcher's allow-list needs the port.
-  let localDirectLine: LocalDirectLine | undefined;
   // Rebuilt in listen(): the bot's own Direct Line origin (allowed although it is loopback)
   // is known only once the port is.
   let fetcher = new SafeAttachmentFetcher({ allowedOrigins: config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [], log });
@@ -226,9 +240,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     health,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    extraRoutes: (server: Server) => {
+    serviceUrlAllowed,
+    extraRoutes: (server: Server, deliver) => {
       // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
-      localDirectLine = registerChatRoutes(server, config, log, { deliveryTimeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }).directLine;
+      localDirectLine = registerChatRoutes(server, config, log, deliver, { deliveryTimeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }).directLine;
     },
   });
   const { server, inFlight } = built;

@@ -1,6 +1,6 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
-import type { TurnContext } from 'botbuilder-core';
+import type { Activity, TurnContext } from 'botbuilder-core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { RequestLimiter } from './limits/requestLimits';
@@ -24,8 +24,16 @@ export interface ServerDeps {
   health: () => Promise<HealthReport>;
   /** Largest accepted request body in bytes (BODY_LIMIT_BYTES). */
   bodyLimitBytes: number;
-  /** Registers more routes (Web Chat page, local Direct Line, inbound hooks) on the same server. */
-  extraRoutes?: (server: Server) => void;
+  /**
+   * Registers more routes (Web Chat page, local Direct Line, inbound hooks) on the same server.
+   * `deliver` runs an activity through the adapter in this process, without the public route.
+   */
+  extraRoutes?: (server: Server, deliver: (activity: Partial<Activity>) => Promise<void>) => void;
+  /**
+   * Whether replies may go to an activity's `serviceUrl` (`bot/serviceUrls.ts`). An activity
+   * naming any other URL gets 403 and runs no turn. Absent: every URL is allowed (test rigs).
+   */
+  serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
   /** Rate limits of POST /api/messages (`bot/limits/requestLimits.ts`); absent: all admitted. */
   admit?: RequestLimiter;
 }
@@ -122,6 +130,11 @@ export function makeServer(deps: ServerDeps): BuiltServer {
       res.send(400, { error: `Invalid activity: ${issue.path.join('.') || 'body'}: ${issue.message}` });
       return;
     }
+    if (deps.serviceUrlAllowed && !deps.serviceUrlAllowed(checked.data.serviceUrl)) {
+      // Nothing is called: not the URL, and not the bot (whose replies would go there).
+      res.send(403, { error: 'Invalid activity: serviceUrl is not an allowed service URL' });
+      return;
+    }
     const admission = deps.admit ? await deps.admit(req, checked.data.conversation.id) : null;
     if (admission && !admission.allowed) {
       res.setHeader('Retry-After', String(admission.retryAfterSeconds));
@@ -142,7 +155,13 @@ export function makeServer(deps: ServerDeps): BuiltServer {
     res.send(report.ok ? 200 : 503, report);
   });
 
-  deps.extraRoutes?.(server);
+  // The local Direct Line's way in: the adapter without HTTP, so `/api/messages` needs no
+  // exception for it (with authentication off, that route would otherwise have to trust
+  // whoever calls it from this machine).
+  const deliver = async (activity: Partial<Activity>): Promise<void> => {
+    await deps.adapter.processActivityDirect('', activity as Activity, (context) => deps.runTurn(context));
+  };
+  deps.extraRoutes?.(server, deliver);
 
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     // Keep restify's own 4xx answers (bad JSON, too large, not found) but never leak a stack.

@@ -8,38 +8,36 @@ import { HttpError } from './httpKit';
  */
 export type BotDelivery = (activity: Partial<Activity>) => Promise<void>;
 
-/** Options of {@link httpBotDelivery}. */
-export interface HttpBotDeliveryOptions {
+/** Options of {@link directBotDelivery}. */
+export interface DirectBotDeliveryOptions {
   /** The longest a turn may take before the client gets 504. */
   timeoutMs: number;
 }
 
 /**
- * Delivers by POSTing to the bot's own `/api/messages`, exactly as Azure's Direct Line does,
- * so the request goes through the same adapter, authentication and limits as any channel.
- * `url` is a getter because the port is known only after `listen`.
+ * Delivers in this process: `run` is the server's adapter entry (`makeServer`'s `deliver`),
+ * which runs the same adapter, middleware and turn budget as `/api/messages` but skips the
+ * public route. That route then never has to trust a caller because it is local.
  *
- * Authentication: this sends no token, so it works while the bot runs without
- * `MicrosoftAppId` (authentication off). With an app id set, use Azure Direct Line instead.
+ * Authentication: the adapter authenticates an empty header, which works while the bot runs
+ * without `MicrosoftAppId` (authentication off). With an app id set, use Azure Direct Line.
  */
-export function httpBotDelivery(url: () => string, options: HttpBotDeliveryOptions): BotDelivery {
+export function directBotDelivery(run: BotDelivery, options: DirectBotDeliveryOptions): BotDelivery {
   return async (activity) => {
-    let response: Response;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new HttpError(504, 'BotTimeout', 'The bot did not answer in time')), options.timeoutMs);
+      timer.unref();
+    });
     try {
-      response = await fetch(url(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(activity),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw timedOut
-        ? new HttpError(504, 'BotTimeout', 'The bot did not answer in time')
-        : new HttpError(502, 'BotUnreachable', 'The bot could not be reached');
+      await Promise.race([
+        run(activity).catch(() => {
+          throw new HttpError(502, 'BotError', 'The bot could not handle the activity');
+        }),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
-    // The body (replies of expectReplies, invoke responses) is not used: drain it.
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new HttpError(502, 'BotError', `The bot answered ${response.status}`);
   };
 }

@@ -4,22 +4,26 @@ import type { Log } from '../../dialogs/ports/logger';
 import {
   attachmentDataSchema,
   botActivitySchema,
-  conversationParametersSchema,
   DIRECTLINE_CHANNEL_ID,
   firstIssue,
 } from './activities';
 import type { Conversation, ConversationStore, StoredAttachment } from './conversationStore';
-import { HttpError, badArgument, isLoopback, isProxied, paramOf, randomId, readJson, route, tooManyConversations } from './httpKit';
+import { timingSafeEqual } from 'crypto';
+import { HttpError, badArgument, isLoopback, isProxied, paramOf, readJson, route } from './httpKit';
 
 /**
  * The Bot Connector v3 routes the bot replies through: its `serviceUrl` points at this server,
  * so botbuilder's ConnectorClient sends replies, updates, deletes and attachment uploads here,
  * and they land in the Direct Line streams the browser polls.
  *
- * Who may call them: only the bot itself, over loopback. A request from another host, or one
- * relayed by a reverse proxy (it carries X-Forwarded-For / Forwarded / X-Real-IP), gets 403.
- * A shared secret was the alternative, but botbuilder's ConnectorClient cannot add one without
- * a custom credentials class, while the bot always runs in this process.
+ * Who may call them: only the bot itself. The routes live under a path holding a random
+ * per-process key (`/_connector/<key>/v3/...`), and the `serviceUrl` the bot gets carries it,
+ * so botbuilder's ConnectorClient sends it without a custom credentials class while nobody
+ * else knows it. Being on this machine is not enough: behind a reverse proxy every visitor is.
+ * Requests from another host, or relayed by a proxy that says so, are refused as well.
+ *
+ * Conversations are created only by the Direct Line clients (`localDirectLine.ts`); the bot
+ * may post into a live one but never start one, so a caller cannot fill the store.
  */
 
 /** What the Connector routes share with the Direct Line routes. */
@@ -31,6 +35,13 @@ export interface ConnectorContext {
   bodyLimitBytes: number;
   /** Largest attachment (the bot's base64 uploads are capped from it). */
   attachmentMaxBytes: number;
+  /** The secret path segment of the routes (see the module comment). */
+  key: string;
+}
+
+/** Where the Connector routes live: `serviceUrl` is the server's loopback URL plus this. */
+export function connectorBasePath(key: string): string {
+  return `/_connector/${key}`;
 }
 
 /** Ids the bot may use: anything printable up to 256 characters (proactive ids included). */
@@ -71,17 +82,25 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   // Base64 makes 4 bytes of 3; two views (original and thumbnail) at most.
   const attachmentBodyLimit = Math.ceil((context.attachmentMaxBytes * 2 * 4) / 3) + 64 * 1024;
 
+  const key = Buffer.from(context.key);
+  const keyMatches = (req: Request): boolean => {
+    const given = Buffer.from(String((req.params as Record<string, unknown> | undefined)?.connectorKey ?? ''));
+    return given.length === key.length && timingSafeEqual(given, key);
+  };
   const guarded = (name: string, body: (req: Request, res: Response) => Promise<void>) =>
     route(log, name, async (req, res) => {
+      // Same answer as an unknown route: the key's existence is not confirmed either.
+      if (!keyMatches(req)) throw new HttpError(404, 'NotFound', 'Not found');
       if (!isLoopback(req.socket.remoteAddress) || isProxied(req)) {
         throw new HttpError(403, 'Forbidden', 'The Connector routes serve the local bot only');
       }
       await body(req, res);
     });
 
+  /** A live conversation; 404 for one no Direct Line client started (or one swept since). */
   const conversationOf = (req: Request): Conversation => {
-    const conversation = store.getOrCreate(paramOf(req, 'conversationId', CONNECTOR_ID));
-    if (!conversation) throw tooManyConversations();
+    const conversation = store.get(paramOf(req, 'conversationId', CONNECTOR_ID));
+    if (!conversation || !conversation.started) throw new HttpError(404, 'NotFound', 'Conversation not found or expired');
     return conversation;
   };
 
@@ -109,20 +128,17 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   const post = (conversation: Conversation, activity: Partial<Activity>, replyToId?: string): string =>
     store.append(conversation, { ...stamp(conversation, activity), id: undefined, ...(replyToId ? { replyToId } : {}) }).id;
 
+  const v3 = `${connectorBasePath(':connectorKey')}/v3`;
+
   server.post(
-    '/v3/conversations',
-    guarded('createConversation', async (req, res) => {
-      const parsed = conversationParametersSchema.safeParse((await readJson(req, context.bodyLimitBytes)) ?? {});
-      if (!parsed.success) throw badArgument(firstIssue(parsed.error));
-      const conversation = store.getOrCreate(randomId(16));
-      if (!conversation) throw tooManyConversations();
-      const activityId = parsed.data.activity ? post(conversation, parsed.data.activity as Partial<Activity>) : undefined;
-      res.send(200, { id: conversation.id, activityId });
+    `${v3}/conversations`,
+    guarded('createConversation', async () => {
+      throw new HttpError(403, 'Forbidden', 'Conversations are started by Direct Line clients only');
     }),
   );
 
   server.post(
-    '/v3/conversations/:conversationId/activities',
+    `${v3}/conversations/:conversationId/activities`,
     guarded('sendToConversation', async (req, res) => {
       const conversation = conversationOf(req);
       res.send(200, { id: post(conversation, await readActivity(req)) });
@@ -130,7 +146,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   );
 
   server.post(
-    '/v3/conversations/:conversationId/activities/:activityId',
+    `${v3}/conversations/:conversationId/activities/:activityId`,
     guarded('replyToActivity', async (req, res) => {
       const conversation = conversationOf(req);
       const replyToId = paramOf(req, 'activityId', CONNECTOR_ID);
@@ -139,7 +155,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   );
 
   server.put(
-    '/v3/conversations/:conversationId/activities/:activityId',
+    `${v3}/conversations/:conversationId/activities/:activityId`,
     guarded('updateActivity', async (req, res) => {
       const conversation = conversationOf(req);
       const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
@@ -152,7 +168,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   );
 
   server.del(
-    '/v3/conversations/:conversationId/activities/:activityId',
+    `${v3}/conversations/:conversationId/activities/:activityId`,
     guarded('deleteActivity', async (req, res) => {
       const conversation = conversationOf(req);
       const activityId = paramOf(req, 'activityId', CONNECTOR_ID);
@@ -167,11 +183,11 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
     res.send(200, conversation.userId ? [{ id: conversation.userId, name: '', role: 'user' }, bot] : [bot]);
     return Promise.resolve();
   };
-  server.get('/v3/conversations/:conversationId/members', guarded('getConversationMembers', members));
-  server.get('/v3/conversations/:conversationId/activities/:activityId/members', guarded('getActivityMembers', members));
+  server.get(`${v3}/conversations/:conversationId/members`, guarded('getConversationMembers', members));
+  server.get(`${v3}/conversations/:conversationId/activities/:activityId/members`, guarded('getActivityMembers', members));
 
   server.post(
-    '/v3/conversations/:conversationId/attachments',
+    `${v3}/conversations/:conversationId/attachments`,
     guarded('uploadAttachment', async (req, res) => {
       const conversation = conversationOf(req);
       const parsed = attachmentDataSchema.safeParse(await readJson(req, attachmentBodyLimit));
@@ -199,7 +215,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   };
 
   server.get(
-    '/v3/attachments/:attachmentId',
+    `${v3}/attachments/:attachmentId`,
     guarded('getAttachmentInfo', async (req, res) => {
       const file = attachmentOf(req);
       res.send(200, { name: file.name, type: file.contentType, views: attachmentViews(file) });
@@ -207,7 +223,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   );
 
   server.get(
-    '/v3/attachments/:attachmentId/views/:viewId',
+    `${v3}/attachments/:attachmentId/views/:viewId`,
     guarded('getAttachment', async (req, res) => {
       const file = attachmentOf(req);
       const view = paramOf(req, 'viewId', /^(original|thumbnail)$/);

@@ -13,7 +13,7 @@ import {
   type UserActivityContext,
 } from './activities';
 import type { BotDelivery } from './botDelivery';
-import { ATTACHMENT_ID, registerConnectorRoutes, sendAttachmentBytes } from './connectorRoutes';
+import { ATTACHMENT_ID, connectorBasePath, registerConnectorRoutes, sendAttachmentBytes } from './connectorRoutes';
 import {
   ConversationStore,
   DEFAULT_CONVERSATION_LIMITS,
@@ -43,8 +43,8 @@ import { parseUpload } from './uploads';
  * server, so that `npm start` alone serves a working chat page with no Azure at all.
  *
  * Browser → `/directline/*` (token-guarded, rate-limited) → the bot's `/api/messages`
- * (through {@link BotDelivery}) → the bot replies to its `serviceUrl`, our loopback `/v3/*`
- * Connector routes → the conversation's stream → the browser polls it by watermark.
+ * (through {@link BotDelivery}) → the bot replies to its `serviceUrl`, our loopback
+ * `/_connector/<key>/v3/*` Connector routes → the conversation's stream → the browser polls it by watermark.
  */
 
 /** Where the Direct Line routes live; Web Chat's `domain` is this path on our origin. */
@@ -78,7 +78,7 @@ export interface LocalDirectLineLimits {
 export interface LocalDirectLineOptions {
   /** Hands user activities to the bot (see `httpBotDelivery`). */
   deliver: BotDelivery;
-  /** Base URL of this server as the bot reaches it over loopback, used as `serviceUrl` (see {@link loopbackUrl}). */
+  /** Base URL of this server as the bot reaches it over loopback (see {@link loopbackUrl}); the Connector path is added to it. */
   serviceUrl: () => string;
   /**
    * Public base URL (PUBLIC_URL) for attachment links shown to the browser. Unset: the links
@@ -101,6 +101,8 @@ export interface LocalDirectLineOptions {
 export interface LocalDirectLine {
   /** A token for a new conversation, as `POST /directline/tokens/generate` returns it. */
   issueToken(): IssuedToken;
+  /** The `serviceUrl` activities carry to the bot: the Connector routes, secret key included. */
+  serviceUrl(): string;
   /**
    * The stored file behind a `contentUrl` this service handed out (to the bot or the browser),
    * so the bot's attachment fetcher can read our own files in memory, without a network call.
@@ -152,6 +154,8 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   const startLimiter = new WindowLimiter(limits.startsPerIpPerMinute ?? Math.max(5, Math.floor(limits.ratePerIpPerMinute / 10)), 60);
   const postLimiter = new WindowLimiter(limits.postsPerConversationPerMinute ?? 60, 60);
   const base = DIRECTLINE_BASE_PATH;
+  const connectorKey = randomId(24);
+  const connectorUrl = (): string => `${options.serviceUrl()}${connectorBasePath(connectorKey)}`;
 
   registerConnectorRoutes(server, {
     store,
@@ -159,6 +163,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
     bot,
     bodyLimitBytes: limits.bodyLimitBytes,
     attachmentMaxBytes: limits.attachmentMaxBytes,
+    key: connectorKey,
   });
   store.startSweeping(limits.sweepIntervalMs ?? 60_000);
 
@@ -206,7 +211,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   ): Promise<string> => {
     const ctx = context(conversation, grant);
     if (input.type !== 'typing') store.append(conversation, userActivity(input, ctx, attachments?.echo));
-    await deliver(userActivity(input, { ...ctx, serviceUrl: options.serviceUrl() }, attachments?.bot));
+    await deliver(userActivity(input, { ...ctx, serviceUrl: connectorUrl() }, attachments?.bot));
     return ctx.id;
   };
 
@@ -251,7 +256,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
         log.debug({ conversationId: conversation.id }, 'directline conversation started');
         conversation.started = true;
         conversation.userId = grant.userId;
-        const ctx = { ...context(conversation, grant), serviceUrl: options.serviceUrl() };
+        const ctx = { ...context(conversation, grant), serviceUrl: connectorUrl() };
         // The welcome is best effort: a failing bot must not stop the page from connecting.
         await deliver(membersAddedActivity(ctx, parsed.data.locale)).catch((err: unknown) => {
           log.warn({ conversationId: conversation.id, code: err instanceof HttpError ? err.code : 'DeliveryFailed' }, 'conversationUpdate not delivered');
@@ -328,7 +333,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       log.debug({ conversationId: conversation.id, files: stored.length, bytes: stored.reduce((n, f) => n + f.bytes.length, 0) }, 'directline upload kept in memory');
       const publicUrl = options.publicUrl?.();
       const echoBase = publicUrl ? `${publicUrl.replace(/\/+$/, '')}${base}` : base.slice(1);
-      const toBot = options.serviceUrl();
+      const toBot = connectorUrl();
       const id = await postToBot(conversation, grant, template.data, {
         echo: stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${echoBase}/attachments/${f.id}` })),
         bot: stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${toBot}/v3/attachments/${f.id}/views/original` })),
@@ -356,6 +361,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
 
   return {
     issueToken,
+    serviceUrl: connectorUrl,
     readAttachment(contentUrl) {
       let url: URL;
       try {
@@ -365,7 +371,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       }
       if (!ownOrigins().includes(url.origin)) return undefined;
       const match =
-        /^\/v3\/attachments\/([A-Za-z0-9_-]{22})\/views\/original$/.exec(url.pathname) ??
+        new RegExp(`^${connectorBasePath(connectorKey)}/v3/attachments/([A-Za-z0-9_-]{22})/views/original$`).exec(url.pathname) ??
         new RegExp(`^${base}/attachments/([A-Za-z0-9_-]{22})$`).exec(url.pathname);
       return match ? store.attachment(match[1]) : undefined;
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Log, RateLimiter } from '../../dialogs/ports';
 import { sha256 } from '../../dialogs/accountSupport';
-import { clientIp, isLoopback, isProxied } from '../directline/httpKit';
+import { clientIp } from '../directline/httpKit';
 
 /**
  * Rate limits of `POST /api/messages`: per client IP and per conversation, each a fixed
@@ -41,11 +41,11 @@ const ADMITTED: Admission = { allowed: true };
 /**
  * Builds the admission check of `POST /api/messages`.
  *
- * - Per IP (authentication off only): keyed by the TCP peer. A loopback peer that no proxy
- *   relayed is this machine itself, which is the bot's own local Direct Line relaying browser
- *   traffic it has already limited per browser IP (`bot/directline`); counting it here would
- *   put every Web Chat user in one bucket. `X-Forwarded-For` is not believed, so behind a
- *   reverse proxy all clients share the proxy's bucket: there, limit at the proxy.
+ * - Per IP (authentication off only): keyed by the TCP peer, loopback included. The local
+ *   Direct Line hands activities to the bot in process (it limits browsers per IP itself), so
+ *   nothing legitimate needs an exception, and behind a reverse proxy every visitor is a
+ *   loopback peer. `X-Forwarded-For` is not believed, so behind a reverse proxy all clients
+ *   share the proxy's bucket: there, limit at the proxy.
  * - Per conversation: always. With authentication on, a request without an Authorization
  *   header is not counted, because the adapter refuses it (401) anyway and an anonymous flood
  *   must not use up a real conversation's budget.
@@ -67,11 +67,8 @@ export function makeRequestLimiter(options: RequestLimitOptions): RequestLimiter
 
   return async (req, conversationId) => {
     if (!options.authenticated) {
-      const local = isLoopback(req.socket.remoteAddress) && !isProxied(req);
-      if (!local) {
-        const byIp = await check('ip', clientIp(req, false), options.perIpPerMinute);
-        if (!byIp.allowed) return byIp;
-      }
+      const byIp = await check('ip', clientIp(req, false), options.perIpPerMinute);
+      if (!byIp.allowed) return byIp;
     } else if (!req.headers.authorization) {
       return ADMITTED;
     }

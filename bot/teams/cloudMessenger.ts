@@ -15,10 +15,12 @@ export class CloudMessenger implements ConversationMessenger {
   /**
    * @param adapter The bot's adapter (only `continueConversationAsync` is used).
    * @param appId The bot's Microsoft App ID (`MicrosoftAppId`); empty for local, unauthenticated runs.
+   * @param allows Whether a reference's `serviceUrl` may be called (`ServiceUrlPolicy`); absent: any.
    */
   constructor(
     private readonly adapter: Pick<CloudAdapter, 'continueConversationAsync'>,
     private readonly appId: string = '',
+    private readonly allows?: (serviceUrl: string | undefined) => boolean,
   ) {}
 
   /** @inheritdoc */
@@ -61,6 +63,16 @@ export class CloudMessenger implements ConversationMessenger {
   }
 
   private continueIn(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    // A stored reference is checked again: the allow-list may have shrunk since it was saved.
+    if (this.allows && !this.allows(reference.serviceUrl)) return Promise.reject(new ServiceUrlNotAllowedError());
     return this.adapter.continueConversationAsync(this.appId, reference, logic);
+  }
+}
+
+/** A proactive message refused because its conversation's `serviceUrl` is not allowed. */
+export class ServiceUrlNotAllowedError extends Error {
+  constructor() {
+    super('serviceUrl is not an allowed service URL');
+    this.name = 'ServiceUrlNotAllowedError';
   }
 }

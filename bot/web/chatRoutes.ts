@@ -1,7 +1,7 @@
 import type { Server } from 'restify';
 import type { Log } from '../../dialogs/ports/logger';
 import type { Config } from '../config';
-import { httpBotDelivery } from '../directline/botDelivery';
+import { directBotDelivery, type BotDelivery } from '../directline/botDelivery';
 import {
   loopbackUrl,
   registerLocalDirectLine,
@@ -48,8 +48,11 @@ export interface ChatChannel {
   close(): void;
 }
 
-/** Registers the page, the token endpoint and (by default) the local Direct Line on `server`. */
-export function registerChatRoutes(server: Server, config: ChatConfig, log: Log, tuning: ChatTuning = {}): ChatChannel {
+/**
+ * Registers the page, the token endpoint and (by default) the local Direct Line on `server`.
+ * `deliver` is `makeServer`'s in-process way to the bot.
+ */
+export function registerChatRoutes(server: Server, config: ChatConfig, log: Log, deliver: BotDelivery, tuning: ChatTuning = {}): ChatChannel {
   const serviceUrl = loopbackUrl(server);
   const limits: LocalDirectLineLimits = {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -60,8 +63,8 @@ export function registerChatRoutes(server: Server, config: ChatConfig, log: Log,
   };
   const directLine = config.LOCAL_DIRECTLINE
     ? registerLocalDirectLine(server, {
-        // Through our own /api/messages, like Azure: same adapter, checks and limits as any channel.
-        deliver: httpBotDelivery(() => `${serviceUrl()}/api/messages`, { timeoutMs: tuning.deliveryTimeoutMs ?? config.TURN_TIMEOUT_MS }),
+        // In process: the same adapter and turn budget as any channel, without the public route.
+        deliver: directBotDelivery(deliver, { timeoutMs: tuning.deliveryTimeoutMs ?? config.TURN_TIMEOUT_MS }),
         serviceUrl,
         publicUrl: () => config.PUBLIC_URL,
         limits,

@@ -59,3 +59,32 @@ describe('Configuration', () => {
     }
   });
 });
+
+describe('Configuration: unsafe combinations', () => {
+  const problem = (env: NodeJS.ProcessEnv): string => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      return (err as Error).message;
+    }
+  };
+
+  it('refuses NODE_ENV=production without MicrosoftAppId unless ALLOW_UNAUTHENTICATED=true', () => {
+    expect(problem({ NODE_ENV: 'production' })).to.match(/MicrosoftAppId: required when NODE_ENV=production.*ALLOW_UNAUTHENTICATED/);
+    expect(problem({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' })).to.equal('');
+    expect(problem({ NODE_ENV: 'production', MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).to.equal('');
+    expect(problem({ NODE_ENV: 'development' })).to.equal('');
+  });
+
+  it('refuses MicrosoftAppTenantId without MicrosoftAppId (anyone could claim the staff tenant)', () => {
+    expect(problem({ MicrosoftAppTenantId: '0d0e0f10-1112-1314-1516-171819202122' })).to.match(/MicrosoftAppTenantId: needs MicrosoftAppId/);
+    expect(problem({ MicrosoftAppTenantId: '0d0e0f10-1112-1314-1516-171819202122', MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).to.equal('');
+  });
+
+  it('reads ALLOWED_SERVICE_URLS as a list of http(s) URLs and names it when one is not', () => {
+    expect(loadConfig({ ALLOWED_SERVICE_URLS: 'http://localhost:56000, https://x.example' }).ALLOWED_SERVICE_URLS).to.deep.equal(['http://localhost:56000', 'https://x.example']);
+    expect(problem({ ALLOWED_SERVICE_URLS: 'ftp://x' })).to.match(/ALLOWED_SERVICE_URLS/);
+  });
+});

@@ -100,13 +100,13 @@ describe('Authentication', () => {
   });
 
   it('refuses a request without a token with 401 when an app id is set', async () => {
-    const response = await t.post({ type: 'message', text: 'hello', channelId: 'test', serviceUrl: 'https://example.invalid/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'bot' } });
+    const response = await t.post({ type: 'message', text: 'hello', channelId: 'test', serviceUrl: 'https://smba.trafficmanager.net/amer/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'bot' } });
     expect(response.status).to.equal(401);
   });
 
   it('refuses a forged bearer token with 401', async () => {
     const response = await t.post(
-      { type: 'message', text: 'hello', channelId: 'test', serviceUrl: 'https://example.invalid/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'bot' } },
+      { type: 'message', text: 'hello', channelId: 'test', serviceUrl: 'https://smba.trafficmanager.net/amer/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'bot' } },
       { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.' },
     );
     expect(response.status).to.equal(401);

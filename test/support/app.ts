@@ -42,7 +42,8 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-outbox-'));
   const logs = new LogCapture();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', MAIL_OUTBOX: outbox, ...env });
+  // UNUSED_SERVICE_URL is allowed: expectReplies tests name it, and nothing listens there.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', MAIL_OUTBOX: outbox, ALLOWED_SERVICE_URLS: UNUSED_SERVICE_URL, ...env });
   const log = createLogger({ level: 'debug', format: 'json', production: false, destination: logs });
   const app = await createApp(config, { log, ...overrides });
   const port = await app.listen(0);
@@ -74,6 +75,9 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   };
 }
 
+/** The serviceUrl of expectReplies test activities: a closed port, allowed by {@link startTestApp}. */
+export const UNUSED_SERVICE_URL = 'http://127.0.0.1:1/unused';
+
 let activitySeq = 0;
 
 /**
@@ -86,7 +90,7 @@ export function messageActivity(conversationId: string, text = 'hello', extra: P
     id: `act-${++activitySeq}`,
     text,
     channelId: 'test',
-    serviceUrl: 'http://127.0.0.1:1/unused',
+    serviceUrl: UNUSED_SERVICE_URL,
     deliveryMode: 'expectReplies',
     conversation: { id: conversationId } as Activity['conversation'],
     from: { id: `user-${conversationId}`, name: 'Test User' },

@@ -79,8 +79,8 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     log,
     health: async () => ({ ok: true, version: 'test', storage: 'memory', mail: 'none' }),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    extraRoutes: (s) => {
-      channel = registerChatRoutes(s, config, log, { limits: options.limits, now: options.now, pollingIntervalMs: options.pollingIntervalMs });
+    extraRoutes: (s, deliver) => {
+      channel = registerChatRoutes(s, config, log, deliver, { limits: options.limits, now: options.now, pollingIntervalMs: options.pollingIntervalMs });
     },
   });
 

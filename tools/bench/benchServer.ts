@@ -72,6 +72,9 @@ async function start(spec: ServerSpec, mailFolder: string): Promise<Running> {
   if (spec.kind === 'bot') {
     const config = loadConfig({
       NODE_ENV: 'production',
+      // The bench drives /api/messages unauthenticated, naming a closed port as serviceUrl.
+      ALLOW_UNAUTHENTICATED: 'true',
+      ALLOWED_SERVICE_URLS: 'http://127.0.0.1:1',
       LOG_LEVEL: 'info',
       MAIL_OUTBOX: mailFolder,
       REDIS_KEY_PREFIX: spec.prefix,

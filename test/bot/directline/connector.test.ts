@@ -9,7 +9,7 @@ describe('Connector v3 routes of the local Direct Line', function () {
   let server: ChatServer;
   let client: DirectLineTestClient;
   let session: TestSession;
-  const v3 = (path: string) => `${server.baseUrl}/v3${path}`;
+  const v3 = (path: string) => `${server.directLine!.serviceUrl()}/v3${path}`;
 
   before(async () => {
     server = await startChatServer({ limits: { attachmentMaxBytes: 1024 } });
@@ -18,15 +18,25 @@ describe('Connector v3 routes of the local Direct Line', function () {
   });
   after(() => server.close());
 
-  it('accepts activities for conversation ids it has never seen (proactive messages)', async () => {
+  it('refuses activities for conversations no Direct Line client started, and creates none (404)', async () => {
+    const before = server.directLine!.conversationCount();
     for (const id of ['never-seen-before', 'a:b@c|d;e=f']) {
-      const sent = await call<{ id: string }>(v3(`/conversations/${encodeURIComponent(id)}/activities`), {
+      const sent = await call(v3(`/conversations/${encodeURIComponent(id)}/activities`), {
         method: 'POST',
         json: { type: 'message', text: 'proactive hello' },
       });
-      expect(sent.status, id).to.equal(200);
-      expect(sent.body.id.startsWith(`${id}|`), sent.body.id).to.equal(true);
+      expect(sent.status, id).to.equal(404);
     }
+    expect(server.directLine!.conversationCount()).to.equal(before);
+  });
+
+  it('answers 404 on every route to a caller without the key, even a loopback one (a proxy that adds no header)', async () => {
+    const target = `/conversations/${session.conversationId}/activities`;
+    const withoutKey = await call(`${server.baseUrl}/v3${target}`, { method: 'POST', json: { type: 'message', text: 'spoofed' } });
+    const wrongKey = await call(`${server.baseUrl}/_connector/${'A'.repeat(32)}/v3${target}`, { method: 'POST', json: { type: 'message', text: 'spoofed' } });
+    const members = await call(`${server.baseUrl}/_connector/x/v3/conversations/${session.conversationId}/members`);
+    expect([withoutKey.status, wrongKey.status, members.status]).to.deep.equal([404, 404, 404]);
+    expect((await client.all(session)).some((a) => a.text === 'spoofed')).to.equal(false);
   });
 
   it('delivers a reply into the Direct Line stream with replyToId, and without the internal serviceUrl', async () => {
@@ -98,14 +108,16 @@ describe('Connector v3 routes of the local Direct Line', function () {
     expect(members.body.map((m) => m.id)).to.deep.equal([session.userId, 'uhs-portal-help-bot']);
   });
 
-  it('creates a conversation for the bot (createConversation) with its first activity', async () => {
-    const created = await call<{ id: string; activityId: string }>(v3('/conversations'), {
-      method: 'POST',
-      json: { members: [{ id: 'someone' }], activity: { type: 'message', text: 'opening line' } },
-    });
-    expect(created.status).to.equal(200);
-    expect(created.body.id).to.match(/^[A-Za-z0-9_-]{22}$/);
-    expect(created.body.activityId.startsWith(`${created.body.id}|`)).to.equal(true);
+  it('refuses createConversation (403): conversations are started by Direct Line clients only', async () => {
+    const before = server.directLine!.conversationCount();
+    for (let i = 0; i < 5; i += 1) {
+      const created = await call(v3('/conversations'), {
+        method: 'POST',
+        json: { members: [{ id: 'someone' }], activity: { type: 'message', text: 'opening line' } },
+      });
+      expect(created.status).to.equal(403);
+    }
+    expect(server.directLine!.conversationCount()).to.equal(before);
   });
 
   it('answers bad input with a 4xx', async () => {

@@ -24,6 +24,7 @@ describe('Handoff through the bot (HTTP, real SMTP both ways)', () => {
       INBOUND_SMTP_PORT: '0',
       INBOUND_ADDRESS: 'case+{id}@bot.uhs.test',
       INBOUND_ALLOWED_DOMAINS: 'umass.edu',
+      ALLOWED_SERVICE_URLS: connector.serviceUrl,
     });
   });
   after(async () => {

@@ -220,7 +220,7 @@ describe('hostile input (fast-check): no 5xx, no crash, bounded memory, no SSRF'
       session = await dl.started();
     });
 
-    const routes = ['/directline/tokens/generate', '/directline/tokens/refresh', '/directline/conversations', '/directline/conversations/{id}', '/directline/conversations/{id}/activities', '/directline/conversations/{id}/upload', '/directline/attachments/{junk}', '/v3/conversations/{id}/activities', '/v3/attachments/{junk}/views/original', '/api/directline/token'];
+    const routes = ['/directline/tokens/generate', '/directline/tokens/refresh', '/directline/conversations', '/directline/conversations/{id}', '/directline/conversations/{id}/activities', '/directline/conversations/{id}/upload', '/directline/attachments/{junk}', '{connector}/v3/conversations/{id}/activities', '{connector}/v3/attachments/{junk}/views/original', '/api/directline/token'];
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
     // Header values must be printable ASCII, or fetch itself refuses to send them.
     const token = fc.oneof(fc.constant('own'), fc.constant(''), fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, '')), fc.constant('x'.repeat(5000)));
@@ -235,7 +235,8 @@ describe('hostile input (fast-check): no 5xx, no crash, bounded memory, no SSRF'
     it(`${DIRECTLINE_RUNS} random requests at the Direct Line and connector routes: none gets a 5xx`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...routes), method, token, body, query, fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=zz', ''), async (route, verb, tok, payload, q, contentType) => {
-          const path = route.replace('{id}', session.conversationId).replace('{junk}', 'AAAAAAAAAAAAAAAAAAAAAA');
+          const connector = new URL(t.app.localDirectLine!.serviceUrl()).pathname;
+          const path = route.replace('{connector}', connector).replace('{id}', session.conversationId).replace('{junk}', 'AAAAAAAAAAAAAAAAAAAAAA');
           const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
           if (tok !== '') headers.authorization = `Bearer ${tok === 'own' ? session.token : tok}`;
           const withBody = verb !== 'GET' && verb !== 'OPTIONS' && payload !== undefined;

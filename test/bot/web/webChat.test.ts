@@ -155,6 +155,7 @@ describe('Web Chat page and token endpoint', function () {
       expect((await call(`${server.baseUrl}/api/directline/token`, { method: 'POST' })).status).to.equal(503);
       expect((await call(`${server.baseUrl}/directline/tokens/generate`, { method: 'POST' })).status).to.equal(404);
       expect((await call(`${server.baseUrl}/v3/conversations/x/activities`, { method: 'POST', json: { type: 'message' } })).status).to.equal(404);
+      expect((await call(`${server.baseUrl}/_connector/x/v3/conversations/x/activities`, { method: 'POST', json: { type: 'message' } })).status).to.equal(404);
     });
   });
 });
