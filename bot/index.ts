@@ -199,6 +199,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tenantId: config.MicrosoftAppTenantId,
     staffAadIds: config.STAFF_AAD_IDS,
+    authenticated: Boolean(config.MicrosoftAppId),
     now,
   });
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });

@@ -35,6 +35,10 @@ export function firstNameOf(name: string): string {
  * (`MicrosoftAppTenantId`); without a configured tenant nobody is staff, because a
  * multi-tenant bot registration can be installed from any tenant. The portal lookup
  * additionally needs the sender's AAD object id on `STAFF_AAD_IDS`.
+ *
+ * The tenant and AAD ids are whatever the activity says, so they mean something only when
+ * Azure's token vouches for the activity: without authentication (no `MicrosoftAppId`)
+ * nobody is staff, whatever the tenant.
  */
 export class StaffPolicy {
   private readonly lookupAllowList: ReadonlySet<string>;
@@ -42,17 +46,19 @@ export class StaffPolicy {
   /**
    * @param tenantId `MicrosoftAppTenantId`, the staff tenant.
    * @param staffAadIds `STAFF_AAD_IDS`, who may use the portal account lookup.
+   * @param authenticated Whether requests are authenticated (`MicrosoftAppId` is set).
    */
   constructor(
     private readonly tenantId: string | undefined,
     staffAadIds: readonly string[],
+    private readonly authenticated: boolean,
   ) {
     this.lookupAllowList = new Set(staffAadIds.map((id) => id.toLowerCase()));
   }
 
-  /** Whether staff features can work at all (a tenant is configured). */
+  /** Whether staff features can work at all (a tenant is configured and requests are authenticated). */
   get configured(): boolean {
-    return Boolean(this.tenantId);
+    return Boolean(this.tenantId) && this.authenticated;
   }
 
   /** Whether the activity comes from Microsoft Teams in the staff tenant. */

@@ -23,6 +23,8 @@ export interface TeamsStaffOptions {
   tenantId: string | undefined;
   /** `STAFF_AAD_IDS`: who may use the portal account lookup. */
   staffAadIds: readonly string[];
+  /** Whether requests are authenticated (`MicrosoftAppId` set); without it nobody is staff. */
+  authenticated: boolean;
   now?: () => Date;
 }
 
@@ -64,7 +66,7 @@ export class TeamsStaff {
 
   constructor(private readonly options: TeamsStaffOptions) {
     this.now = options.now ?? (() => new Date());
-    this.policy = new StaffPolicy(options.tenantId, options.staffAadIds);
+    this.policy = new StaffPolicy(options.tenantId, options.staffAadIds, options.authenticated);
     this.actions = new CaseActions({ cases: options.cases, notifier: options.notifier, messenger: options.messenger, log: options.log, now: this.now });
     this.lookup = new StaffLookup(options.directory, options.cases, options.log, this.now);
   }
@@ -174,11 +176,11 @@ export class TeamsStaff {
     return lines.join('\n');
   }
 
-  /** Without `MicrosoftAppTenantId` nobody is staff; say so once instead of silently ignoring commands. */
+  /** Without `MicrosoftAppTenantId` (or authentication) nobody is staff; say so once instead of silently ignoring commands. */
   private warnIfUnconfigured(channelId: string): void {
     if (this.policy.configured || this.warnedUnconfigured || channelId !== 'msteams') return;
     this.warnedUnconfigured = true;
-    this.options.log.warn({ code: 'E_NO_STAFF_TENANT' }, 'Teams staff commands are off: MicrosoftAppTenantId is not set');
+    this.options.log.warn({ code: 'E_NO_STAFF_TENANT' }, 'Teams staff commands are off: MicrosoftAppTenantId or MicrosoftAppId is not set');
   }
 }
 

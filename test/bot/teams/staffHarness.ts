@@ -45,15 +45,19 @@ export interface StaffHarness {
   close(): Promise<void>;
 }
 
-/** Starts the bot on an ephemeral port with `cases` and `directory`. */
-export async function startStaffHarness(cases: CaseStore, directory: PortalDirectory, staffAadIds: string[]): Promise<StaffHarness> {
+/**
+ * Starts the bot on an ephemeral port with `cases` and `directory`. The adapter runs without an
+ * app id (no tokens to mint), while the staff policy is told requests are `authenticated`, as
+ * they are in a deployment with one; pass `false` to see a deployment without authentication.
+ */
+export async function startStaffHarness(cases: CaseStore, directory: PortalDirectory, staffAadIds: string[], authenticated = true): Promise<StaffHarness> {
   const connector = await RecordingConnector.start();
   const log = new RecordingLog();
   // No MicrosoftAppId: requests are not authenticated, as in local development.
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const messenger = new CloudMessenger(adapter, '');
   const notifier = new TeamsNotifier({ cases, messenger, log });
-  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds });
+  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds, authenticated });
   // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
   const services = makeTestServices({ cases, directory, notifier, log });
   const conversationState = new LeanConversationState(new MemoryStorage());
