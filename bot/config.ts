@@ -109,6 +109,10 @@ export const configSchema = z.object({
     .regex(/^[^@\s]+\+\{id\}@[^@\s]+$/, 'must look like case+{id}@example.edu')
     .default('case+{id}@uhsbot.umass.edu'),
   INBOUND_ALLOWED_DOMAINS: csvList('umass.edu,uhs.umass.edu'),
+  /** Interface of the inbound listener; only this machine by default (put the MX or a forwarder in front). */
+  INBOUND_SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Signs reply addresses (`case+<id>.<signature>@…`); required with INBOUND_SMTP_PORT. Keep it stable: old addresses stop working when it changes. */
+  INBOUND_REPLY_SECRET: z.string().min(32, 'must be at least 32 characters (for example: openssl rand -hex 32)').optional(),
 
   DIRECTLINE_SECRET: optionalString,
   DIRECTLINE_ENDPOINT: url(['https', 'http']).default('https://directline.botframework.com/v3/directline'),
@@ -161,6 +165,9 @@ function crossChecks(config: Config): string[] {
   const problems: string[] = [];
   if (config.NODE_ENV === 'production' && !config.MicrosoftAppId && !config.ALLOW_UNAUTHENTICATED) {
     problems.push('MicrosoftAppId: required when NODE_ENV=production (authentication is off without it); set ALLOW_UNAUTHENTICATED=true to run unauthenticated anyway');
+  }
+  if (config.INBOUND_SMTP_PORT !== undefined && !config.INBOUND_REPLY_SECRET) {
+    problems.push('INBOUND_REPLY_SECRET: required with INBOUND_SMTP_PORT (it signs the case reply addresses); for example: openssl rand -hex 32');
   }
   if (config.MicrosoftAppTenantId && !config.MicrosoftAppId) {
     problems.push('MicrosoftAppTenantId: needs MicrosoftAppId; without authentication anyone could send activities claiming the staff tenant');

@@ -33,6 +33,7 @@ import { ServiceUrlPolicy } from './serviceUrls';
 import { TeamsNotifier } from './teams/teamsNotifier';
 import { TeamsStaff } from './teams/teamsStaff';
 import { startInboundMailServer } from './inbound/inboundMailServer';
+import type { DNSResolver } from 'mailauth';
 import { withTurnBudget, TURN_REPLY_GRACE_MS } from './limits/turnBudget';
 import { makeRequestLimiter } from './limits/requestLimits';
 import { MainDialog } from '../dialogs/mainDialog';
@@ -54,6 +55,8 @@ export interface AppOverrides {
   now?: () => Date;
   /** Retry spacing of the escalation outbox in ms (tests use small values). */
   outboxBackoff?: BackoffPolicy;
+  /** DNS lookups of the inbound mail's SPF/DKIM/DMARC checks (tests serve their own zone). */
+  dnsResolver?: DNSResolver;
 }
 
 /** The running graph: server, adapter, bot and services, and one way to shut it all down. */
@@ -180,6 +183,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       businessHours: config.BUSINESS_HOURS,
       businessTimezone: config.BUSINESS_TIMEZONE,
       inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
+      inboundKey: config.INBOUND_REPLY_SECRET,
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     },
     fetchAttachment: (url, maxBytes) => fetcher.fetch(url, maxBytes),
@@ -260,11 +264,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (config.INBOUND_SMTP_PORT !== undefined) {
       inbound = await startInboundMailServer({
         port: config.INBOUND_SMTP_PORT,
+        host: config.INBOUND_SMTP_HOST,
         cases,
         addressTemplate: config.INBOUND_ADDRESS,
+        replyKey: config.INBOUND_REPLY_SECRET!,
+        resolver: overrides.dnsResolver,
         allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
         relay: async (record: CaseRecord, text: string, senderName: string) => {
-          await messenger.send(record.conversationReference, { type: 'message', text: `Reply from the UHS help desk${senderName ? ` (${senderName})` : ''} about case ${record.id}:\n\n${text}` });
+          // Plain text: the reply is already stripped to plain text with allowed links only.
+          await messenger.send(record.conversationReference, { type: 'message', textFormat: 'plain', text: `Reply from the UHS help desk${senderName ? ` (${senderName})` : ''} about case ${record.id}:\n\n${text}` });
         },
         log,
       });

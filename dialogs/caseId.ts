@@ -44,22 +44,47 @@ export function normalizeCaseId(text: string): string | null {
   return CASE_ID_PATTERN.test(id) ? id : null;
 }
 
+/** Characters of the reply-address signature (Crockford base32, 5 bits each: 80 bits). */
+const SIGNATURE_LENGTH = 16;
+
+/**
+ * The signature of case `id` in its reply address: an HMAC under the inbound secret, so that
+ * the address of a case cannot be derived from its (short, 30-bit) id. Lower case, because
+ * mail systems may lower-case the local part.
+ */
+export function caseAddressSignature(id: string, key: string): string {
+  const mac = crypto.createHmac('sha256', key).update(id).digest();
+  let out = '';
+  for (let i = 0; i < SIGNATURE_LENGTH; i++) out += CROCKFORD[mac[i] & 31];
+  return out.toLowerCase();
+}
+
 /**
  * The inbound reply address of a case, from the INBOUND_ADDRESS template `case+{id}@…`:
- * `case+UHS-7K3Q9D@uhsbot.umass.edu`.
+ * `case+UHS-7K3Q9D.<signature>@uhsbot.umass.edu` with the inbound secret `key`, or
+ * `case+UHS-7K3Q9D@…` without one (no listener checks it then).
  */
-export function caseAddress(template: string, id: string): string {
-  return template.replace('{id}', id);
+export function caseAddress(template: string, id: string, key?: string): string {
+  return template.replace('{id}', key ? `${id}.${caseAddressSignature(id, key)}` : id);
 }
 
 /**
  * The case id in an address built by {@link caseAddress}, or `null` when the address does not
- * follow the template. Case-insensitive, since mail systems may change the case of addresses.
+ * follow the template or, with `key`, its signature is wrong. Case-insensitive, since mail
+ * systems may change the case of addresses.
  */
-export function caseIdFromAddress(address: string, template: string): string | null {
+export function caseIdFromAddress(address: string, template: string, key?: string): string | null {
   const [before, after] = template.toLowerCase().split('{id}');
   const lower = address.trim().toLowerCase();
   if (after === undefined || !lower.startsWith(before) || !lower.endsWith(after)) return null;
   if (lower.length <= before.length + after.length) return null;
-  return normalizeCaseId(lower.slice(before.length, lower.length - after.length));
+  const local = lower.slice(before.length, lower.length - after.length);
+  if (!key) return normalizeCaseId(local);
+  const dot = local.lastIndexOf('.');
+  if (dot < 0) return null;
+  const id = normalizeCaseId(local.slice(0, dot));
+  if (!id) return null;
+  const given = Buffer.from(local.slice(dot + 1));
+  const expected = Buffer.from(caseAddressSignature(id, key));
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? id : null;
 }

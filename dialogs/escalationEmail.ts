@@ -19,7 +19,7 @@ import { describeTrigger } from './handoffTrigger';
  */
 
 /** What the email needs from the settings. */
-export type EscalationEmailSettings = Pick<DialogSettings, 'helpdeskEmail' | 'inboundAddress' | 'businessTimezone'>;
+export type EscalationEmailSettings = Pick<DialogSettings, 'helpdeskEmail' | 'inboundAddress' | 'inboundKey' | 'businessTimezone'>;
 
 /** The header that names the case, for mail rules and the inbound listener. */
 export const CASE_HEADER = 'X-UHS-Case';
@@ -51,7 +51,7 @@ export function composeEscalationEmail(record: CaseRecord, settings: EscalationE
 export function replyAddresses(record: CaseRecord, settings: EscalationEmailSettings): string[] {
   const out: string[] = [];
   if (record.replyEmail) out.push(record.replyEmail);
-  if (settings.inboundAddress) out.push(caseAddress(settings.inboundAddress, record.id));
+  if (settings.inboundAddress) out.push(caseAddress(settings.inboundAddress, record.id, settings.inboundKey));
   return out;
 }
 

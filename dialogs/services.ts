@@ -21,6 +21,8 @@ export interface DialogSettings {
   businessTimezone: string;
   /** The per-case reply address template, `case+{id}@…` (INBOUND_ADDRESS), when inbound mail is on. */
   inboundAddress: string | null;
+  /** The secret that signs reply addresses (INBOUND_REPLY_SECRET), so they cannot be guessed from a case id. */
+  inboundKey?: string;
   /** Largest attachment the upload diagnosis downloads, in bytes (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
 }

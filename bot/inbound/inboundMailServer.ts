@@ -1,30 +1,35 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { authenticate, type DNSResolver } from 'mailauth';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { CaseRecord, CaseStore, Log } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
 import { caseIdFromAddress } from '../../dialogs/caseId';
 import { redact } from '../../dialogs/redact';
 import { errorCode } from '../../dialogs/errorCode';
 import { htmlToPlainText, MAX_REPLY_LENGTH, stripQuotedReply } from './replyText';
+import { staffTextForChat } from '../staffText';
 
 /**
  * Help-desk replies by email, relayed into the patient's chat.
  *
- * The escalation email's `Reply-To` holds the case address (`case+<id>@…`, INBOUND_ADDRESS).
- * The organisation's MX (or a forwarding rule) delivers mail for that address to this SMTP
- * listener (INBOUND_SMTP_PORT, off by default). It accepts a message only when
- * - every recipient is the address of an existing case (else `550 5.1.1`),
+ * The escalation email's `Reply-To` holds the case address (`case+<id>.<signature>@…`,
+ * INBOUND_ADDRESS, signed with INBOUND_REPLY_SECRET so it cannot be derived from the short case
+ * id). The organisation's MX (or a forwarding rule) delivers mail for that address to this SMTP
+ * listener (INBOUND_SMTP_PORT, off by default; on 127.0.0.1 unless INBOUND_SMTP_HOST says
+ * otherwise). A message is relayed only when
+ * - the `From` domain is authenticated: DMARC passes (SPF or DKIM aligned with it), checked with
+ *   mailauth; a claimed domain alone is forgeable;
  * - the envelope sender and the `From` header are in an allowed domain (INBOUND_ALLOWED_DOMAINS,
- *   subdomains included; else `550 5.7.1`);
- * then strips the quoted history and signature, records a `reply` event on the case (redacted)
- * and hands the text to `relay`, which the composition root wires to
- * `CloudAdapter.continueConversationAsync` with the case's conversation reference.
- * A refused message changes nothing: no event, no relay.
- *
- * Limitation: both sender checks trust what the sending server claims, which can be forged.
- * Run it behind the organisation's MX, which checks SPF/DKIM/DMARC, and accept connections only
- * from that MX (firewall); do not expose the port to the internet directly.
+ *   subdomains included);
+ * - the recipient is the signed address of an existing case.
+ * Every RCPT gets the same answer, so the listener tells nobody which cases exist; mail for a
+ * wrong address is accepted and dropped. Messages per client and replies per case are
+ * rate-limited, and messages are capped in size. The relayed text is the new part of the
+ * reply (quoted history and signature stripped), as plain text with links only to allowed
+ * domains; a `reply` event (redacted) is recorded on the case. A refused message changes
+ * nothing: no event, no relay.
  */
 
 /** Sends a help-desk reply into the patient's chat; the composition root supplies it. */
@@ -34,17 +39,25 @@ export type ReplyRelay = (record: CaseRecord, text: string, senderName: string) 
 export interface InboundMailOptions {
   /** Port to listen on (INBOUND_SMTP_PORT); 0 picks a free one (tests). */
   port: number;
-  /** Interface to listen on (default all interfaces, since the MX is another host). */
+  /** Interface to listen on (INBOUND_SMTP_HOST); default 127.0.0.1. */
   host?: string;
   /** The case address template, `case+{id}@…` (INBOUND_ADDRESS). */
   addressTemplate: string;
+  /** The secret the case addresses are signed with (INBOUND_REPLY_SECRET). */
+  replyKey: string;
+  /** DNS lookups of the SPF/DKIM/DMARC checks; default the system resolver (tests serve a zone of their own). */
+  resolver?: DNSResolver;
+  /** Messages accepted per client IP per minute (default 30). */
+  messagesPerClientPerMinute?: number;
+  /** Replies relayed per case per hour (default 10). */
+  repliesPerCasePerHour?: number;
   /** Sender domains accepted (INBOUND_ALLOWED_DOMAINS); subdomains are accepted too. */
   allowedDomains: string[];
   cases: CaseStore;
   relay: ReplyRelay;
   log?: Log;
   now?: () => Date;
-  /** Largest message accepted, in bytes (default 1 MiB: a reply, not attachments). */
+  /** Largest message accepted, in bytes (default 512 KiB: a reply, not attachments). */
   maxMessageBytes?: number;
   /** Longest text relayed, in characters (default {@link MAX_REPLY_LENGTH}). */
   maxReplyLength?: number;
@@ -53,6 +66,8 @@ export interface InboundMailOptions {
 /** A running inbound listener. */
 export interface InboundMailServer {
   port: number;
+  /** The interface it listens on. */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -86,40 +101,48 @@ function isAutomatic(parsed: ParsedMail): boolean {
   );
 }
 
+/** Recipients per message at most (a reply goes to one case). */
+const MAX_RECIPIENTS = 5;
+
 /** Starts the inbound listener; resolves once it listens. */
 export async function startInboundMailServer(options: InboundMailOptions): Promise<InboundMailServer> {
   const log = options.log ?? silentLog;
   const now = options.now ?? (() => new Date());
-  const caseIdOf = (address: string) => caseIdFromAddress(address, options.addressTemplate);
+  const caseIdOf = (address: string) => caseIdFromAddress(address, options.addressTemplate, options.replyKey);
+  const perClient = new RateLimiterMemory({ points: options.messagesPerClientPerMinute ?? 30, duration: 60 });
+  const perCase = new RateLimiterMemory({ points: options.repliesPerCasePerHour ?? 10, duration: 3600 });
+  const linkDomains = options.allowedDomains;
 
   const server = new SMTPServer({
-    // A relay from the organisation's MX: no login; TLS is the MX's business (see the module comment).
+    // A relay from the organisation's MX: no login; TLS is the MX's business.
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
-    size: options.maxMessageBytes ?? 1024 * 1024,
+    size: options.maxMessageBytes ?? 512 * 1024,
+    maxClients: 20,
     logger: false,
     banner: 'UHS Portal Help bot: help-desk replies only',
 
-    onMailFrom(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      if (!isAllowedSender(address.address, options.allowedDomains)) {
-        log.info({ event: 'inbound-refused', reason: 'sender-domain' }, 'inbound mail refused');
-        return callback(smtpError(550, '5.7.1 Sender not allowed to reply to cases'));
-      }
-      callback();
+    onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      perClient.consume(session.remoteAddress).then(
+        () => {
+          if (!isAllowedSender(address.address, options.allowedDomains)) {
+            log.info({ event: 'inbound-refused', reason: 'sender-domain' }, 'inbound mail refused');
+            return callback(smtpError(550, '5.7.1 Sender not allowed to reply to cases'));
+          }
+          callback();
+        },
+        () => {
+          log.info({ event: 'inbound-refused', reason: 'client-rate' }, 'inbound mail refused');
+          callback(smtpError(421, '4.7.0 Too many messages, try again later'));
+        },
+      );
     },
 
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      const id = caseIdOf(address.address);
-      if (!id) return callback(smtpError(550, '5.1.1 No such case address'));
-      options.cases.get(id).then(
-        (record) => {
-          if (record) return callback();
-          log.info({ event: 'inbound-refused', reason: 'unknown-case', caseId: id }, 'inbound mail refused');
-          callback(smtpError(550, '5.1.1 No such case'));
-        },
-        // The store is down: ask the sending server to try again later rather than lose the reply.
-        () => callback(smtpError(451, '4.3.0 Case store unavailable, try again later')),
-      );
+    onRcptTo(_address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      // The same answer for every address: which cases exist is nobody's business. Mail for a
+      // wrong or unsigned address is dropped after DATA.
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));
+      callback();
     },
 
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
@@ -127,32 +150,73 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, '5.3.4 Message too big for a reply'));
-        const caseIds = [...new Set(session.envelope.rcptTo.map((r) => caseIdOf(r.address)).filter((id): id is string => !!id))];
-        handleMessage(Buffer.concat(chunks), caseIds).then(() => callback(), (err: Error) => callback(err));
+        handleMessage(Buffer.concat(chunks), session).then(() => callback(), (err: Error) => callback(err));
       });
     },
   });
 
-  /** Parses, checks the From header, strips the quotes, records the event, relays. */
-  async function handleMessage(raw: Buffer, caseIds: string[]): Promise<void> {
+  /** Whether DMARC passes for the message's `From` domain (SPF or DKIM aligned with it). */
+  async function fromAuthenticated(raw: Buffer, session: SMTPServerSession): Promise<boolean> {
+    try {
+      const result = await authenticate(raw, {
+        ip: session.remoteAddress,
+        helo: session.hostNameAppearsAs,
+        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        resolver: options.resolver,
+        disableArc: true,
+        disableBimi: true,
+      });
+      return result.dmarc !== false && result.dmarc.status.result === 'pass';
+    } catch (err) {
+      log.warn({ event: 'inbound-auth-error', code: errorCode(err) }, 'could not check the sender');
+      return false;
+    }
+  }
+
+  /** Authenticates, parses, checks the From header, strips the quotes, records the event, relays. */
+  async function handleMessage(raw: Buffer, session: SMTPServerSession): Promise<void> {
     const parsed = await simpleParser(raw);
-    const from = parsed.from?.value[0];
-    if (!from?.address || !isAllowedSender(from.address, options.allowedDomains)) {
+    const senders = parsed.from?.value ?? [];
+    const from = senders[0];
+    if (senders.length !== 1 || !from?.address || !isAllowedSender(from.address, options.allowedDomains)) {
       log.info({ event: 'inbound-refused', reason: 'from-header' }, 'inbound mail refused');
       throw smtpError(550, '5.7.1 From address not allowed to reply to cases');
     }
+    if (!(await fromAuthenticated(raw, session))) {
+      log.info({ event: 'inbound-refused', reason: 'dmarc' }, 'inbound mail refused');
+      throw smtpError(550, '5.7.1 Sender not authenticated (DMARC)');
+    }
+    const caseIds = [...new Set(session.envelope.rcptTo.map((r) => caseIdOf(r.address)).filter((id): id is string => !!id))];
+    if (caseIds.length < session.envelope.rcptTo.length) log.info({ event: 'inbound-ignored', reason: 'bad-address' }, 'mail for a wrong case address dropped');
     if (isAutomatic(parsed)) {
       log.info({ event: 'inbound-ignored', reason: 'automatic', cases: caseIds.length }, 'automatic reply ignored');
       return;
     }
     const body = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToPlainText(parsed.html) : '';
-    const text = stripQuotedReply(body, options.maxReplyLength ?? MAX_REPLY_LENGTH);
+    const text = staffTextForChat(stripQuotedReply(body, options.maxReplyLength ?? MAX_REPLY_LENGTH), linkDomains);
     if (!text) {
       log.info({ event: 'inbound-ignored', reason: 'empty', cases: caseIds.length }, 'reply without new text ignored');
       return;
     }
-    const senderName = from.name?.trim() || 'Help desk';
+    const senderName = (from.name?.trim() || 'Help desk').slice(0, 100);
     for (const id of caseIds) {
+      let existing: CaseRecord | null;
+      try {
+        existing = await options.cases.get(id);
+      } catch {
+        // The store is down: ask the sending server to try again later rather than lose the reply.
+        throw smtpError(451, '4.3.0 Case store unavailable, try again later');
+      }
+      if (!existing) {
+        log.info({ event: 'inbound-ignored', reason: 'unknown-case' }, 'mail for an unknown case dropped');
+        continue;
+      }
+      try {
+        await perCase.consume(id);
+      } catch {
+        log.info({ event: 'inbound-ignored', reason: 'case-rate', caseId: id }, 'too many replies to one case; dropped');
+        continue;
+      }
       let updated: CaseRecord | null;
       try {
         updated = await options.cases.update(id, (c) => ({
@@ -177,14 +241,15 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
   server.on('error', (err) => log.warn({ event: 'inbound-error', code: errorCode(err) }, 'inbound SMTP error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const port = (server.server.address() as AddressInfo).port;
+  const { port, address } = server.server.address() as AddressInfo;
   return {
     port,
+    address,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,6 +4,7 @@ import type { CaseEvent, CaseNotifier, CaseRecord, CaseStore, Log } from '../../
 import { redact } from '../../dialogs/redact';
 import type { ConversationMessenger } from './conversationMessenger';
 import { firstNameOf, type StaffMember } from './staffPolicy';
+import { staffTextForChat } from '../staffText';
 
 /** What {@link CaseActions} needs. */
 export interface CaseActionsOptions {
@@ -57,8 +58,9 @@ export class CaseActions {
     if (!current) return this.notFound(caseId);
     if (body === '') return { ok: false, record: current, message: 'Type a reply first.' };
     if (current.status === 'resolved') return { ok: false, record: current, message: `${current.id} is resolved; the patient was not messaged.` };
-    const signed = `Message from the UHS help desk about your case ${current.id}:\n\n${body}\n\n— ${firstNameOf(staff.name)}, UHS Portal Help Desk`;
-    if (!(await this.tellPatient(current, { type: 'message', text: signed }))) {
+    // Plain text: the chat would otherwise render Markdown (and images) from the reply.
+    const signed = `Message from the UHS help desk about your case ${current.id}:\n\n${staffTextForChat(body)}\n\n— ${firstNameOf(staff.name)}, UHS Portal Help Desk`;
+    if (!(await this.tellPatient(current, { type: 'message', text: signed, textFormat: 'plain' }))) {
       return { ok: false, record: current, message: `The patient's chat for ${current.id} could not be reached, so nothing was sent. Reply from the escalation email instead.` };
     }
     const record = await this.options.cases.update(current.id, (c) => {

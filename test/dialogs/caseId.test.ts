@@ -42,4 +42,15 @@ describe('case ids', () => {
     expect(caseIdFromAddress('case+@uhsbot.umass.edu', template)).to.equal(null);
     expect(caseIdFromAddress('case+nonsense@uhsbot.umass.edu', template)).to.equal(null);
   });
+  it('signs reply addresses: only the right signature gives the id back, in any letter case', () => {
+    const template = 'case+{id}@uhsbot.umass.edu';
+    const key = 'k'.repeat(32);
+    const address = caseAddress(template, 'UHS-7K3Q9D', key);
+    expect(address).to.match(/^case\+UHS-7K3Q9D\.[0-9a-z]{16}@uhsbot\.umass\.edu$/);
+    expect(caseIdFromAddress(address, template, key)).to.equal('UHS-7K3Q9D');
+    expect(caseIdFromAddress(address.toUpperCase(), template, key)).to.equal('UHS-7K3Q9D');
+    expect(caseIdFromAddress('case+UHS-7K3Q9D@uhsbot.umass.edu', template, key)).to.equal(null);
+    expect(caseIdFromAddress(address, template, 'j'.repeat(32))).to.equal(null);
+    expect(caseIdFromAddress(address.replace('UHS-7K3Q9D', 'UHS-7K3Q9E'), template, key)).to.equal(null);
+  });
 });

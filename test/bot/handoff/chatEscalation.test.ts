@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import nodemailer from 'nodemailer';
 import { startTestApp, texts, type TestApp } from '../../support/app';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { RecordingConnector } from '../../support/recordingConnector';
+import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
+import { caseAddress } from '../../../dialogs/caseId';
 
 /**
  * The whole handoff through the real server: a patient asks for a person over
@@ -25,7 +26,8 @@ describe('Handoff through the bot (HTTP, real SMTP both ways)', () => {
       INBOUND_ADDRESS: 'case+{id}@bot.uhs.test',
       INBOUND_ALLOWED_DOMAINS: 'umass.edu',
       ALLOWED_SERVICE_URLS: connector.serviceUrl,
-    });
+      INBOUND_REPLY_SECRET: TEST_REPLY_SECRET,
+    }, { dnsResolver: testDnsResolver });
   });
   after(async () => {
     await t.stop();
@@ -57,7 +59,7 @@ describe('Handoff through the bot (HTTP, real SMTP both ways)', () => {
     expect(mail.parsed.subject).to.include(caseId);
     const replyTo = (mail.parsed.replyTo?.value ?? []).map((a) => a.address);
     expect(replyTo).to.include('pat.patient@example.org');
-    expect(replyTo).to.include(`case+${caseId}@bot.uhs.test`);
+    expect(replyTo).to.include(caseAddress('case+{id}@bot.uhs.test', caseId, TEST_REPLY_SECRET));
     expect(mail.parsed.text).to.include('I want to talk to a person');
     expect(mail.parsed.text).to.include('vaccine card upload fails');
     expect(mail.parsed.html || '').to.include('vaccine card upload fails');
@@ -69,35 +71,24 @@ describe('Handoff through the bot (HTTP, real SMTP both ways)', () => {
 
   it("relays the help desk's emailed reply, without the quoted history, into the patient's chat", async () => {
     expect(caseId, 'the previous test opened a case').to.not.equal('');
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: t.app.inboundMailPort()!, secure: false, ignoreTLS: true });
-    await transport.sendMail({
+    const err = await sendReply(t.app.inboundMailPort()!, {
       from: 'Helen Desk <helen.desk@umass.edu>',
-      to: `case+${caseId}@bot.uhs.test`,
+      to: caseAddress('case+{id}@bot.uhs.test', caseId, TEST_REPLY_SECRET),
       subject: `Re: [${caseId}] Portal help`,
       text: `Hi Pat, please convert the card to PDF and try Chrome.\n\nOn Tue, Nov 24, 2026 at 10:00 AM UHS Portal Help Bot wrote:\n> My vaccine card upload fails every time.\n`,
     });
+    expect(err).to.equal(null);
     const call = await connector.waitFor((c) => c.conversationId === conversation && /convert the card to PDF/.test(c.activity.text ?? ''));
     expect(call.activity.text).to.include(caseId);
     expect(call.activity.text).to.not.include('upload fails every time');
   });
 
-  it('refuses a reply for an unknown case and one from outside the allowed domains, and relays nothing', async () => {
+  it('drops a reply for an unknown case, refuses one from outside the allowed domains or unsigned, and relays nothing', async () => {
     const before = connector.calls.length;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: t.app.inboundMailPort()!, secure: false, ignoreTLS: true });
-    let unknown: unknown = null;
-    try {
-      await transport.sendMail({ from: 'helen.desk@umass.edu', to: 'case+UHS-ZZZZZZ@bot.uhs.test', subject: 'x', text: 'hello' });
-    } catch (err) {
-      unknown = err;
-    }
-    expect(String(unknown)).to.match(/55\d/);
-    let outsider: unknown = null;
-    try {
-      await transport.sendMail({ from: 'mallory@evil.example', to: `case+${caseId}@bot.uhs.test`, subject: 'x', text: 'click here' });
-    } catch (err) {
-      outsider = err;
-    }
-    expect(String(outsider)).to.match(/55\d/);
+    const port = t.app.inboundMailPort()!;
+    expect(await sendReply(port, { from: 'helen.desk@umass.edu', to: caseAddress('case+{id}@bot.uhs.test', 'UHS-ZZZZZZ', TEST_REPLY_SECRET), subject: 'x', text: 'hello' })).to.equal(null);
+    expect(String(await sendReply(port, { from: 'mallory@evil.example', to: caseAddress('case+{id}@bot.uhs.test', caseId, TEST_REPLY_SECRET), subject: 'x', text: 'click here' }))).to.match(/55\d/);
+    expect(String(await sendReply(port, { from: 'UHS Help Desk <attacker@umass.edu>', to: caseAddress('case+{id}@bot.uhs.test', caseId, TEST_REPLY_SECRET), subject: 'x', text: 'click here' }, false))).to.match(/550/);
     expect(connector.calls.length).to.equal(before);
   });
 });

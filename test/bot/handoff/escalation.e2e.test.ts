@@ -6,7 +6,7 @@ import { DialogTestClient } from 'botbuilder-testing';
 import type { CaseRecord, CaseStore, EscalationOutbox, TranscriptLine } from '../../../dialogs/ports';
 import { HandoffDialog, type HandoffOptions } from '../../../dialogs/handoffDialog';
 import { PendingEscalations } from '../../../dialogs/pendingEscalations';
-import { caseIdFromAddress, CASE_ID_PATTERN } from '../../../dialogs/caseId';
+import { caseAddress, caseIdFromAddress, CASE_ID_PATTERN } from '../../../dialogs/caseId';
 import { SmtpMailer } from '../../../bot/adapters/mailer';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
@@ -14,6 +14,7 @@ import { MemoryOutbox } from '../../../bot/adapters/memoryOutbox';
 import { BullmqOutbox } from '../../../bot/adapters/bullmqOutbox';
 import type { ManagedOutbox } from '../../../bot/adapters/outbox';
 import { startInboundMailServer } from '../../../bot/inbound/inboundMailServer';
+import { DKIM_DOMAIN, DKIM_PRIVATE_KEY, DKIM_SELECTOR, TEST_REPLY_SECRET, testDnsResolver } from '../../support/mailAuth';
 import { makeTestServices, testKnowledge, testSettings } from '../../fakes/services';
 import { TestSmtpServer, type ReceivedMail } from '../../support/smtpServer';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
@@ -38,7 +39,7 @@ const options: HandoffOptions = { trigger: 'user-asked', intent: 'upload-problem
 
 /** Runs the whole handoff in a test chat; resolves with the case number the user was given. */
 async function handOff(cases: CaseStore, escalations: EscalationOutbox, pending?: PendingEscalations): Promise<{ caseId: string; conversationId: string }> {
-  const services = makeTestServices({ cases, escalations, settings: { ...testSettings, inboundAddress: TEMPLATE } });
+  const services = makeTestServices({ cases, escalations, settings: { ...testSettings, inboundAddress: TEMPLATE, inboundKey: TEST_REPLY_SECRET } });
   const dialog = new HandoffDialog(services, { pending: pending ?? new PendingEscalations(cases, escalations, services.log, FAST) });
   const client = new DialogTestClient('test', dialog, options);
   await client.sendActivity('talk to a person');
@@ -54,7 +55,7 @@ function expectEscalationEmail(mail: ReceivedMail, caseId: string): void {
   expect(mail.envelopeTo).to.deep.equal(['uhsportalhelp@umass.edu']);
   expect(mail.parsed.subject).to.equal(`[${caseId}] ${testKnowledge().get('upload-problem')?.label} — portal help request`);
   expect(mail.parsed.headers.get('x-uhs-case')).to.equal(caseId);
-  expect(mail.parsed.replyTo?.value.map((a) => a.address)).to.deep.equal(['jdoe@umass.edu', `case+${caseId}@uhsbot.umass.edu`]);
+  expect(mail.parsed.replyTo?.value.map((a) => a.address)).to.deep.equal(['jdoe@umass.edu', caseAddress(TEMPLATE, caseId, TEST_REPLY_SECRET)]);
   expect(mail.parsed.text).to.include('Which file type are you uploading?');
   expect(mail.parsed.text).to.include('HEIC is not an accepted file type.');
   expect(mail.parsed.text).to.include('The upload page rejects my file.');
@@ -177,8 +178,9 @@ describe('escalation end to end (handoff dialog, real outbox, real SMTP)', () =>
     const relayed: Array<{ caseId: string; conversationId: string | undefined; text: string; senderName: string }> = [];
     const inbound = await startInboundMailServer({
       port: 0,
-      host: '127.0.0.1',
       addressTemplate: TEMPLATE,
+      replyKey: TEST_REPLY_SECRET,
+      resolver: testDnsResolver,
       allowedDomains: ['umass.edu'],
       cases,
       relay: async (record: CaseRecord, text, senderName) => void relayed.push({ caseId: record.id, conversationId: record.conversationReference.conversation?.id, text, senderName }),
@@ -189,10 +191,11 @@ describe('escalation end to end (handoff dialog, real outbox, real SMTP)', () =>
     const [escalation] = await smtp.waitFor(1);
     // What a mail client's "Reply" does: to the Reply-To addresses, the original quoted below.
     const replyTo = escalation.parsed.replyTo?.value.map((a) => a.address ?? '') ?? [];
-    const caseAddress = replyTo.find((a) => caseIdFromAddress(a, TEMPLATE) === caseId);
+    const caseAddress = replyTo.find((a) => caseIdFromAddress(a, TEMPLATE, TEST_REPLY_SECRET) === caseId);
     expect(caseAddress, 'Reply-To holds the case address').to.be.a('string');
     const quoted = (escalation.parsed.text ?? '').split('\n').map((l) => `> ${l}`).join('\n');
-    const staff = nodemailer.createTransport({ host: '127.0.0.1', port: inbound.port, secure: false, ignoreTLS: true });
+    // The help desk's mail server signs it (DKIM), as Exchange Online does for umass.edu.
+    const staff = nodemailer.createTransport({ host: '127.0.0.1', port: inbound.port, secure: false, ignoreTLS: true, dkim: { domainName: DKIM_DOMAIN, keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY } });
     try {
       await staff.sendMail({
         from: 'Pat Staff <pat.staff@uhs.umass.edu>',

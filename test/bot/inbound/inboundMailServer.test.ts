@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import net from 'node:net';
+import type { SendMailOptions } from 'nodemailer';
 import type { CaseRecord } from '../../../dialogs/ports';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 import { isAllowedSender, startInboundMailServer, type InboundMailServer } from '../../../bot/inbound/inboundMailServer';
 import { FakeCaseStore } from '../../fakes/fakeCaseStore';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
+import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
+import { caseAddress } from '../../../dialogs/caseId';
 import { newCase } from '../adapters/caseFixtures';
 
 const DB = 3;
@@ -19,18 +22,11 @@ interface Relayed {
   senderName: string;
 }
 
-/** Sends one message to the listener; resolves with the SMTP error (or null when accepted). */
-async function deliver(port: number, message: SendMailOptions): Promise<(Error & { responseCode?: number }) | null> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-  try {
-    await transport.sendMail(message);
-    return null;
-  } catch (err) {
-    return err as Error & { responseCode?: number };
-  } finally {
-    transport.close();
-  }
-}
+/** Sends one message, DKIM-signed by the help desk's domain, to the listener; resolves with the SMTP error (or null when accepted). */
+const deliver = (port: number, message: SendMailOptions) => sendReply(port, message);
+
+/** The same options as the listener under test, for the extra listeners some tests start. */
+const baseOptions = { port: 0, addressTemplate: TEMPLATE, allowedDomains: ALLOWED, replyKey: TEST_REPLY_SECRET, resolver: testDnsResolver };
 
 describe('inbound mail server (help-desk replies)', () => {
   let redis: Redis;
@@ -48,10 +44,7 @@ describe('inbound mail server (help-desk replies)', () => {
     relayed = [];
     relayFails = false;
     server = await startInboundMailServer({
-      port: 0,
-      host: '127.0.0.1',
-      addressTemplate: TEMPLATE,
-      allowedDomains: ALLOWED,
+      ...baseOptions,
       cases,
       relay: async (c, text, senderName) => {
         if (relayFails) throw new Error('conversation gone');
@@ -67,7 +60,7 @@ describe('inbound mail server (help-desk replies)', () => {
     await redis.quit();
   });
 
-  const caseAddr = (id: string) => `case+${id}@uhsbot.umass.edu`;
+  const caseAddr = (id: string) => caseAddress(TEMPLATE, id, TEST_REPLY_SECRET);
 
   it('relays a reply for a real case without the quoted history or signature, and records it on the case', async () => {
     const err = await deliver(server.port, {
@@ -111,13 +104,19 @@ describe('inbound mail server (help-desk replies)', () => {
     expect(await cases.get(record.id)).to.deep.equal(before);
   }
 
-  it('refuses mail for an unknown case with 550, changing nothing', async () => {
-    await expectRefused({ from: STAFF, to: caseAddr('UHS-ZZZZZZ'), subject: 'Re', text: 'hello' }, 550);
-  });
+  async function expectDropped(message: SendMailOptions): Promise<void> {
+    const before = await cases.get(record.id);
+    expect(await deliver(server.port, message), 'accepted like any other mail').to.equal(null);
+    expect(relayed).to.deep.equal([]);
+    expect(await cases.get(record.id)).to.deep.equal(before);
+  }
 
-  it('refuses mail for an address outside the case pattern with 550', async () => {
-    await expectRefused({ from: STAFF, to: 'help@uhsbot.umass.edu', subject: 'Re', text: 'hello' }, 550);
-    await expectRefused({ from: STAFF, to: `case+${record.id}@elsewhere.edu`, subject: 'Re', text: 'hello' }, 550);
+  it('accepts and drops mail for an unknown case, an unsigned or wrongly signed address, or one outside the pattern', async () => {
+    await expectDropped({ from: STAFF, to: caseAddr('UHS-ZZZZZZ'), subject: 'Re', text: 'hello' });
+    await expectDropped({ from: STAFF, to: `case+${record.id}@uhsbot.umass.edu`, subject: 'Re', text: 'hello' });
+    await expectDropped({ from: STAFF, to: caseAddress(TEMPLATE, record.id, 'another-secret-0123456789abcdef0123'), subject: 'Re', text: 'hello' });
+    await expectDropped({ from: STAFF, to: 'help@uhsbot.umass.edu', subject: 'Re', text: 'hello' });
+    await expectDropped({ from: STAFF, to: caseAddr(record.id).replace('uhsbot.umass.edu', 'elsewhere.edu'), subject: 'Re', text: 'hello' });
   });
 
   it('refuses a sender outside the allow-list with 550, changing nothing', async () => {
@@ -152,12 +151,66 @@ describe('inbound mail server (help-desk replies)', () => {
         throw new Error('ECONNREFUSED');
       }
     }
-    const down = await startInboundMailServer({ port: 0, host: '127.0.0.1', addressTemplate: TEMPLATE, allowedDomains: ALLOWED, cases: new DownStore(), relay: async () => undefined });
+    const down = await startInboundMailServer({ ...baseOptions, cases: new DownStore(), relay: async () => undefined });
     try {
       const err = await deliver(down.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: 'hello' });
       expect(err?.responseCode).to.equal(451);
     } finally {
       await down.close();
+    }
+  });
+
+  it('refuses (550) a forged reply: an allowed From domain without DKIM, from an IP outside its SPF', async () => {
+    const before = await cases.get(record.id);
+    const err = await sendReply(server.port, { from: '"UHS Help Desk" <attacker@umass.edu>', to: caseAddr(record.id), subject: 'Re', text: 'Log in at http://evil.example/login' }, false);
+    expect(err?.responseCode).to.equal(550);
+    expect(err?.message).to.match(/DMARC/);
+    expect(relayed).to.deep.equal([]);
+    expect(await cases.get(record.id)).to.deep.equal(before);
+  });
+
+  it('relays plain text: images dropped, links only to allowed domains', async () => {
+    const err = await deliver(server.port, {
+      from: STAFF,
+      to: caseAddr(record.id),
+      subject: 'Re',
+      text: 'Reset it here: https://evil.example/login or [the portal](http://phish.example/x) ![t](https://tracker.example/p.gif)\nHelp page: https://www.umass.edu/uhs/patient-portal',
+    });
+    expect(err).to.equal(null);
+    expect(relayed).to.have.length(1);
+    const text = relayed[0].text;
+    expect(text).to.not.match(/evil\.example|phish\.example|tracker\.example|!\[/);
+    expect(text).to.include('[link removed]');
+    expect(text).to.include('https://www.umass.edu/uhs/patient-portal');
+  });
+
+  it('gives the same RCPT answer for a real case, an unknown case and an unsigned address', async () => {
+    const replies = await rcptReplies(server.port, [caseAddr(record.id), caseAddr('UHS-ZZZZZZ'), `case+${record.id}@uhsbot.umass.edu`, 'nobody@uhsbot.umass.edu']);
+    expect(new Set(replies).size, replies.join(' | ')).to.equal(1);
+    expect(replies[0]).to.match(/^250/);
+  });
+
+  it('relays at most repliesPerCasePerHour replies to one case, and limits messages per client', async () => {
+    const limited = await startInboundMailServer({ ...baseOptions, cases, repliesPerCasePerHour: 2, messagesPerClientPerMinute: 4, relay: async (c, text, senderName) => void relayed.push({ caseId: c.id, text, senderName }) });
+    try {
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push((await deliver(limited.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: `reply ${i}` }))?.responseCode ?? 250);
+      expect(results).to.deep.equal([250, 250, 250, 250, 421]);
+      expect(relayed.map((r) => r.text)).to.deep.equal(['reply 0', 'reply 1']);
+      expect((await cases.get(record.id))?.events.filter((e) => e.type === 'reply')).to.have.length(2);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses a message over the size limit (552) and listens on 127.0.0.1 unless told otherwise', async () => {
+    const small = await startInboundMailServer({ ...baseOptions, cases, maxMessageBytes: 10_000, relay: async () => undefined });
+    try {
+      expect(small.address).to.equal('127.0.0.1');
+      const err = await deliver(small.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: 'x'.repeat(20_000) });
+      expect(err?.responseCode).to.equal(552);
+    } finally {
+      await small.close();
     }
   });
 });
@@ -172,3 +225,40 @@ describe('isAllowedSender', () => {
     expect(isAllowedSender('umass.edu', ALLOWED)).to.equal(false);
   });
 });
+
+/** The server's answer to RCPT TO for each address, each in its own SMTP session (raw protocol). */
+async function rcptReplies(port: number, addresses: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const address of addresses) {
+    const socket = net.connect(port, '127.0.0.1');
+    const lines: string[] = [];
+    let waiting: ((line: string) => void) | null = null;
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 2);
+        // Multi-line replies ("250-...") end with a line whose 4th character is a space.
+        if (line[3] === '-') continue;
+        if (waiting) {
+          const w = waiting;
+          waiting = null;
+          w(line);
+        } else lines.push(line);
+      }
+    });
+    const next = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : (waiting = resolve)));
+    const send = async (command: string) => {
+      socket.write(`${command}\r\n`);
+      return next();
+    };
+    await next();
+    await send('EHLO test.example');
+    await send('MAIL FROM:<pat.staff@uhs.umass.edu>');
+    out.push(await send(`RCPT TO:<${address}>`));
+    socket.end('QUIT\r\n');
+  }
+  return out;
+}

@@ -13,6 +13,17 @@ describe('stripQuotedReply', () => {
     expect(stripQuotedReply('Fixed it.\n\nFrom: UHS Portal Help Bot <no-reply@uhs.umass.edu>\nDate: Tuesday, November 24, 2026\nSubject: x')).to.equal('Fixed it.');
   });
 
+  it('cuts German Outlook ("Von:/Gesendet:") and French ("Le … a écrit :", "De :/Envoyé :") history', () => {
+    const german = 'Bitte laden Sie ein PDF hoch.\n\nVon: UHS Portal Help Bot <no-reply@uhs.umass.edu>\nGesendet: Dienstag, 24. November 2026 10:01\nAn: UHS Portal Help <uhsportalhelp@umass.edu>\nBetreff: [UHS-7K3Q9D] Upload problem\n\nCase: UHS-7K3Q9D\nReply email: jdoe@umass.edu';
+    expect(stripQuotedReply(german)).to.equal('Bitte laden Sie ein PDF hoch.');
+    const gmailFrench = 'Merci, essayez un PDF.\n\nLe mar. 24 nov. 2026 à 10:01, UHS Portal Help Bot <no-reply@uhs.umass.edu> a écrit :\n\nCase: UHS-7K3Q9D\nReply email: jdoe@umass.edu';
+    expect(stripQuotedReply(gmailFrench)).to.equal('Merci, essayez un PDF.');
+    const outlookFrench = 'Merci, essayez un PDF.\n\nDe : UHS Portal Help Bot <no-reply@uhs.umass.edu>\nEnvoyé : mardi 24 novembre 2026 10:01\nÀ : UHS Portal Help\nObjet : [UHS-7K3Q9D] Upload problem\n\nCase: UHS-7K3Q9D';
+    expect(stripQuotedReply(outlookFrench)).to.equal('Merci, essayez un PDF.');
+    const germanGmail = 'Probieren Sie es bitte erneut.\n\nAm Di., 24. Nov. 2026 um 10:01 Uhr schrieb UHS Portal Help Bot <no-reply@uhs.umass.edu>:\n\nCase: UHS-7K3Q9D';
+    expect(stripQuotedReply(germanGmail)).to.equal('Probieren Sie es bitte erneut.');
+  });
+
   it('removes ">" quoted lines and the signature', () => {
     expect(stripQuotedReply('> you said\nHere is the answer.\n> more\nSecond line.\n-- \nJane Doe\nUHS IT')).to.equal('Here is the answer.\nSecond line.');
   });
