@@ -137,10 +137,10 @@ export class HelpDeskBot extends TeamsActivityHandler {
     const text = (context.activity.text ?? '').trim();
     context.activity.text = text;
 
-    // Safety first: an emergency gets 911 and 988 whatever dialog is active.
+    // Safety first: an emergency gets 911 and 988 whatever dialog is active, then the main
+    // dialog acknowledges the person and offers to carry on (never resuming a flow silently).
     if (text && this.deps.knowledge.isEmergency(text)) {
-      const entry = this.deps.knowledge.get('emergency');
-      if (entry) await context.sendActivity(answerActivity(entry));
+      await this.deps.mainDialog.answerEmergency(context, this.dialogState);
       return;
     }
 

@@ -6,8 +6,9 @@ import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRAT
 import {
   conversationRateKey,
   done,
-  EMAIL_QUESTION,
+  emailQuestion,
   emailValidator,
+  rememberEmail,
   endIfEscaped,
   MailDispatcher,
   mayMail,
@@ -20,6 +21,7 @@ import {
 } from './accountSupport';
 import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf, parseDob } from './validation';
+import { factsOf, remember, wasShown } from './conversationFacts';
 
 /** Id of {@link AccountStatusDialog}. */
 export const ACCOUNT_STATUS_DIALOG = 'accountStatusDialog';
@@ -37,6 +39,11 @@ export const ACCOUNT_CHECKS_PER_CONVERSATION = 3;
  * conversation forever, so "one conversation" is bounded to a day.
  */
 export const ACCOUNT_CHECKS_WINDOW_SECONDS = 24 * 3600;
+
+const REGISTRATION_KEY = 'registration-entries';
+/** The registration explanation the second time: a reference to the one above. */
+export const REGISTRATION_AGAIN =
+  'The three registration entries above (Username, Date of Birth and an Email Address that matches what we have in our database) still apply: the email address is the most common reason.';
 
 /** What the waterfall remembers between steps (dialog state only, gone when the dialog ends). */
 interface CheckValues {
@@ -82,7 +89,10 @@ export class AccountStatusDialog extends FlowDialog {
       'The email address seems to be the most popular reason why accounts are not recognized. If you are trying to register with a different email address, more than likely you will receive an error message.',
       `${NETID_SSO_TEXT} ${NO_NETID_TEXT}`,
     ];
-    await step.context.sendActivity(markdown(explanation.join('\n\n')));
+    const facts = factsOf(step.context);
+    // Shown in full once per conversation; after that it is referred to.
+    await step.context.sendActivity(markdown(wasShown(facts, REGISTRATION_KEY) ? REGISTRATION_AGAIN : explanation.join('\n\n')));
+    remember(facts, 'shown', REGISTRATION_KEY);
     return step.prompt(
       ACCOUNT_CHECK_CONFIRM_PROMPT,
       yesNoQuestion(
@@ -107,7 +117,7 @@ export class AccountStatusDialog extends FlowDialog {
       const limitReached = `You've already run ${ACCOUNT_CHECKS_PER_CONVERSATION} account checks in this conversation, so I won't run another one. The help desk can sort it out with you.`;
       return offerHelpDesk(step, limitReached, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'limit-reached' });
     }
-    return step.prompt(ACCOUNT_EMAIL_PROMPT, { prompt: textQuestion(EMAIL_QUESTION) });
+    return step.prompt(ACCOUNT_EMAIL_PROMPT, { prompt: emailQuestion(step.context) });
   }
 
   private async askDobStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -115,6 +125,7 @@ export class AccountStatusDialog extends FlowDialog {
     if (escaped) return escaped;
     const email = step.result as string;
     (step.values as CheckValues).email = email;
+    rememberEmail(step.context, email);
     const note = nonUmassNote(email);
     if (note) await step.context.sendActivity(markdown(note));
     return step.prompt(ACCOUNT_DOB_PROMPT, { prompt: textQuestion('And your date of birth, as MM/DD/YYYY?') });
@@ -136,6 +147,7 @@ export class AccountStatusDialog extends FlowDialog {
     if (found.status === 'found' && allowed) {
       this.mail.dispatch(accountResultMail(found.record, 'account-check', this.services.settings.helpdeskEmail));
     }
+    remember(factsOf(step.context), 'tried', 'account check in the chat (result emailed to the address given)');
     await step.context.sendActivity(markdown(this.resultReply(email)));
     return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
   }

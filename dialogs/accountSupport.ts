@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
-import type { Activity } from 'botbuilder-core';
+import type { Activity, TurnContext } from 'botbuilder-core';
+import { factsOf, remember } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { TextPrompt, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
 import type { Log, Mailer, OutgoingMail, RateLimiter } from './ports';
 import { markdown, TALK_TO_HELPDESK } from './replies';
 import { isGaveUp, limitRetries } from './retryLimit';
+import { isPersonRequest } from './recognizer';
 import { emailKey, isUmassEmail, parseEmail } from './validation';
 
 /**
@@ -28,8 +30,6 @@ export const CANCEL_BUTTON = 'Cancel';
  */
 export const TEXT_PROMPT_BUTTONS = [TALK_TO_PERSON, CANCEL_BUTTON];
 
-/** Answers to a free-text question that ask for a person rather than answer it. */
-const PERSON_REQUESTS = [TALK_TO_PERSON, 'talk to a person', 'help desk', 'helpdesk'].map((t) => t.toLowerCase());
 
 /** At most this many result emails go to one address per hour, from both dialogs together. */
 export const MAIL_PER_ADDRESS_LIMIT = 3;
@@ -39,14 +39,31 @@ export const MAIL_PER_ADDRESS_WINDOW_SECONDS = 3600;
 /** The email question of both dialogs. */
 export const EMAIL_QUESTION = 'Which email address does UHS have on file for you? (For UMass students and employees it is usually the UMass email address.)';
 
-/** A free-text question (Markdown) with the {@link TEXT_PROMPT_BUTTONS}. */
-export function textQuestion(text: string): Partial<Activity> {
-  return markdown(text, TEXT_PROMPT_BUTTONS);
+/** A free-text question (Markdown) with `answers` (known answers as buttons) and the {@link TEXT_PROMPT_BUTTONS}. */
+export function textQuestion(text: string, answers: string[] = []): Partial<Activity> {
+  return markdown(text, [...answers, ...TEXT_PROMPT_BUTTONS]);
+}
+
+/**
+ * The email question, offering the address the person gave earlier in the conversation (if
+ * any) as a button, so they need not type it again.
+ */
+export function emailQuestion(context: TurnContext): Partial<Activity> {
+  const known = factsOf(context).email;
+  return known ? textQuestion(`${EMAIL_QUESTION}\n\nYou gave me ${known} earlier: tap it to use it again, or type another.`, [known]) : textQuestion(EMAIL_QUESTION);
+}
+
+/** Keeps the email the person gave (offered again later, and listed for the help desk). */
+export function rememberEmail(context: TurnContext, email: string): void {
+  const facts = factsOf(context);
+  facts.email = email;
+  remember(facts, 'emailsTried', email, 4);
 }
 
 /** Whether a free-text answer asks for a person: the "Talk to the help desk" button, clicked or typed. */
 export function isTalkToPerson(value: unknown): boolean {
-  return typeof value === 'string' && PERSON_REQUESTS.includes(value.trim().toLowerCase().replace(/[.!]+$/, ''));
+  const text = typeof value === 'object' && value !== null ? (value as { value?: unknown }).value : value;
+  return typeof text === 'string' && isPersonRequest(text);
 }
 
 /**
@@ -86,8 +103,8 @@ export function yesNoQuestion(question: string, retry: string): PromptOptions {
 }
 
 /** A Yes/No prompt with suggested-action buttons that re-asks at most twice. */
-export function yesNoPrompt(id: string): YesNoPrompt {
-  return new YesNoPrompt(id, limitRetries<boolean>());
+export function yesNoPrompt(id: string, offerPerson = true): YesNoPrompt {
+  return new YesNoPrompt(id, limitRetries<boolean>(), offerPerson);
 }
 
 /** The chat note for an address outside umass.edu, or `null` for a UMass address. */

@@ -1,6 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
-import { chosen, GuidedFlowDialog, numbered, YES, YES_NO_CHOICES } from './flowHelpers';
+import { chosen, GuidedFlowDialog, NO, numbered, YES, YES_NO_CHOICES } from './flowHelpers';
+import { factsOf } from './conversationFacts';
 import type { DialogServices } from './services';
 
 /** Id of {@link AllergyAppointmentDialog}. */
@@ -27,12 +28,16 @@ export class AllergyAppointmentDialog extends GuidedFlowDialog {
   }
 
   private async askFirstVisitStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Not asked again when the person already said it ("my first appointment", "and after that?").
+    const first = factsOf(step.context).firstAllergy;
+    if (first !== undefined) return step.next({ value: first ? YES : NO, index: 0, score: 1 });
     return this.ask(step, 'Is this your first Allergy Services appointment at UHS?', YES_NO_CHOICES);
   }
 
   private async adviseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await this.escaped(step, 'first-visit');
     if (escaped) return escaped;
+    factsOf(step.context).firstAllergy = chosen(step) === YES;
     return this.finish(step, chosen(step) === YES ? ALLERGY_FIRST_TEXT : ALLERGY_FOLLOW_UP_TEXT);
   }
 }

@@ -1,4 +1,5 @@
 import type { TranscriptLine } from './ports';
+import type { KnownFacts } from './conversationFacts';
 
 /** How many transcript lines a conversation keeps (the newest); enough context for the help desk. */
 export const TRANSCRIPT_LIMIT = 30;
@@ -40,6 +41,12 @@ export interface ConversationMemory {
   transcript: StoredTranscriptLine[];
   /** The open help-desk case of this conversation, if any. */
   openCaseId: string | null;
+  /** What the person told the dialogs (see `conversationFacts.ts`); absent in older state. */
+  facts?: KnownFacts;
+  /** Set after an emergency reply interrupted a flow: the next message says whether to carry on. */
+  paused?: boolean;
+  /** A topic left for another one mid-flow, offered again when the new one ends. */
+  resume?: string | null;
 }
 
 /**

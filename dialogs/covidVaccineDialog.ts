@@ -3,6 +3,7 @@ import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import { IMMUNIZATION_ENTRY_DIALOG, immunizationEntryDialog } from './immunizationEntryDialog';
 import type { DialogServices } from './services';
+import { factsOf } from './conversationFacts';
 import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from './uploadDiagnosisDialog';
 
 /** Id of {@link CovidVaccineDialog}. */
@@ -64,12 +65,18 @@ export class CovidVaccineDialog extends GuidedFlowDialog {
   }
 
   private async askRoleStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Not asked again when the person already said it.
+    const role = factsOf(step.context).role;
+    if (role) return step.next({ value: role === 'staff' ? STAFF : STUDENT, index: 0, score: 1 });
     return this.ask(step, 'Are you a student, or faculty or staff?', ROLE_CHOICES);
   }
 
   private async showStepsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await this.escaped(step, 'role');
     if (escaped) return escaped;
+    const facts = factsOf(step.context);
+    facts.role = chosen(step) === STAFF ? 'staff' : 'student';
+    facts.umass ??= true;
     if (chosen(step) === STAFF) return this.finish(step, STAFF_TEXT);
     return this.ask(
       step,

@@ -12,7 +12,8 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { done, endIfEscaped } from './accountSupport';
-import { markdown } from './replies';
+import { markdown, TALK_TO_HELPDESK } from './replies';
+import { ListeningChoicePrompt } from './yesNoPrompt';
 import { limitRetries } from './retryLimit';
 import type { DialogServices } from './services';
 
@@ -39,26 +40,20 @@ export const IT_WORKED = 'Yes, it worked';
 export const STILL_FAILING = 'No, still failing';
 
 /**
- * Yes/No with the words people actually type. ChoicePrompt matches the value and each
- * synonym token by token, so "yes please" and "nope" both land.
+ * Yes/No buttons. The loose forms people type ("yeah", "nope", "sure", "si") are read by the one
+ * recogniser (`recognizer.ts`) in {@link ListeningChoicePrompt}, not listed here.
  */
-export const YES_NO_CHOICES: Choice[] = [
-  { value: YES, synonyms: ['y', 'yes', 'yeah', 'yep', 'yup', 'sure', 'i do', 'i have', 'correct'] },
-  { value: NO, synonyms: ['n', 'no', 'nope', 'nah', "i don't", 'i do not', "i haven't", 'none'] },
-];
+export const YES_NO_CHOICES: Choice[] = [{ value: YES }, { value: NO }];
 
 /** {@link YES_NO_CHOICES} plus "Not sure". */
-export const YES_NO_UNSURE_CHOICES: Choice[] = [
-  ...YES_NO_CHOICES,
-  { value: NOT_SURE, synonyms: ['not sure', 'unsure', "don't know", 'i dont know', 'maybe', 'idk', 'possibly'] },
-];
+export const YES_NO_UNSURE_CHOICES: Choice[] = [...YES_NO_CHOICES, { value: NOT_SURE }];
 
-/** "Did that work?" answers. */
+/** "Did that work?" answers: yes/no forms come from the recogniser; these are the other ways to say it. */
 export const WORKED_CHOICES: Choice[] = [
-  { value: IT_WORKED, synonyms: ['yes', 'y', 'yeah', 'yep', 'it worked', 'worked', 'it did', 'fixed', 'that worked', 'done'] },
+  { value: IT_WORKED, synonyms: ['it worked', 'worked', 'it did', 'fixed', 'that worked', 'done', 'it works', 'works now', 'that fixed it'] },
   {
     value: STILL_FAILING,
-    synonyms: ['no', 'n', 'nope', 'still failing', 'still not working', 'not working', "didn't work", 'it did not work', "it didn't", 'not yet', 'same error', 'still broken'],
+    synonyms: ['still failing', 'still not working', 'not working', "didn't work", 'it did not work', "it didn't", 'not yet', 'same error', 'still broken', 'same thing', 'same problem'],
   },
 ];
 
@@ -74,9 +69,7 @@ export function bulleted(lines: readonly string[]): string {
 
 /** A button prompt: suggested actions, and at most two re-asks before it gives up (`retryLimit.ts`). */
 export function choicePrompt(id: string): ChoicePrompt {
-  const prompt = new ChoicePrompt(id, limitRetries<FoundChoice>());
-  prompt.style = ListStyle.suggestedAction;
-  return prompt;
+  return new ListeningChoicePrompt(id, limitRetries<FoundChoice>());
 }
 
 /** The value of the button the user chose (call after `escaped`, which handles giving up). */
@@ -184,8 +177,9 @@ export abstract class GuidedFlowDialog extends FlowDialog {
   protected ask(step: WaterfallStepContext, question: string, choices: Choice[]): Promise<DialogTurnResult> {
     return step.prompt(this.choicePromptId, {
       prompt: markdown(question) as Activity,
-      retryPrompt: markdown(`Sorry, I didn't catch that. Please choose one of the buttons.\n\n${question}`) as Activity,
-      choices,
+      retryPrompt: markdown(`Sorry, I didn't catch that. Please choose one of the buttons, or tell me in other words.\n\n${question}`) as Activity,
+      // Every question offers a person; the main dialog's listener takes that button before the prompt does.
+      choices: [...choices, { value: TALK_TO_HELPDESK }],
       style: ListStyle.suggestedAction,
     });
   }

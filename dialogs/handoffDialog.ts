@@ -22,6 +22,7 @@ import { errorCode } from './errorCode';
 import { markdown } from './replies';
 import { CANCEL_BUTTON, yesNoPrompt } from './accountSupport';
 import { FlowDialog } from './flowHelpers';
+import { isUninformative } from './recognizer';
 import type { HandoffTrigger } from './handoffTrigger';
 
 /** Id of {@link HandoffDialog}. */
@@ -44,8 +45,16 @@ export const DEFAULT_TOPIC = 'Portal help';
 /** The summary stored when the patient gave no usable description. */
 export const NO_DESCRIPTION = '(the patient did not give a description)';
 
+/** The button that leaves the reply email out after the warning that nobody can then reply. */
+export const SKIP_ANYWAY = 'Skip anyway';
 /** Answers to the email question that mean "no email" besides the Skip button. */
-const SKIP_WORDS = new Set(['skip', 'no', 'none', 'no thanks', 'no email', 'nope', 'n/a']);
+const SKIP_WORDS = new Set(['skip', 'skip anyway', 'no', 'none', 'no thanks', 'no email', 'nope', 'n/a', 'nah', 'no thank you', "i'd rather not", 'rather not', 'dont have one', "don't have one"]);
+/** The re-ask when a description says nothing about the problem. */
+export const DESCRIPTION_AGAIN =
+  'Could you tell me a little more, so the help desk can act on it? For example: what were you trying to do on the portal, and what happened (the error message, if there was one)?';
+/** The warning when the person leaves no way to reply. */
+export const NO_REPLY_WARNING =
+  "If you skip this, nobody at the help desk will be able to answer you once you leave this chat: they reply by email. What email address should they reply to?";
 
 export type { HandoffTrigger } from './handoffTrigger';
 
@@ -64,6 +73,8 @@ export interface HandoffOptions {
   lastAnswers?: string[];
   /** The conversation so far, already redacted by the caller (the newest ~30 lines are used). */
   transcript: TranscriptLine[];
+  /** An email address the person already gave in this conversation, offered as the reply address. */
+  knownEmail?: string;
 }
 
 /** What the handoff dialog ends with. */
@@ -110,7 +121,7 @@ export class HandoffDialog extends FlowDialog {
     this.replyWithinHours = options.replyWithinHours ?? DEFAULT_REPLY_WITHIN_HOURS;
     this.addDependency(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
     this.addDependency(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
-    this.addDependency(yesNoPrompt(HANDOFF_CONSENT_PROMPT));
+    this.addDependency(yesNoPrompt(HANDOFF_CONSENT_PROMPT, false));
     this.setSteps([this.askDescriptionStep.bind(this), this.askEmailStep.bind(this), this.askConsentStep.bind(this), this.createCaseStep.bind(this)]);
   }
 
@@ -124,9 +135,15 @@ export class HandoffDialog extends FlowDialog {
   }
 
   private async askEmailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    values(step).description = isGaveUp(step.result) ? NO_DESCRIPTION : String(step.result);
+    const options = (step.options ?? {}) as HandoffOptions;
+    const said = isGaveUp(step.result) ? '' : String(step.result);
+    // Asked once more already: what the dialogs know stands in for a description that says nothing.
+    values(step).description = !said || isUninformative(said) ? describeFromContext(options, said, (id) => this.services.knowledge.get(id)?.label) : said;
+    const known = options.knownEmail;
     return step.prompt(HANDOFF_EMAIL_PROMPT, {
-      prompt: markdown('What email address should the help desk reply to? You can also skip this.', [SKIP_EMAIL]),
+      prompt: known
+        ? markdown(`What email address should the help desk reply to? You gave me ${known} earlier: tap it to use it, or type another.`, [known, SKIP_EMAIL])
+        : markdown('What email address should the help desk reply to? You can also skip this.', [SKIP_EMAIL]),
     });
   }
 
@@ -173,7 +190,7 @@ export class HandoffDialog extends FlowDialog {
     if (options.failedDialog) diagnostics.failedDialog = options.failedDialog;
     if (options.lastAnswers?.length) diagnostics.lastAnswers = options.lastAnswers;
     return {
-      topic: options.topic ?? intentLabel ?? DEFAULT_TOPIC,
+      topic: options.topic ?? intentLabel ?? topicFromDescription(description) ?? DEFAULT_TOPIC,
       intent: options.intent ?? null,
       summary: redact(description),
       replyEmail,
@@ -257,6 +274,11 @@ function values(step: WaterfallStepContext): HandoffValues {
  */
 async function descriptionValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
   const text = (prompt.recognized.value ?? '').trim();
+  if (text && prompt.attemptCount <= 1 && isUninformative(text)) {
+    // Asked once more; the second answer is taken whatever it says (the case is filled from the conversation).
+    prompt.options.retryPrompt = markdown(DESCRIPTION_AGAIN, [CANCEL_BUTTON]) as Activity;
+    return false;
+  }
   if (text && text.length <= MAX_DESCRIPTION_LENGTH) {
     prompt.recognized.value = text;
     return true;
@@ -271,7 +293,13 @@ async function descriptionValidator(prompt: PromptValidatorContext<string>): Pro
 /** Accepts Skip (button or a word like "no"), or a valid email address, normalised. */
 async function replyEmailValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
   const text = (prompt.recognized.value ?? '').trim();
-  if (SKIP_WORDS.has(text.toLowerCase())) {
+  if (SKIP_WORDS.has(text.toLowerCase().replace(/[.!]+$/, ''))) {
+    if (prompt.attemptCount <= 1 && text.toLowerCase() !== SKIP_ANYWAY.toLowerCase()) {
+      // Said plainly once: without an address nobody can answer them; then the choice is theirs.
+      const known = (prompt.options.prompt as Partial<Activity> | undefined)?.suggestedActions?.actions?.map((a) => String(a.title)).filter((t) => t.includes('@')) ?? [];
+      prompt.options.retryPrompt = markdown(NO_REPLY_WARNING, [...known, SKIP_ANYWAY]) as Activity;
+      return false;
+    }
     prompt.recognized.value = SKIP_EMAIL;
     return true;
   }
@@ -282,6 +310,43 @@ async function replyEmailValidator(prompt: PromptValidatorContext<string>): Prom
   }
   prompt.options.retryPrompt = markdown(`${parsed.problem} Or choose ${SKIP_EMAIL}.`, [SKIP_EMAIL]) as Activity;
   return false;
+}
+
+/**
+ * A description made from what the conversation established, for when the person's own words
+ * say nothing about the problem ("help", "it doesn't work"): the topic, the steps tried, the
+ * latest file check, and their words as they were.
+ */
+export function describeFromContext(options: HandoffOptions, said: string, labelOf: (intent: string) => string | undefined): string {
+  const parts: string[] = [];
+  const topic = options.topic ?? (options.intent ? labelOf(options.intent) : undefined);
+  if (topic) parts.push(`Topic: ${topic}`);
+  const diagnostics = options.diagnostics ?? {};
+  const tried = diagnostics.stepsTried;
+  if (Array.isArray(tried) && tried.length) parts.push(`Steps tried: ${tried.join('; ')}`);
+  const file = diagnostics.latestFileCheck as { name?: unknown; ok?: unknown; problems?: unknown } | undefined;
+  if (file && typeof file === 'object') {
+    const problems = Array.isArray(file.problems) && file.problems.length ? file.problems.join(', ') : 'no problem found';
+    parts.push(`Latest file check: ${String(file.name ?? 'a file')} (${problems})`);
+  }
+  const upload = diagnostics.upload as { fileName?: unknown; problems?: Array<{ code?: unknown }> } | undefined | null;
+  if (!file && upload && typeof upload === 'object') {
+    const codes = (upload.problems ?? []).map((p) => String(p.code)).join(', ');
+    parts.push(`File checked: ${String(upload.fileName ?? 'a file')}${codes ? ` (${codes})` : ''}`);
+  }
+  if (diagnostics.tipsTried !== undefined) parts.push(`Tips tried in the chat: ${String(diagnostics.tipsTried)}`);
+  if (!parts.length) return said ? `${NO_DESCRIPTION} The patient wrote: "${said}"` : NO_DESCRIPTION;
+  return `${parts.join('. ')}.${said ? ` The patient wrote: "${said}"` : ''} (Filled in by the bot: the patient's description did not say what the problem was.)`;
+}
+
+/** A topic from the description's first words, for a case with no known topic (never the generic one). */
+function topicFromDescription(description: string): string | undefined {
+  if (!description || description.startsWith(NO_DESCRIPTION) || description.startsWith('Topic: ')) {
+    const topic = /^Topic: ([^.]+)\./.exec(description)?.[1];
+    return topic;
+  }
+  const line = redact(description).replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 57).replace(/\s+\S*$/, '')}...` : line;
 }
 
 /** The case transcript as a botbuilder {@link Transcript} of message activities. */

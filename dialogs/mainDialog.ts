@@ -17,8 +17,8 @@ import { isDialogOutcome, type DialogOutcome } from './outcome';
 import {
   answerActivity,
   capabilitiesText,
-  classifyFeedback,
-  classifyInterruption,
+  HELPED_NO,
+  HELPED_YES,
   helpedQuestion,
   markdown,
   MISS_REPLY,
@@ -26,6 +26,15 @@ import {
   TALK_TO_HELPDESK,
   TOPIC_BUTTONS,
 } from './replies';
+import { ChoicePrompt } from 'botbuilder-dialogs';
+import { hear, isDoesntWork, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
+import { factsForCase, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
+import { YesNoPrompt } from './yesNoPrompt';
+import { IT_WORKED } from './flowHelpers';
+import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './accountStatusDialog';
+import { RESET_EMAIL_PROMPT } from './passwordResetDialog';
+import { UPLOAD_FILE_PROMPT } from './uploadDiagnosisDialog';
+import { HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './handoffDialog';
 import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './accountStatusDialog';
 import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './passwordResetDialog';
 import { uploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
@@ -84,6 +93,31 @@ export interface TroubleshootingOptions {
   text: string;
   attachments?: Attachment[];
 }
+
+/** The kinds of the free-text prompts, by prompt id (button prompts are known by their class). */
+const TEXT_PROMPT_KINDS: Readonly<Record<string, PromptKind>> = {
+  [ACCOUNT_EMAIL_PROMPT]: 'email',
+  [RESET_EMAIL_PROMPT]: 'email',
+  [ACCOUNT_DOB_PROMPT]: 'dob',
+  [UPLOAD_FILE_PROMPT]: 'file',
+  [HANDOFF_DESCRIPTION_PROMPT]: 'description',
+  [HANDOFF_EMAIL_PROMPT]: 'reply-email',
+};
+
+/** Buttons after an emergency reply that interrupted a flow. */
+export const CARRY_ON = 'Carry on';
+/** See {@link CARRY_ON}. */
+export const STOP_HERE = 'Stop here';
+/** The button that shows an answer again in full. */
+export const SHOW_AGAIN = 'Show it again';
+/** The short goodbye to "thanks", "thx", "ok got it": no menu, no new flow. */
+export const GOODBYE = "You're welcome! Good luck with the portal, and come back any time.";
+/** What follows the 911/988 reply: the person first, then the offer to go on. */
+export const EMERGENCY_ACK =
+  "I'm really sorry you're going through this. You don't have to handle it alone: please reach out to 988 or 911 now.";
+/** Two misses in a row: the help desk is offered, not started. */
+export const SECOND_MISS_REPLY =
+  "Sorry, I still don't understand. I can pass your question to the UHS help desk, where a person can read it, or you can choose a topic.";
 
 /** What the router waterfall keeps between its steps. */
 interface RouterValues {
@@ -189,6 +223,12 @@ export class MainDialog {
       saved.dialogStack = [];
       saved.layout = DIALOG_STACK_LAYOUT;
     }
+    const memory = await this.memory(context);
+    const facts = (memory.facts ??= {});
+    useFacts(context, facts);
+    const text = context.activity.text ?? '';
+    // Facts said in passing ("I'm a grad student") are kept so that no flow asks them again.
+    if (text.length >= 6) Object.assign(facts, readFacts(text, memory.lastIntent === 'allergy-appointment'));
     let route: Route | undefined;
     if (!saved.dialogStack.length) {
       // No dialog waits for an answer (most turns: a question answered from the FAQ): route
@@ -204,17 +244,98 @@ export class MainDialog {
       await dc.beginDialog(ROUTER, { route } satisfies RouterOptions);
       return;
     }
-    if (dc.activeDialog && (await this.interrupt(dc))) return;
+    if (dc.activeDialog && (await this.listen(dc, memory))) return;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROUTER);
   }
 
-  /** Handles an interruption typed while a dialog waits; `true` when the turn is done. */
-  private async interrupt(dc: DialogContext): Promise<boolean> {
-    const text = dc.context.activity.text ?? '';
-    const kind = classifyInterruption(text);
-    if (!kind) return false;
-    const memory = await this.memory(dc.context);
+  /**
+   * Listens to a message typed while a dialog waits for an answer, through the one recogniser
+   * (`recognizer.ts`), in its order: a request for a person, cancel / start over / help, an
+   * objection to the step, thanks, another confident question; otherwise the prompt gets it,
+   * rewritten to the button it stands for when it is a loose form ("yep" → "Yes").
+   * Emergencies are answered before this (see {@link answerEmergency}). `true` when the turn is done.
+   */
+  private async listen(dc: DialogContext, memory: ConversationMemory): Promise<boolean> {
+    const context = dc.context;
+    const text = (context.activity.text ?? '').trim();
+    const prompt = this.promptInfo(dc);
+    if (memory.paused) {
+      memory.paused = false;
+      if (await this.afterPause(dc, text)) return true;
+    }
+    if (!prompt) return false;
+    if (prompt.kind !== 'file' && userFiles(context.activity.attachments).length) {
+      // A file sent at any question: check it (every prompt accepts an attached file).
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(ROUTER, { route: this.troubleshootRoute(memory, 'upload-problem', text, userFiles(context.activity.attachments)) } satisfies RouterOptions);
+      return true;
+    }
+    const heard = hear(text, prompt, this.listening);
+    switch (heard.kind) {
+      case 'emergency':
+        await this.answerEmergencyInFlow(context, memory);
+        return true;
+      case 'person': {
+        await dc.cancelAllDialogs();
+        const intent = this.topicOf(dc, memory);
+        await dc.beginDialog(ROUTER, { route: this.handoffRoute(memory, { trigger: 'user-asked', intent }) } satisfies RouterOptions);
+        return true;
+      }
+      case 'command':
+        return this.command(dc, memory, heard.command);
+      case 'objection':
+        return this.objection(dc, memory, text, !!prompt.inHandoff);
+      case 'thanks':
+        memory.awaitingFeedback = null;
+        await dc.cancelAllDialogs();
+        await context.sendActivity(markdown(GOODBYE));
+        return true;
+      case 'question':
+        return this.question(dc, memory, heard.intent, text, prompt);
+      case 'answer':
+        if (heard.value) context.activity.text = heard.value;
+        return false;
+    }
+  }
+
+  /** The recogniser's view of the knowledge base: the bot has checked emergencies already this turn. */
+  private readonly listening = {
+    isEmergency: (): boolean => false,
+    match: (text: string) => this.services.knowledge.match(text),
+  };
+
+  /** What the waiting prompt is, or `null` when the active dialog is not a prompt. */
+  private promptInfo(dc: DialogContext): PromptInfo | null {
+    const active = dc.activeDialog;
+    if (!active) return null;
+    const dialog = dc.findDialog(active.id);
+    const ids = new Set(dc.stack.map((entry) => entry.id));
+    const ownIntents = new Set<string>();
+    for (const [intent, dialogId] of Object.entries(DIALOG_FOR_INTENT)) if (ids.has(dialogId)) ownIntents.add(intent);
+    const inHandoff = ids.has(HANDOFF_DIALOG);
+    if (inHandoff) ownIntents.add('human-handoff');
+    if (dialog instanceof YesNoPrompt) return { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents, inHandoff };
+    if (dialog instanceof ChoicePrompt) {
+      const options = (active.state as { options?: { choices?: Array<string | { value: string }> } }).options;
+      const choices = (options?.choices ?? []).map((c) => (typeof c === 'string' ? c : c.value));
+      return { kind: choices.includes(IT_WORKED) ? 'worked' : 'choice', choices, ownIntents, inHandoff };
+    }
+    const kind = TEXT_PROMPT_KINDS[active.id];
+    return kind ? { kind, ownIntents, inHandoff } : null;
+  }
+
+  /** The topic of the running flow (its intent), for a handoff started from inside it. */
+  private topicOf(dc: DialogContext, memory: ConversationMemory): string | null {
+    for (const entry of dc.stack) {
+      const intent = Object.keys(DIALOG_FOR_INTENT).find((i) => DIALOG_FOR_INTENT[i] === entry.id && i === memory.lastIntent);
+      if (intent) return intent;
+    }
+    return memory.lastIntent && memory.lastIntent !== 'human-handoff' ? memory.lastIntent : null;
+  }
+
+  /** "cancel", "start over", "help" while a dialog waits. */
+  private async command(dc: DialogContext, memory: ConversationMemory, kind: 'cancel' | 'restart' | 'help'): Promise<boolean> {
     if (kind === 'help') {
       await dc.context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail)));
       await dc.repromptDialog();
@@ -222,6 +343,7 @@ export class MainDialog {
     }
     memory.awaitingFeedback = null;
     memory.pendingChoices = {};
+    memory.resume = null;
     if (kind === 'restart') {
       memory.misses = 0;
       memory.lastIntent = null;
@@ -231,6 +353,94 @@ export class MainDialog {
     }
     await dc.cancelAllDialogs();
     return true;
+  }
+
+  /**
+   * "I don't need the help desk", "that's not what I asked": the step ends (a handoff never
+   * becomes a case), and what else the message asks for is dealt with.
+   */
+  private async objection(dc: DialogContext, memory: ConversationMemory, text: string, inHandoff: boolean): Promise<boolean> {
+    await dc.cancelAllDialogs();
+    memory.awaitingFeedback = null;
+    memory.pendingChoices = {};
+    const reply = inHandoff ? "OK, I won't pass anything to the help desk." : "OK, let's leave that.";
+    const match = this.services.knowledge.match(text);
+    if (match.kind === 'match' && match.intent !== 'human-handoff' && match.intent !== 'smalltalk' && match.intent !== 'emergency') {
+      await dc.context.sendActivity(markdown(reply));
+      const route = await this.routeIntent(dc.context, memory, match.intent, text);
+      if (route.kind !== 'done') await dc.beginDialog(ROUTER, { route } satisfies RouterOptions);
+      return true;
+    }
+    await dc.context.sendActivity(markdown(`${reply} What can I help you with?`, TOPIC_BUTTONS));
+    return true;
+  }
+
+  /**
+   * Another question typed at a prompt: a troubleshooting topic replaces the flow (and is
+   * offered back when the new one ends); an FAQ question is answered, then the prompt is asked again.
+   */
+  private async question(dc: DialogContext, memory: ConversationMemory, intent: string, text: string, prompt: PromptInfo): Promise<boolean> {
+    const context = dc.context;
+    if (intent === 'human-handoff') {
+      // "is there a phone number?", "how do I reach the help desk?": the contacts, and carry on.
+      await this.sendAnswer(context, intent);
+      await context.sendActivity(markdown(prompt.inHandoff ? "If you'd like me to pass it on, here is my question again:" : 'Or choose **Talk to the help desk** and I will pass it on. Back to my question:'));
+      await dc.repromptDialog();
+      return true;
+    }
+    if (DIALOG_FOR_INTENT[intent]) {
+      const previous = prompt.inHandoff ? null : memory.lastIntent;
+      await dc.cancelAllDialogs();
+      memory.awaitingFeedback = null;
+      memory.resume = previous && previous !== intent ? previous : null;
+      const label = this.services.knowledge.get(intent)?.label;
+      await context.sendActivity(markdown(label ? `OK, let's look at that: **${label}**.` : "OK, let's look at that."));
+      await dc.beginDialog(ROUTER, { route: this.troubleshootRoute(memory, intent, text, []) } satisfies RouterOptions);
+      return true;
+    }
+    await this.answerOnce(context, memory, intent, false);
+    await context.sendActivity(markdown('Now, back to where we were:'));
+    await dc.repromptDialog();
+    return true;
+  }
+
+  /** The message after an emergency reply mid-flow: carry on (the question is asked again), stop, or something else. */
+  private async afterPause(dc: DialogContext, text: string): Promise<boolean> {
+    const reading = readYesNo(text);
+    const lower = text.toLowerCase();
+    if (text === CARRY_ON || (reading === 'yes' && text.split(/\s+/).length <= 3) || /^(continue|carry on|go on|keep going|resume|let'?s continue)\b/.test(lower)) {
+      await dc.context.sendActivity(markdown("OK, let's carry on. Here is where we were:"));
+      await dc.repromptDialog();
+      return true;
+    }
+    if (text === STOP_HERE || reading === 'no' || readCommand(text) === 'cancel') {
+      await dc.cancelAllDialogs();
+      await dc.context.sendActivity(markdown("OK, I've stopped there. Please take care of yourself: 988 is there to call or text any time, day or night. If you need the portal later, just ask."));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The reply to an emergency, whatever is running: 911 and 988 first, then the person
+   * acknowledged, then (if a flow was interrupted) the offer to carry on or stop. A flow is
+   * never resumed silently: the next message decides. The bot calls this before anything else.
+   */
+  async answerEmergency(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
+    const saved = (await dialogState.get(context, { dialogStack: [] })) as SavedDialogState;
+    const memory = await this.memory(context);
+    if (saved.layout === DIALOG_STACK_LAYOUT && saved.dialogStack?.length) {
+      await this.answerEmergencyInFlow(context, memory);
+      return;
+    }
+    await this.sendAnswer(context, 'emergency', false);
+    await context.sendActivity(markdown(`${EMERGENCY_ACK} When you're ready, I'm still here if you need help with the portal.`));
+  }
+
+  private async answerEmergencyInFlow(context: TurnContext, memory: ConversationMemory): Promise<void> {
+    await this.sendAnswer(context, 'emergency', false);
+    memory.paused = true;
+    await context.sendActivity(markdown(`${EMERGENCY_ACK} When you're ready, we can carry on where we left off, or stop here.`, [CARRY_ON, STOP_HERE]));
   }
 
   private memory(context: TurnContext): Promise<ConversationMemory> {
@@ -262,16 +472,18 @@ export class MainDialog {
     const text = (context.activity.text ?? '').trim();
     const files = userFiles(context.activity.attachments);
 
-    const interruption = classifyInterruption(text);
+    const interruption = readCommand(text);
     if (interruption === 'help') {
       await context.sendActivity(markdown(capabilitiesText(this.services.settings.helpdeskEmail), TOPIC_BUTTONS));
       return DONE;
     }
     if (interruption) {
       memory.awaitingFeedback = null;
+      memory.resume = null;
       await context.sendActivity(markdown('Nothing is in progress. What can I help you with?', TOPIC_BUTTONS));
       return DONE;
     }
+    if (memory.paused) memory.paused = false;
 
     const caseFeedback = parseCaseFeedback(context.activity);
     if (caseFeedback) {
@@ -300,7 +512,18 @@ export class MainDialog {
 
     const chosen = memory.pendingChoices[text];
     memory.pendingChoices = {};
-    if (chosen) return this.routeIntent(context, memory, chosen, text);
+    if (chosen) {
+      memory.awaitingFeedback = null;
+      if (chosen === memory.resume) memory.resume = null;
+      return this.routeIntent(context, memory, chosen, text, text === SHOW_AGAIN);
+    }
+    if (isThanks(text)) {
+      // "thanks", "thx", "ok got it": a short goodbye, not the menu and not a new flow.
+      memory.awaitingFeedback = null;
+      memory.resume = null;
+      await context.sendActivity(markdown(GOODBYE));
+      return DONE;
+    }
     if (text === SOMETHING_ELSE) {
       await context.sendActivity(markdown('No problem. Please tell me a little more about what you need, in your own words.', TOPIC_BUTTONS));
       return DONE;
@@ -308,7 +531,7 @@ export class MainDialog {
 
     if (memory.awaitingFeedback) {
       const pending = memory.awaitingFeedback;
-      const feedback = classifyFeedback(text);
+      const feedback = this.feedback(text);
       memory.awaitingFeedback = null;
       if (feedback === 'yes') {
         await context.sendActivity(markdown("I'm glad that helped! Is there anything else I can help you with?", TOPIC_BUTTONS));
@@ -329,7 +552,32 @@ export class MainDialog {
     }
 
     const match = this.services.knowledge.match(text);
+    if (memory.lastIntent && memory.lastIntent !== 'human-handoff' && isFollowUp(text)) {
+      // "and after that?", "what if that doesn't work?": the same topic, continued.
+      if (isDoesntWork(text)) {
+        const label = this.services.knowledge.get(memory.lastIntent)?.label;
+        await context.sendActivity(
+          markdown(
+            `If that doesn't work, the UHS portal help desk can look into it${label ? ` (${label})` : ''}: I can pass it on with a case number, or you can email ${this.services.settings.helpdeskEmail} yourself.`,
+            [TALK_TO_HELPDESK, SOMETHING_ELSE],
+          ),
+        );
+        return DONE;
+      }
+      if (match.kind !== 'match') return this.routeIntent(context, memory, memory.lastIntent, text, true);
+    }
     return this.routeMatch(context, memory, match, text);
+  }
+
+  /** A reply to "Did that answer your question?": the buttons, a short yes or no, or "it still doesn't work". */
+  private feedback(text: string): 'yes' | 'no' | 'other' {
+    if (text === HELPED_YES) return 'yes';
+    if (text === HELPED_NO) return 'no';
+    const short = text.split(/\s+/).length <= 4;
+    const reading = short ? readYesNo(text) : undefined;
+    if (reading === 'yes') return 'yes';
+    if (reading === 'no' || reading === 'tried' || isDoesntWork(text)) return 'no';
+    return 'other';
   }
 
   private async routeMatch(context: TurnContext, memory: ConversationMemory, match: MatchResult, text: string): Promise<Route> {
@@ -341,8 +589,10 @@ export class MainDialog {
       case 'none': {
         memory.misses += 1;
         if (memory.misses >= 2) {
+          // Offered, not started: the person decides (an out-of-scope question never opens a case).
           memory.misses = 0;
-          return this.handoffRoute(memory, { trigger: 'two-misses', intent: null });
+          await context.sendActivity(markdown(SECOND_MISS_REPLY, [TALK_TO_HELPDESK, ...TOPIC_BUTTONS]));
+          return DONE;
         }
         await context.sendActivity(markdown(MISS_REPLY, TOPIC_BUTTONS));
         return DONE;
@@ -363,10 +613,13 @@ export class MainDialog {
     }
   }
 
-  private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string): Promise<Route> {
-    memory.lastIntent = intent;
+  private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false): Promise<Route> {
     memory.misses = 0;
-    if (intent === 'human-handoff') return this.handoffRoute(memory, { trigger: 'user-asked', intent: null });
+    if (intent === 'human-handoff') {
+      const topic = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? memory.lastIntent : null;
+      return this.handoffRoute(memory, { trigger: 'user-asked', intent: topic });
+    }
+    memory.lastIntent = intent;
     if (intent === 'emergency') {
       await this.sendAnswer(context, 'emergency');
       return DONE;
@@ -377,8 +630,7 @@ export class MainDialog {
       await context.sendActivity(markdown("Sorry, I don't have an answer for that yet.", TOPIC_BUTTONS));
       return DONE;
     }
-    await this.sendAnswer(context, intent);
-    this.rememberAnswer(memory, intent);
+    if (!(await this.answerOnce(context, memory, intent, again))) return DONE;
     if (intent !== 'smalltalk') {
       memory.awaitingFeedback = { intent, dialog: null };
       await context.sendActivity(helpedQuestion(entry.followUps));
@@ -386,15 +638,37 @@ export class MainDialog {
     return DONE;
   }
 
+  /**
+   * Sends an FAQ answer, or, when it was already shown in full in this conversation, refers to
+   * it ("the answer above") with a button to show it again. `true` when the answer was sent.
+   */
+  private async answerOnce(context: TurnContext, memory: ConversationMemory, intent: string, again: boolean): Promise<boolean> {
+    const facts: KnownFacts = (memory.facts ??= {});
+    const entry = this.services.knowledge.get(intent);
+    if (!entry) return false;
+    if (intent !== 'smalltalk' && !again && wasShown(facts, intent)) {
+      memory.pendingChoices = { [SHOW_AGAIN]: intent };
+      memory.awaitingFeedback = { intent, dialog: null };
+      await context.sendActivity(
+        markdown(`I answered that above: see **${entry.question}** a little higher up. Did it not work for you?`, [SHOW_AGAIN, HELPED_NO, SOMETHING_ELSE]),
+      );
+      return false;
+    }
+    await this.sendAnswer(context, intent);
+    this.rememberAnswer(memory, intent);
+    if (intent !== 'smalltalk') remember(facts, 'shown', intent);
+    return true;
+  }
+
   private rememberAnswer(memory: ConversationMemory, intent: string): void {
     memory.lastAnswers = [...memory.lastAnswers.filter((i) => i !== intent), intent].slice(-5);
   }
 
-  private async sendAnswer(context: TurnContext, intent: string): Promise<void> {
+  private async sendAnswer(context: TurnContext, intent: string, withTopics = true): Promise<void> {
     const entry = this.services.knowledge.get(intent);
     if (!entry) return;
     const activity = answerActivity(entry);
-    if (intent === 'smalltalk' || intent === 'emergency') {
+    if (withTopics && (intent === 'smalltalk' || intent === 'emergency')) {
       activity.suggestedActions = markdown('', TOPIC_BUTTONS).suggestedActions;
     }
     await context.sendActivity(activity);
@@ -406,8 +680,16 @@ export class MainDialog {
     return { kind: 'troubleshoot', dialogId: DIALOG_FOR_INTENT[intent], intent, options: { intent, text, attachments: files } };
   }
 
+  /**
+   * The handoff, carrying what the dialogs know (steps tried, addresses tried, the latest file
+   * check) whether or not the person later agrees to share the transcript.
+   */
   private handoffRoute(memory: ConversationMemory, options: Omit<HandoffOptions, 'transcript' | 'lastAnswers'>): Route {
-    return { kind: 'handoff', options: { ...options, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) } };
+    const diagnostics = { ...factsForCase(memory.facts ?? {}), ...(options.diagnostics ?? {}) };
+    return {
+      kind: 'handoff',
+      options: { ...options, diagnostics, knownEmail: memory.facts?.email, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) },
+    };
   }
 
   /** Second step: a troubleshooting dialog ended; ask whether it helped or hand off. */
@@ -422,7 +704,8 @@ export class MainDialog {
       const options: HandoffOptions = {
         trigger: outcome.reason,
         intent: values(step).intent ?? memory.lastIntent,
-        diagnostics: outcome.diagnostics,
+        diagnostics: { ...factsForCase(memory.facts ?? {}), ...(outcome.diagnostics ?? {}) },
+        knownEmail: memory.facts?.email,
         failedDialog: outcome.dialog,
         lastAnswers: [...memory.lastAnswers],
         transcript: transcriptLines(memory),
@@ -431,7 +714,11 @@ export class MainDialog {
     }
     if (outcome.outcome === 'done') {
       memory.awaitingFeedback = { intent: values(step).intent ?? null, dialog: outcome.dialog };
-      await step.context.sendActivity(helpedQuestion());
+      // A topic left for this one is offered back ("offer to come back where it makes sense").
+      const resume = memory.resume ? this.services.knowledge.get(memory.resume) : undefined;
+      const back = resume ? `Back to: ${resume.label}` : null;
+      if (resume && back) memory.pendingChoices = { [back]: resume.id };
+      await step.context.sendActivity(helpedQuestion(back ? [back] : []));
     }
     return step.endDialog();
   }

@@ -45,7 +45,7 @@ export async function offerHelpDesk(step: WaterfallStepContext, message: string,
 export class OfferHelpDeskDialog extends FlowDialog {
   constructor(private readonly services: DialogServices) {
     super(OFFER_HELPDESK_DIALOG);
-    this.addDependency(yesNoPrompt(OFFER_HELPDESK_PROMPT));
+    this.addDependency(yesNoPrompt(OFFER_HELPDESK_PROMPT, false));
     this.setSteps([this.askHelpDeskStep.bind(this), this.endWithChoiceStep.bind(this)]);
   }
 

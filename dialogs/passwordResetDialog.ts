@@ -6,19 +6,20 @@ import { accountResultMail, LOGIN_URL, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_
 import {
   conversationRateKey,
   done,
-  EMAIL_QUESTION,
+  emailQuestion,
   emailValidator,
+  rememberEmail,
   endIfEscaped,
   MailDispatcher,
   mayMail,
   nonUmassNote,
   textPrompt,
-  textQuestion,
   yesNoPrompt,
   yesNoQuestion,
 } from './accountSupport';
 import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf } from './validation';
+import { factsOf, remember, wasShown } from './conversationFacts';
 
 /** Id of {@link PasswordResetDialog}. */
 export const PASSWORD_RESET_DIALOG = 'passwordResetDialog';
@@ -42,6 +43,12 @@ export const PASSWORD_TIPS = [
     `**Forgot your password?** Use the "Forgot Password" link found in the lower right corner of the Login page: ${LOGIN_URL}`,
   ]),
 ].join('\n\n');
+
+/** The key under which the tips count as shown (`conversationFacts.ts`). */
+const PASSWORD_TIPS_KEY = 'password-tips';
+/** The tips the second time: a reference to the ones above. */
+export const PASSWORD_TIPS_AGAIN =
+  'The tips above still apply (the **Submit** button rather than Enter, your spam/junk folder, the **Login** button when the page spins, and the **Forgot Password** link).';
 
 /**
  * "Forgot my password", "never got the password email", "the reset doesn't work". Gives the
@@ -69,7 +76,12 @@ export class PasswordResetDialog extends FlowDialog {
   }
 
   private async giveTipsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await step.context.sendActivity(markdown(PASSWORD_TIPS));
+    const facts = factsOf(step.context);
+    // Shown once per conversation; after that the tips are referred to, not repeated.
+    if (wasShown(facts, PASSWORD_TIPS_KEY)) await step.context.sendActivity(markdown(PASSWORD_TIPS_AGAIN));
+    else await step.context.sendActivity(markdown(PASSWORD_TIPS));
+    remember(facts, 'shown', PASSWORD_TIPS_KEY);
+    remember(facts, 'tried', 'password tips (Submit button, spam folder, Login button, Forgot Password link)');
     return step.prompt(
       RESET_CONFIRM_PROMPT,
       yesNoQuestion('If that does not help, I can send a password reset to the email address UHS has on file. Shall I do that?', 'shall I send a password reset?'),
@@ -84,13 +96,15 @@ export class PasswordResetDialog extends FlowDialog {
       await step.context.sendActivity(markdown(`OK. Please give it another try, and if you continue to have issues, contact ${helpdeskEmail}.`));
       return step.endDialog(done(PASSWORD_RESET_DIALOG));
     }
-    return step.prompt(RESET_EMAIL_PROMPT, { prompt: textQuestion(EMAIL_QUESTION) });
+    return step.prompt(RESET_EMAIL_PROMPT, { prompt: emailQuestion(step.context) });
   }
 
   private async sendResetStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await endIfEscaped(step, PASSWORD_RESET_DIALOG, 'email', this.services.log);
     if (escaped) return escaped;
     const email = step.result as string;
+    rememberEmail(step.context, email);
+    remember(factsOf(step.context), 'tried', 'password reset requested in the chat');
     const note = nonUmassNote(email);
     if (note) await step.context.sendActivity(markdown(note));
 

@@ -1,6 +1,7 @@
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { bulleted, chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import type { DialogServices } from './services';
+import { factsOf } from './conversationFacts';
 
 /** Id of {@link PersonalInfoDialog}. */
 export const PERSONAL_INFO_DIALOG = 'personalInfoDialog';
@@ -55,6 +56,13 @@ export function spireSteps(detail: string): string {
   return [SPIRE_INTRO, numbered(['Login to spire.umass.edu', 'Click Main Menu, then click My Personal Information', third, SPIRE_DELAY])].join('\n\n');
 }
 
+/** The detail a message already names ("change my address"), so it is not asked. */
+function detailIn(...texts: string[]): string | null {
+  const t = texts.join(' ').toLowerCase();
+  const found = [/\baddress/.test(t) && ADDRESS, /\bphone|\bnumber\b|\bcell\b/.test(t) && PHONE, /\bname\b/.test(t) && NAME].filter(Boolean) as string[];
+  return found.length === 1 ? found[0] : null;
+}
+
 /**
  * Personal information shows wrongly (FAQ 14). UMass-affiliated users get the SPIRE steps for
  * the detail they name (address, phone, name), with "up to 24 hours"; others call UHS Patient
@@ -67,6 +75,9 @@ export class PersonalInfoDialog extends GuidedFlowDialog {
   }
 
   private async askAffiliationStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Not asked again when the person already said it (or said student or staff).
+    const umass = factsOf(step.context).umass;
+    if (umass !== undefined) return step.next({ value: umass ? UMASS_SPIRE : NOT_UMASS, index: 0, score: 1 });
     return this.ask(
       step,
       'The portal takes your details from SPIRE for UMass students, faculty and staff. Are you UMass-affiliated (with a SPIRE account)?',
@@ -77,7 +88,10 @@ export class PersonalInfoDialog extends GuidedFlowDialog {
   private async askDetailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const escaped = await this.escaped(step, 'affiliation');
     if (escaped) return escaped;
+    factsOf(step.context).umass = chosen(step) !== NOT_UMASS;
     if (chosen(step) === NOT_UMASS) return this.finish(step, NON_UMASS_TEXT);
+    const detail = detailIn(step.context.activity.text ?? '', (step.options as { text?: string } | undefined)?.text ?? '');
+    if (detail) return step.next({ value: detail, index: 0, score: 1 });
     return this.ask(step, 'What do you need to correct?', DETAIL_CHOICES);
   }
 

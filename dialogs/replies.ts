@@ -1,7 +1,7 @@
 import { ActionTypes, MessageFactory, type Activity, type CardAction } from 'botbuilder-core';
 import type { KnowledgeEntry } from '../knowledge/types';
 
-/** The feedback buttons shown after an answer. Their texts are recognised by {@link classifyFeedback}. */
+/** The feedback buttons shown after an answer. The recogniser (`recognizer.ts`) reads them and the loose forms of yes and no. */
 export const HELPED_YES = 'Yes, that helped';
 /** See {@link HELPED_YES}. */
 export const HELPED_NO = "That didn't help";
@@ -38,29 +38,6 @@ export function answerActivity(entry: KnowledgeEntry): Partial<Activity> {
 /** "Did that help?" with the feedback buttons and the entry's follow-ups. */
 export function helpedQuestion(followUps: string[] = []): Partial<Activity> {
   return markdown('Did that answer your question?', [HELPED_YES, HELPED_NO, ...followUps]);
-}
-
-/** What a reply to "Did that help?" means; `other` is a new question. */
-export type Feedback = 'yes' | 'no' | 'other';
-
-/** Classifies a reply to "Did that help?". */
-export function classifyFeedback(text: string): Feedback {
-  const t = text.trim().toLowerCase().replace(/[.!?]+$/g, '');
-  if (t === HELPED_YES.toLowerCase() || /^(y|yes|yeah|yep|yup|sure|it did|that helped|it helped|perfect|great|thanks?|thank you|ty|solved|got it|ok thanks)( thanks?| thank you| it did)?$/.test(t)) return 'yes';
-  if (t === HELPED_NO.toLowerCase() || /^(n|no|nope|nah|not really|it didn'?t|that didn'?t help|didn'?t help|doesn'?t help|that doesn'?t help|still (not working|broken|stuck)|it didn'?t work|not helpful|no it didn'?t)( help)?$/.test(t)) return 'no';
-  return 'other';
-}
-
-/** An interruption the user can type anywhere. */
-export type Interruption = 'cancel' | 'restart' | 'help' | null;
-
-/** Recognises "cancel", "start over" and "help" (short commands only, so "help with my password" is a question). */
-export function classifyInterruption(text: string): Interruption {
-  const t = text.trim().toLowerCase().replace(/[.!?]+$/g, '');
-  if (/^(cancel|stop|quit|exit|never ?mind|nevermind|forget it)$/.test(t)) return 'cancel';
-  if (/^(start over|restart|reset|start again|main menu)$/.test(t)) return 'restart';
-  if (/^(help|menu|options|\?)$/.test(t)) return 'help';
-  return null;
 }
 
 /** What the bot can help with: the welcome and the answer to "help". */

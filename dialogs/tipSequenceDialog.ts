@@ -5,6 +5,7 @@ import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, type OfferHelpDeskOptions }
 import type { Log } from './ports';
 import { markdown } from './replies';
 import { isGaveUp } from './retryLimit';
+import { factsOf, remember } from './conversationFacts';
 import type { DialogServices } from './services';
 
 /** Id of {@link TipSequenceDialog}. */
@@ -51,6 +52,8 @@ export class TipSequenceDialog extends GuidedFlowDialog {
   private async checkTipStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (isGaveUp(step.result)) return step.endDialog(step.result);
     const { tips, index = 0 } = step.options as TipSequenceOptions;
+    // Kept for the help desk (steps tried), whether or not the person later shares the transcript.
+    remember(factsOf(step.context), 'tried', `tip: ${tips[index].replace(/[*_]/g, '').slice(0, 70)}`, 10);
     if (chosen(step) === IT_WORKED) return step.endDialog({ worked: true, tried: index + 1 } satisfies TipSequenceResult);
     if (index + 1 < tips.length) return step.replaceDialog(this.id, { tips, index: index + 1 } satisfies TipSequenceOptions);
     return step.endDialog({ worked: false, tried: tips.length } satisfies TipSequenceResult);

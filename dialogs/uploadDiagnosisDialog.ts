@@ -5,6 +5,7 @@ import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, numbered, sharedDi
 import { offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { markdown, TALK_TO_HELPDESK } from './replies';
 import { limitRetries } from './retryLimit';
+import { factsOf } from './conversationFacts';
 import type { DialogServices, FetchedAttachment } from './services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 import {
@@ -205,6 +206,11 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
       });
     }
     values.diagnosis = diagnosis === null ? null : redactDiagnosis(diagnosis);
+    if (values.diagnosis) {
+      // The latest file check goes with any later handoff, even without the transcript.
+      const { fileName, ok, problems, checked } = values.diagnosis;
+      factsOf(step.context).file = { name: fileName, ok, problems: problems.map((p) => p.code), checked };
+    }
     const needsFix = diagnosis !== null && !diagnosis.ok;
     const tips = [...(needsFix ? ['Fix the file as described above, then try the upload again.'] : []), BROWSER_TIP, DEVICE_TIP];
     if (!needsFix) await step.context.sendActivity('If the portal still won\'t take your file, try these, one at a time.');

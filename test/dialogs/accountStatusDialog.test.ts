@@ -43,7 +43,7 @@ describe('AccountStatusDialog', () => {
     expect(explanation).to.contain('choose “I have a UMass NetID”');
     expect(explanation).to.contain('Users who do not have a UMass NetID (i.e., Hampshire College community) will need to create an account');
     expect(replies[1].text).to.contain("I'll email it to the address UHS has on file");
-    expect(buttonTitles(replies[1])).to.deep.equal(['Yes', 'No']);
+    expect(buttonTitles(replies[1])).to.deep.equal(['Yes', 'No', TALK_TO_PERSON]);
   });
 
   it('asks for the email and the date of birth with buttons on every question', async () => {
@@ -210,7 +210,7 @@ describe('AccountStatusDialog', () => {
       await c.say('hi');
       const [again] = await c.say('purple');
       expect(again.text).to.match(/^Please choose Yes or No/);
-      expect(buttonTitles(again)).to.deep.equal(['Yes', 'No']);
+      expect(buttonTitles(again)).to.deep.equal(['Yes', 'No', TALK_TO_PERSON]);
       await c.say('banana');
       expect(c.ended).to.equal(false);
       await c.say('hmm');

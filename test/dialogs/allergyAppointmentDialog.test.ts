@@ -1,3 +1,4 @@
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { expect } from 'chai';
 import { ALLERGY_APPOINTMENT_DIALOG, ALLERGY_FIRST_TEXT, ALLERGY_FOLLOW_UP_TEXT, AllergyAppointmentDialog } from '../../dialogs/allergyAppointmentDialog';
 import { NO, YES } from '../../dialogs/flowHelpers';
@@ -11,7 +12,7 @@ describe('AllergyAppointmentDialog', () => {
     const client = allergyClient();
     const replies = await client.send('allergy shots');
     expect(allText(replies)).to.include('Is this your first Allergy Services appointment at UHS?');
-    expect(buttonsOf(replies)).to.deep.equal([YES, NO]);
+    expect(buttonsOf(replies)).to.deep.equal([YES, NO, TALK_TO_HELPDESK]);
   });
 
   it('first appointment: call 413-577-5169', async () => {
@@ -39,7 +40,7 @@ describe('AllergyAppointmentDialog', () => {
     const client = allergyClient();
     await client.send('hi');
     const [first] = await answerBadlyThrice(client);
-    expect(buttonsOf(first)).to.deep.equal([YES, NO]);
+    expect(buttonsOf(first)).to.deep.equal([YES, NO, TALK_TO_HELPDESK]);
     expect(client.outcome()).to.deep.equal({
       outcome: 'handoff',
       dialog: ALLERGY_APPOINTMENT_DIALOG,

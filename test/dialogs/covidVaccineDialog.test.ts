@@ -1,3 +1,4 @@
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { expect } from 'chai';
 import {
   BOTH_PAGES_TEXT,
@@ -28,7 +29,7 @@ describe('CovidVaccineDialog', () => {
     const client = covidClient();
     const replies = await client.send('covid vaccine card');
     expect(allText(replies)).to.include('Are you a student, or faculty or staff?');
-    expect(buttonsOf(replies)).to.deep.equal([STUDENT, STAFF]);
+    expect(buttonsOf(replies)).to.deep.equal([STUDENT, STAFF, TALK_TO_HELPDESK]);
   });
 
   for (const answer of [STAFF, 'I am faculty']) {
@@ -54,7 +55,7 @@ describe('CovidVaccineDialog', () => {
     expect(COVID_STEPS).to.have.length(7);
     expect(text).to.include('select A - REQUIRED IMMUNIZATIONS FORM');
     expect(text).to.include('"COVID-19 Boosters."');
-    expect(buttonsOf(replies)).to.deep.equal([GOT_IT, UPLOAD_FAILS, ENTRY_FAILS]);
+    expect(buttonsOf(replies)).to.deep.equal([GOT_IT, UPLOAD_FAILS, ENTRY_FAILS, TALK_TO_HELPDESK]);
   });
 
   it('"Got it": done, with a reminder of both pages', async () => {

@@ -9,6 +9,7 @@ import {
   MAX_DESCRIPTION_LENGTH,
   NO_DESCRIPTION,
   SKIP_EMAIL,
+  SKIP_ANYWAY,
   type HandoffOptions,
   type HandoffResult,
 } from '../../dialogs/handoffDialog';
@@ -46,10 +47,10 @@ const textOf = (a: Partial<Activity> | undefined) => a?.text ?? '';
 const buttonsOf = (a: Partial<Activity> | undefined) => (a?.suggestedActions?.actions ?? []).map((x) => x.title);
 
 /** Runs the three questions with the given answers; returns the replies to the last answer. */
-async function answerAll(client: DialogTestClient, description: string, email: string, consent: string): Promise<Array<Partial<Activity>>> {
+async function answerAll(client: DialogTestClient, description: string, email: string | string[], consent: string): Promise<Array<Partial<Activity>>> {
   await client.sendActivity('I need a person');
   await client.sendActivity(description);
-  await client.sendActivity(email);
+  for (const answer of typeof email === 'string' ? [email] : email) await client.sendActivity(answer);
   const replies: Array<Partial<Activity>> = [await client.sendActivity(consent)];
   for (let next = client.getNextReply(); next; next = client.getNextReply()) replies.push(next);
   return replies;
@@ -70,7 +71,10 @@ describe('HandoffDialog', () => {
     const second = await client.sendActivity('My upload fails');
     expect(textOf(second)).to.include('What email address should the help desk reply to?');
     expect(buttonsOf(second)).to.deep.equal([SKIP_EMAIL]);
-    const third = await client.sendActivity(SKIP_EMAIL);
+    const warning = await client.sendActivity(SKIP_EMAIL);
+    expect(textOf(warning)).to.include('nobody at the help desk will be able to answer you');
+    expect(buttonsOf(warning)).to.deep.equal([SKIP_ANYWAY]);
+    const third = await client.sendActivity(SKIP_ANYWAY);
     expect(textOf(third)).to.include('May I include this conversation');
     expect(buttonsOf(third)).to.deep.equal(['Yes', 'No']);
   });
@@ -81,7 +85,7 @@ describe('HandoffDialog', () => {
     const replies = await answerAll(client, `My upload fails, DOB ${DOB}`, 'jdoe@umass.edu', 'Yes');
 
     const record = onlyCase(services);
-    expect(record).to.include({ status: 'open', topic: 'Portal help', intent: null, replyEmail: 'jdoe@umass.edu', transcriptConsent: true });
+    expect(record).to.include({ status: 'open', topic: 'My upload fails, DOB [date redacted]', intent: null, replyEmail: 'jdoe@umass.edu', transcriptConsent: true });
     expect(record.summary).to.equal('My upload fails, DOB [date redacted]');
     expect(record.transcript).to.have.length(4);
     expect(record.transcript[0].text).to.equal('my birthday is [date redacted]');
@@ -89,7 +93,7 @@ describe('HandoffDialog', () => {
     expect(record.conversationReference.conversation?.id).to.be.a('string');
 
     const mail = services.escalations.queued.get(record.id);
-    expect(mail?.subject).to.equal(`[${record.id}] Portal help — portal help request`);
+    expect(mail?.subject).to.equal(`[${record.id}] My upload fails, DOB [date redacted] — portal help request`);
     expect(mail?.replyTo).to.equal('jdoe@umass.edu');
     expect(mail?.text).to.include('my birthday is [date redacted]');
     expect(JSON.stringify(mail)).not.to.include(DOB);
@@ -102,7 +106,7 @@ describe('HandoffDialog', () => {
     expect(textOf(confirmation)).to.include('A member of the help desk usually replies within 4 business hours.');
     expect(event.type).to.equal('event');
     expect(event.name).to.equal('handoff.initiate');
-    expect(event.value).to.deep.include({ caseId: record.id, trigger: 'user-asked', topic: 'Portal help' });
+    expect(event.value).to.deep.include({ caseId: record.id, trigger: 'user-asked', topic: 'My upload fails, DOB [date redacted]' });
     const attached = event.attachments?.[0]?.content as { activities: Array<Partial<Activity>> };
     expect(attached.activities.map((a) => a.text)).to.deep.equal(record.transcript.map((l) => l.text));
     expect(attached.activities[0].from?.role).to.equal('user');
@@ -115,7 +119,7 @@ describe('HandoffDialog', () => {
   it('skip email: no reply address, and the user is told how a reply reaches them', async () => {
     const services = makeTestServices();
     const { client } = start(services);
-    const [confirmation] = await answerAll(client, 'Login spins', 'no thanks', 'Yes');
+    const [confirmation] = await answerAll(client, 'Login spins', ['no thanks', 'no thanks'], 'Yes');
     const record = onlyCase(services);
     expect(record.replyEmail).to.equal(null);
     expect(services.escalations.queued.get(record.id)).not.to.have.property('replyTo');
@@ -150,7 +154,7 @@ describe('HandoffDialog', () => {
   it('no consent: the case and the email carry no transcript, and the handoff event none either', async () => {
     const services = makeTestServices();
     const { client } = start(services);
-    const replies = await answerAll(client, 'Upload fails', SKIP_EMAIL, 'No');
+    const replies = await answerAll(client, 'Upload fails', SKIP_ANYWAY, 'No');
     const record = onlyCase(services);
     expect(record.transcriptConsent).to.equal(false);
     expect(record.transcript).to.deep.equal([]);
@@ -182,7 +186,7 @@ describe('HandoffDialog', () => {
   it('outside business hours: says the help desk is closed and when it opens', async () => {
     const services = makeTestServices({ now: () => WEEKEND });
     const { client } = start(services);
-    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_EMAIL, 'No');
+    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_ANYWAY, 'No');
     expect(textOf(confirmation)).to.include("We're closed now; we'll reply after we open on Monday at 9:00 AM ET.");
     expect(textOf(confirmation)).not.to.include('usually replies');
   });
@@ -198,7 +202,7 @@ describe('HandoffDialog', () => {
       transcript: transcript(40),
     });
     const { client } = start(services, options);
-    await answerAll(client, 'Still failing', SKIP_EMAIL, 'Yes');
+    await answerAll(client, 'Still failing', SKIP_ANYWAY, 'Yes');
     const record = onlyCase(services);
     expect(record.topic).to.equal(testKnowledge().get('upload-problem')?.label);
     expect(record.intent).to.equal('upload-problem');
@@ -252,7 +256,7 @@ describe('HandoffDialog', () => {
     const escalations = new FlakyOutbox();
     const services = makeTestServices({ escalations });
     const { client, dialog } = start(services);
-    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_EMAIL, 'No');
+    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_ANYWAY, 'No');
     const record = onlyCase(services);
     expect(textOf(confirmation)).to.include(record.id);
     expect(escalations.queued.size).to.equal(0);
@@ -269,7 +273,7 @@ describe('HandoffDialog', () => {
     }
     const services = makeTestServices({ notifier: new BrokenNotifier() });
     const { client } = start(services);
-    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_EMAIL, 'No');
+    const [confirmation] = await answerAll(client, 'Upload fails', SKIP_ANYWAY, 'No');
     expect(textOf(confirmation)).to.include(`Your case number is **${onlyCase(services).id}**`);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
   });

@@ -1,3 +1,4 @@
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { expect } from 'chai';
 import { BROWSER_TIP, DEVICE_TIP, IT_WORKED, STILL_FAILING } from '../../dialogs/flowHelpers';
 import { IMMUNIZATION_ENTRY_DIALOG, ImmunizationEntryDialog, NSIP_TEXT, ONE_AT_A_TIME_TIP } from '../../dialogs/immunizationEntryDialog';
@@ -14,7 +15,7 @@ describe('ImmunizationEntryDialog', () => {
     expect(intro).to.include('one at a time');
     expect(tip).to.equal(`**Tip 1 of 3:** ${BROWSER_TIP}\n\nDid that work?`);
     expect(allText(replies)).to.not.include(DEVICE_TIP);
-    expect(buttonsOf(replies)).to.deep.equal([IT_WORKED, STILL_FAILING]);
+    expect(buttonsOf(replies)).to.deep.equal([IT_WORKED, STILL_FAILING, TALK_TO_HELPDESK]);
   });
 
   it('the tips come one per turn, in the FAQ order', async () => {

@@ -42,7 +42,7 @@ describe('PasswordResetDialog', () => {
     expect(tips).to.contain("click on the 'Login' button, scroll down, and enter your username and password from this screen");
     expect(tips).to.contain('"Forgot Password" link found in the lower right corner of the Login page: https://umass.medicatconnect.com/login.aspx');
     expect(replies[1].text).to.contain('I can send a password reset to the email address UHS has on file');
-    expect(buttonTitles(replies[1])).to.deep.equal(['Yes', 'No']);
+    expect(buttonTitles(replies[1])).to.deep.equal(['Yes', 'No', TALK_TO_PERSON]);
   });
 
   it('asks for the email with buttons', async () => {

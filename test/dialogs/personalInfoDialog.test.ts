@@ -1,3 +1,4 @@
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { expect } from 'chai';
 import {
   ADDRESS,
@@ -24,7 +25,7 @@ describe('PersonalInfoDialog', () => {
     const client = infoClient();
     const replies = await client.send('my address is wrong');
     expect(allText(replies)).to.include('Are you UMass-affiliated (with a SPIRE account)?');
-    expect(buttonsOf(replies)).to.deep.equal([UMASS_SPIRE, NOT_UMASS]);
+    expect(buttonsOf(replies)).to.deep.equal([UMASS_SPIRE, NOT_UMASS, TALK_TO_HELPDESK]);
   });
 
   for (const answer of [NOT_UMASS, 'Hampshire College']) {
@@ -43,7 +44,7 @@ describe('PersonalInfoDialog', () => {
     await client.send('hi');
     const replies = await client.send(UMASS_SPIRE);
     expect(allText(replies)).to.include('What do you need to correct?');
-    expect(buttonsOf(replies)).to.deep.equal([ADDRESS, PHONE, NAME, OTHER_DETAIL]);
+    expect(buttonsOf(replies)).to.deep.equal([ADDRESS, PHONE, NAME, OTHER_DETAIL, TALK_TO_HELPDESK]);
   });
 
   const details: Array<[string, string, string[]]> = [
@@ -89,7 +90,7 @@ describe('PersonalInfoDialog', () => {
     await client.send('hi');
     await client.send(UMASS_SPIRE);
     const [first] = await answerBadlyThrice(client);
-    expect(buttonsOf(first)).to.deep.equal([ADDRESS, PHONE, NAME, OTHER_DETAIL]);
+    expect(buttonsOf(first)).to.deep.equal([ADDRESS, PHONE, NAME, OTHER_DETAIL, TALK_TO_HELPDESK]);
     expect(client.outcome()).to.deep.include({ outcome: 'handoff', reason: 'reprompt-limit', diagnostics: { prompt: 'detail' } });
   });
 });

@@ -1,3 +1,4 @@
+import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { expect } from 'chai';
 import { NO, NOT_SURE, YES } from '../../dialogs/flowHelpers';
 import type { Log } from '../../dialogs/ports';
@@ -15,7 +16,7 @@ describe('StiTestingDialog', () => {
     const replies = await client.send('I want an STI test');
     expect(allText(replies)).to.include('Do you have any symptoms right now?');
     expect(allText(replies)).to.include('only if you have no symptoms and no known exposure');
-    expect(buttonsOf(replies)).to.deep.equal([YES, NO, NOT_SURE]);
+    expect(buttonsOf(replies)).to.deep.equal([YES, NO, NOT_SURE, TALK_TO_HELPDESK]);
   });
 
   for (const answer of [YES, NOT_SURE, 'yeah']) {
@@ -36,7 +37,7 @@ describe('StiTestingDialog', () => {
     await client.send('hi');
     const replies = await client.send('nope');
     expect(allText(replies)).to.include('Have you had a known exposure to an STI positive or symptomatic partner?');
-    expect(buttonsOf(replies)).to.deep.equal([YES, NO, NOT_SURE]);
+    expect(buttonsOf(replies)).to.deep.equal([YES, NO, NOT_SURE, TALK_TO_HELPDESK]);
     expect(client.waiting).to.equal(true);
   });
 
@@ -70,9 +71,9 @@ describe('StiTestingDialog', () => {
     await client.send('hi');
     const [first, second] = await answerBadlyThrice(client);
     for (const turn of [first, second]) {
-      expect(allText(turn)).to.include("Sorry, I didn't catch that. Please choose one of the buttons.");
+      expect(allText(turn)).to.include("Sorry, I didn't catch that. Please choose one of the buttons, or tell me in other words.");
       expect(allText(turn)).to.include('Do you have any symptoms right now?');
-      expect(buttonsOf(turn)).to.deep.equal([YES, NO, NOT_SURE]);
+      expect(buttonsOf(turn)).to.deep.equal([YES, NO, NOT_SURE, TALK_TO_HELPDESK]);
     }
     expect(client.outcome()).to.deep.equal({ outcome: 'handoff', dialog: STI_TESTING_DIALOG, reason: 'reprompt-limit', diagnostics: { prompt: 'symptoms' } });
   });

@@ -64,7 +64,7 @@ describe('UploadDiagnosisDialog', () => {
       expect(lead).to.include('try these, one at a time');
       expect(tip).to.include(`**Tip 1 of 2:** ${BROWSER_TIP}`);
       expect(tip).to.include('Did that work?');
-      expect(buttonsOf(replies)).to.deep.equal([IT_WORKED, STILL_FAILING]);
+      expect(buttonsOf(replies)).to.deep.equal([IT_WORKED, STILL_FAILING, TALK_TO_HELPDESK]);
     });
 
     it('a HEIC name: not allowed, the FAQ list, the iPhone setting and a new name', async () => {
@@ -268,8 +268,8 @@ describe('UploadDiagnosisDialog', () => {
       const { client } = uploadClient();
       await sendAll(client, ['hi', 'card.docx']);
       const retry = await client.send('banana');
-      expect(allText(retry)).to.include("Sorry, I didn't catch that. Please choose one of the buttons.");
-      expect(buttonsOf(retry)).to.deep.equal([IT_WORKED, STILL_FAILING]);
+      expect(allText(retry)).to.include("Sorry, I didn't catch that. Please choose one of the buttons, or tell me in other words.");
+      expect(buttonsOf(retry)).to.deep.equal([IT_WORKED, STILL_FAILING, TALK_TO_HELPDESK]);
       await sendAll(client, ['banana', 'banana']);
       const outcome = client.outcome();
       expect(outcome).to.deep.include({ outcome: 'handoff', reason: 'reprompt-limit' });

@@ -1,7 +1,7 @@
 import type { Activity, CardAction } from 'botbuilder-core';
 import { ComponentDialog, Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
-import { classifyInterruption } from '../../dialogs/replies';
+import { readCommand } from '../../dialogs/recognizer';
 
 /**
  * A conversation with one dialog through botbuilder-testing's {@link DialogTestClient}, that
@@ -83,7 +83,7 @@ export class InterruptingHost extends ComponentDialog {
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const kind = classifyInterruption(innerDc.context.activity.text ?? '');
+    const kind = readCommand(innerDc.context.activity.text ?? '');
     if (kind === 'cancel') {
       await innerDc.context.sendActivity('(cancelled)');
       await innerDc.cancelAllDialogs();

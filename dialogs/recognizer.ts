@@ -1,0 +1,336 @@
+import type { KnowledgeBase, MatchResult } from '../knowledge/types';
+
+/**
+ * The one recogniser for what people type: yes/no in the words people use, the commands they
+ * can type anywhere ("cancel", "start over", "help"), asking for a person, objecting to the
+ * current step, thanks and goodbyes, follow-ups on the same topic, descriptions that say
+ * nothing, and the facts a message gives away (student or staff, UMass or not, first
+ * appointment or not). {@link hear} applies them, in a fixed order, to an answer typed at a
+ * prompt. Pure functions over the text: no state, no transport, cheap enough for every turn
+ * (a handful of regular expressions; the matcher only when the answer is not the prompt's own).
+ */
+
+/** A yes/no reading: `tried` is "already did that" (a tip was tried, and did not help). */
+export type YesNo = 'yes' | 'no' | 'unsure' | 'tried';
+
+/** A command the user can type anywhere. */
+export type Command = 'cancel' | 'restart' | 'help';
+
+/** What kind of answer a prompt waits for; decides what counts as the prompt's own answer. */
+export type PromptKind =
+  /** Yes/No buttons (and the help-desk offer). */
+  | 'yes-no'
+  /** "Did that work?" after a tip. */
+  | 'worked'
+  /** Buttons of one of the guided flows. */
+  | 'choice'
+  /** An email address on file. */
+  | 'email'
+  /** A date of birth. */
+  | 'dob'
+  /** A file name, or an attached file. */
+  | 'file'
+  /** The handoff's description of the problem. */
+  | 'description'
+  /** The handoff's reply address (or Skip). */
+  | 'reply-email';
+
+/** What the waiting prompt is, as {@link hear} needs to know it. */
+export interface PromptInfo {
+  kind: PromptKind;
+  /** The values of its buttons (choice prompts). */
+  choices?: readonly string[];
+  /** Intents the running flows handle: a question about one of them is not a change of topic. */
+  ownIntents?: ReadonlySet<string>;
+  /** Whether the prompt belongs to the handoff (an objection there ends the handoff). */
+  inHandoff?: boolean;
+}
+
+/** What a message typed at a prompt is, in the order {@link hear} checks. */
+export type Heard =
+  | { kind: 'emergency' }
+  | { kind: 'person' }
+  | { kind: 'command'; command: Command }
+  | { kind: 'objection' }
+  | { kind: 'thanks' }
+  | { kind: 'question'; intent: string; match: MatchResult }
+  /** The prompt's own answer; `value` is the button text it stands for, when it stands for one. */
+  | { kind: 'answer'; value?: string };
+
+/** Lower case, curly quotes straightened, punctuation other than apostrophes turned into spaces. */
+export function normalize(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/[^a-z0-9'@.\s/áéíóúñ-]/g, ' ')
+    .replace(/[.]+(\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Accents off, for the few Spanish words ("sí"). */
+function plain(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
+const YES_WORDS = new Set([
+  'y', 'yes', 'yeah', 'yea', 'ya', 'yah', 'yep', 'yup', 'yess', 'yesss', 'ye', 'sure', 'ok', 'okay', 'k', 'kk', 'okk', 'please', 'correct', 'right',
+  'true', 'absolutely', 'definitely', 'certainly', 'affirmative', 'si', 'claro', 'totally', 'indeed', 'yas', 'aye', 'ofc', 'yeh',
+]);
+const NO_WORDS = new Set(['n', 'no', 'nope', 'nah', 'naw', 'nop', 'nein', 'never', 'negative', 'false', 'nay', 'noo', 'nooo']);
+const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|idk|maybe|possibly|no idea|not certain|i'?m unsure|no se|not really sure|i guess maybe)$/;
+const YES_PHRASES = /^(go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
+const NO_PHRASES = /^(i don'?t|i do not|i dont|i haven'?t|i have not|i havent|i'?m not|i am not|not really|not yet|no thanks|no thank you|i didn'?t|i did not|i dont think so|i don'?t think so|not at all|none|nothing|never mind that|rather not|i'?d rather not|don'?t|do not)\b/;
+const TRIED = /^(already (did|done|tried|have)|i already (did|tried|have|do)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
+
+/**
+ * A yes or no in what people type: the buttons, loose forms ("yeah", "yep", "sure", "si",
+ * "nope"), answers that start with one ("yes please", "no thanks", "nah i'm good"), a sentence
+ * with exactly one of them ("whatever, yes", "i think the answer is no"), "not sure", and
+ * "already did" (`tried`). `undefined` when it is neither, or both.
+ */
+export function readYesNo(text: string): YesNo | undefined {
+  let t = plain(normalize(text));
+  // Fillers before the answer are dropped ("whatever yes", "um no", "well i guess so"); a bare "ok" stays.
+  for (let previous = ''; previous !== t; ) {
+    previous = t;
+    t = t.replace(/^(ok|okay|well|um+|uh+|hmm+|lol|whatever|like|oh|ah|honestly|i mean|haha|ugh|fine)\b,?\s+(?=\S)/, '');
+  }
+  if (!t) return undefined;
+  if (TRIED.test(t)) return 'tried';
+  if (UNSURE.test(t)) return 'unsure';
+  if (/^(no (problem|worries|idea|clue)|no se)\b/.test(t)) return t.startsWith('no idea') || t.startsWith('no clue') || t.startsWith('no se') ? 'unsure' : undefined;
+  const words = t.split(' ');
+  const first = words[0];
+  // "yes and no", "yeah no": both at once is no answer.
+  if (words.some((w) => w === 'yes' || w === 'yeah' || w === 'yep' || w === 'sure') && words.some((w) => w === 'no' || w === 'nope' || w === 'nah') && words.length <= 6) return undefined;
+  if (NO_WORDS.has(first) && !(words[1] === 'problem' || words[1] === 'worries')) return 'no';
+  if (YES_WORDS.has(first)) return 'yes';
+  if (NO_PHRASES.test(t)) return 'no';
+  if (YES_PHRASES.test(t)) return 'yes';
+  if (words.length > 12) return undefined;
+  // Embedded in a short sentence: exactly one polarity, and no question mark.
+  if (/\?/.test(text)) return undefined;
+  let yes = 0;
+  let no = 0;
+  for (const w of words) {
+    if (YES_WORDS.has(w) && w !== 'right' && w !== 'please' && w !== 'k' && w !== 'ok' && w !== 'okay') yes += 1;
+    if (NO_WORDS.has(w)) no += 1;
+  }
+  if (/\b(don'?t|do not|didn'?t|haven'?t|not)\b/.test(t) && yes === 0 && no === 0 && words.length <= 6) return 'no';
+  if (yes > 0 && no === 0) return 'yes';
+  if (no > 0 && yes === 0) return 'no';
+  return undefined;
+}
+
+const CANCEL = /^(cancel|cancel (that|this|it)|stop|stop (it|that|this)|quit|exit|never ?mind|nvm|nm|forget it|forget (that|this)|no stop|please stop|stop please|abort|leave it|skip (it|this)|n\/m)$/;
+const RESTART = /^(start over|start again|restart|reset|begin again|main menu|menu please|back to (the )?(start|menu|beginning)|go back to (the )?(start|menu))$/;
+const HELP = /^(help|menu|options|\?|what can you do|what can you help with|help me please|help please)$/;
+
+/** "cancel", "nvm", "start over", "help"…: short commands only, so "help with my password" is a question. */
+export function readCommand(text: string): Command | null {
+  const t = normalize(text).replace(/[?!]+$/g, '').replace(/^(ok|okay|oh|um|uh|actually|no|nah)\s+(?=\S)/, (m) => (CANCEL.test(normalize(text)) ? m : '')).trim();
+  if (CANCEL.test(t)) return 'cancel';
+  if (RESTART.test(t)) return 'restart';
+  if (text.trim() === '?' || HELP.test(t)) return 'help';
+  return null;
+}
+
+const NEGATED_PERSON = /\b(don'?t|dont|do not|no need|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|email|the|a|an|any)?\s*(to\s+)?(the\s+|a\s+|an\s+)?(help ?desk|person|human|someone|agent|case|ticket|staff)/;
+const PERSON =
+  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
+
+/**
+ * An explicit request for a person ("can I talk to a real person", "get me a human", the
+ * "Talk to the help desk" button); not a negated one ("I don't need the help desk").
+ */
+export function isPersonRequest(text: string): boolean {
+  const t = normalize(text);
+  if (NEGATED_PERSON.test(t)) return false;
+  return t === 'talk to the help desk' || t === 'help desk' || t === 'helpdesk' || t === 'talk to a person' || PERSON.test(t);
+}
+
+const OBJECTION =
+  /(\b(don'?t|dont|do not|no need to|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|the|a|an|any|that|this|it|to)?\s*(help ?desk|person|human|someone|case|ticket|that|this|it|to)?|\bthat'?s not what i (asked|meant|want|need|said)|\bnot what i (asked|meant|wanted|need)|\bi (didn'?t|did not|never) (ask|say|want|mean)|\bwhy (are|would) you (asking|passing|sending)|\bstop asking|^no,? (stop|wait|don'?t)|^(no|nope|nah),? (i|that'?s) (don'?t|not)|\bwrong (topic|thing|question)|\bi'?m not asking)/;
+
+/**
+ * An objection to the step itself, not an answer to it: "I don't need the help desk",
+ * "that's not what I asked", "no, stop". The step ends and the rest of the message is dealt with.
+ */
+export function isObjection(text: string): boolean {
+  return OBJECTION.test(normalize(text));
+}
+
+const CLOSING_WORDS = new Set([
+  'ok', 'okay', 'k', 'kk', 'okk', 'thanks', 'thank', 'thankyou', 'you', 'u', 'thx', 'thnx', 'thnks', 'tnx', 'ty', 'tysm', 'tyvm', 'so', 'much', 'very', 'a', 'lot',
+  'great', 'cool', 'perfect', 'got', 'it', 'gotcha', 'i', 'think', 'get', 'that', 'thats', "that's", 'all', 'bye', 'goodbye', 'awesome', 'will', 'do', 'alright',
+  'sounds', 'good', 'appreciate', 'appreciated', 'cheers', 'nice', 'sweet', 'lol', 'makes', 'sense', 'understood', 'see', 'ya', 'great', 'helpful', 'was', 'very',
+  'oh', 'ah', 'gracias', 'amazing', 'wonderful', 'again', 'have', 'day', 'night', 'the', 'for', 'help', 'your', 'yes', 'yeah', 'yep', 'now', 'will', 'try', "i'll",
+  'ill', 'everything', 'done', 'fine', 'good', 'sorted', 'works', 'worked', 'cya', 'later', 'thnk', 'tks', 'ta', 'all', 'set', "i'm", 'im', 'just', 'what', 'needed',
+  'exactly', 'need', 'hm', 'hmm', 'well', 'alrighty', 'okie', 'kthx', 'kthxbye', 'np',
+]);
+const CLOSING_SIGNAL = /\b(thanks|thank|thankyou|thx|thnx|thnks|tnx|ty|tysm|tyvm|bye|goodbye|cheers|appreciate|appreciated|gracias|got it|gotcha|get it|makes sense|understood|all set|cya|kthx|kthxbye|ta|tks|thnk)\b/;
+
+/**
+ * Thanks and goodbyes ("thanks!!", "thx", "ok got it", "ok i think i get it. thx"): every word
+ * a closing word, and at least one thanks or "got it". "thanks but it still fails" is not one.
+ */
+export function isThanks(text: string): boolean {
+  const t = normalize(text).replace(/[!?]+/g, ' ').trim();
+  if (!t || t.length > 80 || !CLOSING_SIGNAL.test(t)) return false;
+  return t.split(/\s+/).every((w) => CLOSING_WORDS.has(w.replace(/'s$/, '')) || CLOSING_WORDS.has(w));
+}
+
+const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after)\b/;
+
+/** A follow-up on the topic just discussed ("and after that?", "what if that doesn't work?"). */
+export function isFollowUp(text: string): boolean {
+  return FOLLOW_UP.test(normalize(text));
+}
+
+/** "what if that doesn't work?": a follow-up asking what to do when the answer fails. */
+export function isDoesntWork(text: string): boolean {
+  return /\b(doesn'?t|does not|didn'?t|did not|won'?t|still (doesn'?t|not)) work|\bif (that|it) fails|\bstill (not working|broken|failing|stuck)|\bstill can'?t|didn'?t help|not helpful|that didn'?t|no luck|anything else i can try|what else can i (do|try)/.test(
+    normalize(text),
+  );
+}
+
+const VAGUE_WORDS = new Set([
+  'i', 'im', "i'm", 'need', 'help', 'please', 'pls', 'plz', 'a', 'the', 'it', 'its', "it's", 'is', 'not', 'working', 'doesnt', "doesn't", 'work', 'broken', 'problem',
+  'problems', 'issue', 'issues', 'with', 'have', 'has', 'my', 'portal', 'account', 'thing', 'stuff', 'this', 'that', 'idk', 'dunno', "don't", 'dont', 'know', 'just',
+  'want', 'to', 'talk', 'speak', 'person', 'human', 'someone', 'help', 'desk', 'helpdesk', 'real', 'a', 'an', 'same', 'as', 'before', 'above', 'what', 'said', 'you', 'told',
+  'see', 'question', 'error', 'asap', 'urgent', 'fix', 'can', 'cant', "can't", 'some', 'there', 'of', 'kind', 'sort', 'everything', 'nothing', 'all', 'still', 'again',
+  'why', 'ugh', 'hello', 'hi', 'hey', 'yes', 'no', 'ok', 'okay', 'already', 'told', 'u', 'me', 'get', 'going', 'on', 'wrong', 'something', 'whatever', 'do', 'for', 'and',
+  'useless', 'bot', 'this', 'stupid', 'hate', 'sucks', 'seriously', 'lol', 'omg', 'wtf', 'asdf', 'test', 'testing', 'k', 'n/a', 'na', 'none', 'nothing', 'so', 'be',
+]);
+
+/**
+ * A description that says nothing about the problem ("help", "it doesn't work", "idk", "I want
+ * a person", "same as before"): every word is a filler word, or there are barely any letters.
+ */
+export function isUninformative(text: string): boolean {
+  const t = normalize(text).replace(/[!?]+/g, ' ').trim();
+  if (t.replace(/[^a-z]/g, '').length < 4) return true;
+  const words = t.split(/\s+/).filter(Boolean);
+  return words.every((w) => VAGUE_WORDS.has(w));
+}
+
+/** What a conversation has told the bot about the person (kept so nothing is asked twice). */
+export interface Facts {
+  role?: 'student' | 'staff';
+  umass?: boolean;
+  firstAllergy?: boolean;
+}
+
+/**
+ * Facts a message gives away in passing: "I'm a grad student", "I work at UMass", "I'm at
+ * Hampshire", "my first allergy appointment", "I've been before". `allergyTopic` says whether
+ * the conversation is about Allergy Services (for "after that" and "been before").
+ */
+export function readFacts(text: string, allergyTopic = false): Facts {
+  const t = normalize(text);
+  const facts: Facts = {};
+  if (t.length < 6) return facts;
+  if (/\b(i'?m|i am|im)\s+(a\s+|an\s+)?(umass\s+)?(student|undergrad|undergraduate|grad student|graduate student|freshman|sophomore|junior|senior|phd student|first year|transfer student|international student)\b/.test(t)) {
+    facts.role = 'student';
+  } else if (/\b((i'?m|i am|im)\s+(a\s+|an\s+)?(umass\s+)?(staff|faculty|employee|professor|staff member|faculty member|lecturer|postdoc)|i work (at|for) (umass|uhs|the university))\b/.test(t)) {
+    facts.role = 'staff';
+  }
+  if (/\bhampshire\b|\bnot (a )?umass\b|\bno spire\b|\bdon'?t have (a )?spire\b|\bnot (affiliated|a student)/.test(t)) facts.umass = false;
+  else if (facts.role || /\b(umass (student|staff|employee|faculty))|\bi (have|use) spire\b/.test(t)) facts.umass = true;
+  const allergy = allergyTopic || /\ballerg/.test(t);
+  if (allergy) {
+    if (/\b(first (allergy )?(appointment|appt|visit|time|shot)|never been|new patient|haven'?t been (there|before|yet)|first ever)\b/.test(t)) facts.firstAllergy = true;
+    else if (/\b(after (that|the first|my first|the first one)|already (had|been|went|have)|been (there )?before|next (one|appointment|shot)|follow.?up|returning|my (next|second|third)|again\b|last time|went before|existing patient)/.test(t))
+      facts.firstAllergy = false;
+  }
+  return facts;
+}
+
+/** The answer in `choices` that a yes/no reading stands for (a button starting "Yes", "No", "Not sure"). */
+function choiceFor(reading: YesNo, choices: readonly string[]): string | undefined {
+  const find = (re: RegExp) => choices.find((c) => re.test(c));
+  if (reading === 'yes') return find(/^yes\b/i);
+  if (reading === 'no' || reading === 'tried') return find(/^no\b/i);
+  return find(/^not sure\b/i) ?? undefined;
+}
+
+/** Whether a text looks like a file name (a name, a dot, an ending of 2-5 letters or digits). */
+export function looksLikeFileName(text: string): boolean {
+  return /^[^\s]{1,200}\.[a-z0-9]{2,5}$/i.test(text.trim()) || /^[\w\- ()]{1,120}\.[a-z0-9]{2,5}$/i.test(text.trim());
+}
+
+/** A message that could be an email address or a date (the prompt's own answer, not a question). */
+function looksLikeEmailOrDate(text: string): boolean {
+  const t = text.trim();
+  return /@/.test(t) || /^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}$/.test(t);
+}
+
+/** A confident match to another topic: a question, not an answer. */
+function otherTopic(match: MatchResult, prompt: PromptInfo): boolean {
+  if (match.kind !== 'match') return false;
+  if (match.intent === 'smalltalk' || match.intent === 'emergency') return false;
+  return !prompt.ownIntents?.has(match.intent);
+}
+
+/**
+ * What a message typed at a prompt is. In order: emergency; an explicit request for a person;
+ * cancel / start over / help; an objection to the step; thanks; a different, confident
+ * question (the matcher, asked only when the text is not plainly the prompt's answer); and
+ * otherwise the prompt's own answer, with the button it stands for when it is a loose form.
+ */
+export function hear(text: string, prompt: PromptInfo, knowledge: Pick<KnowledgeBase, 'isEmergency' | 'match'>): Heard {
+  const trimmed = text.trim();
+  if (!trimmed) return { kind: 'answer' };
+  if (knowledge.isEmergency(trimmed)) return { kind: 'emergency' };
+  const choices = prompt.choices ?? [];
+  // A button's own text is its answer (buttons are listed before the person request so that a
+  // flow's own "Talk to the help desk"-like labels keep working).
+  const button = choices.find((c) => c.toLowerCase() === trimmed.toLowerCase());
+  if (button) return { kind: 'answer', value: button };
+  if (isPersonRequest(trimmed) && !prompt.inHandoff) return { kind: 'person' };
+  const command = readCommand(trimmed);
+  if (command) return { kind: 'command', command };
+  // A bare "no" where a description is asked for: they do not want the handoff.
+  if (prompt.kind === 'description' && /^(no|nope|nah|no thanks|no thank you|not now|no i don'?t|no i'?m good|i'?m good)$/.test(normalize(trimmed).replace(/[!.]+$/, ''))) return { kind: 'objection' };
+  if (isObjection(trimmed) && (prompt.inHandoff || !/^(no|nope|nah)\b[^,]*$/.test(normalize(trimmed)) || prompt.kind !== 'yes-no')) {
+    // "I don't" at a yes/no question is a plain no; an objection needs more than that.
+    if (!(prompt.kind === 'yes-no' || prompt.kind === 'choice' || prompt.kind === 'worked') || !/^(i )?(don'?t|do not|dont)( think so)?$/.test(normalize(trimmed))) {
+      return { kind: 'objection' };
+    }
+  }
+  const reading = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice' ? readYesNo(trimmed) : undefined;
+  const short = trimmed.split(/\s+/).length <= 4;
+  if (prompt.kind === 'worked' && isThanks(trimmed)) return { kind: 'answer', value: choices.find((c) => /^yes\b/i.test(c)) };
+  if (isThanks(trimmed) && prompt.kind !== 'description') return { kind: 'thanks' };
+  if (reading && short) return yesNoAnswer(reading, prompt);
+  if (prompt.kind === 'email' || prompt.kind === 'dob' || prompt.kind === 'reply-email') {
+    if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
+  }
+  if (prompt.kind === 'file' && (looksLikeFileName(trimmed) || trimmed.split(/\s+/).length === 1)) return { kind: 'answer' };
+  if (prompt.kind === 'choice' && short && !reading) {
+    // A short word the buttons may recognise ("staff", "phone"): leave it to the prompt.
+    if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
+  }
+  const match = knowledge.match(trimmed);
+  if (otherTopic(match, prompt)) {
+    // At the description prompt, a problem on a troubleshooting topic IS the description.
+    if (prompt.kind !== 'description' || /\?\s*$/.test(trimmed) || isQuestionForm(trimmed)) return { kind: 'question', intent: match.intent, match };
+  }
+  if (reading) return yesNoAnswer(reading, prompt);
+  if (prompt.kind === 'worked' && isDoesntWork(trimmed)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
+  return { kind: 'answer' };
+}
+
+/** "how do I…", "is there…", "can I…": a question rather than a statement of the problem. */
+function isQuestionForm(text: string): boolean {
+  return /^(how|what|where|when|who|why|is there|are there|can i|could i|do i|does|do you|can you|should i)\b/.test(normalize(text));
+}
+
+function yesNoAnswer(reading: YesNo, prompt: PromptInfo): Heard {
+  if (prompt.kind === 'yes-no') {
+    if (reading === 'unsure') return { kind: 'answer' };
+    return { kind: 'answer', value: reading === 'no' ? 'No' : 'Yes' };
+  }
+  return { kind: 'answer', value: choiceFor(reading, prompt.choices ?? []) };
+}

@@ -1,0 +1,196 @@
+import { expect } from 'chai';
+import {
+  hear,
+  isDoesntWork,
+  isFollowUp,
+  isObjection,
+  isPersonRequest,
+  isThanks,
+  isUninformative,
+  readCommand,
+  readFacts,
+  readYesNo,
+  type PromptInfo,
+  type YesNo,
+} from '../../dialogs/recognizer';
+import { testKnowledge } from '../fakes/services';
+
+/** Each row: what people type, and what it must be read as. */
+const YES_NO: Array<[string, YesNo | undefined]> = [
+  ['Yes', 'yes'],
+  ['yeah', 'yes'],
+  ['yep', 'yes'],
+  ['Yup!', 'yes'],
+  ['sure', 'yes'],
+  ['whatever yes', 'yes'],
+  ['si', 'yes'],
+  ['sí', 'yes'],
+  ['ok', 'yes'],
+  ['yes please', 'yes'],
+  ['go ahead', 'yes'],
+  ['i guess so', 'yes'],
+  ['well i guess so', 'yes'],
+  ['um yes i think', 'yes'],
+  ['of course', 'yes'],
+  ['i think the answer is yes', 'yes'],
+  ['No', 'no'],
+  ['nope', 'no'],
+  ['nah', 'no'],
+  ['no thanks', 'no'],
+  ['Nope, not yet', 'no'],
+  ["i don't", 'no'],
+  ['not really', 'no'],
+  ["i haven't", 'no'],
+  ['i dont think so', 'no'],
+  ['ugh no', 'no'],
+  ['already did', 'tried'],
+  ['i already tried that', 'tried'],
+  ['tried that already', 'tried'],
+  ['not sure', 'unsure'],
+  ['idk', 'unsure'],
+  ['maybe', 'unsure'],
+  ['no idea', 'unsure'],
+  ['purple', undefined],
+  ['how do I upload a file?', undefined],
+  ['yes and no', undefined],
+  ['no problem', undefined],
+  ['', undefined],
+];
+
+const COMMANDS: Array<[string, ReturnType<typeof readCommand>]> = [
+  ['cancel', 'cancel'],
+  ['nvm', 'cancel'],
+  ['never mind', 'cancel'],
+  ['Nevermind.', 'cancel'],
+  ['stop', 'cancel'],
+  ['forget it', 'cancel'],
+  ['start over', 'restart'],
+  ['Start again', 'restart'],
+  ['main menu', 'restart'],
+  ['help', 'help'],
+  ['?', 'help'],
+  ['help with my password', null],
+  ['stop sending me emails', null],
+];
+
+const PERSON: Array<[string, boolean]> = [
+  ['can I talk to a real person', true],
+  ['this is useless, I want to talk to a human', true],
+  ['talk to a person', true],
+  ['Talk to the help desk', true],
+  ['get me a human', true],
+  ['i need to speak with someone', true],
+  ['connect me to an agent', true],
+  ["i dont need the help desk, i just want to change my address", false],
+  ["I don't want to talk to anyone", false],
+  ['how do I reset my password', false],
+  ['my personal information is wrong', false],
+];
+
+const OBJECTIONS: Array<[string, boolean]> = [
+  ["huh? i dont need the help desk, i just want to change my address", true],
+  ["that's not what I asked", true],
+  ['no, stop', true],
+  ["I didn't ask for that", true],
+  ['no', false],
+  ['my upload fails', false],
+];
+
+const THANKS: Array<[string, boolean]> = [
+  ['thanks!!', true],
+  ['thx', true],
+  ['ok got it', true],
+  ['ok i think i get it. thx', true],
+  ['Thank you so much!', true],
+  ['ty', true],
+  ['cool thanks', true],
+  ['thanks but it still does not work', false],
+  ['thanks, how do I upload my card?', false],
+  ['ok', false],
+];
+
+const UNINFORMATIVE: Array<[string, boolean]> = [
+  ['help', true],
+  ["it doesn't work", true],
+  ['idk', true],
+  ['I want to talk to a person', true],
+  ['asdf', true],
+  ['this bot is useless', true],
+  ['My upload fails with a file type error', false],
+  ['never got the password email', false],
+];
+
+describe('The recogniser (one for every prompt)', () => {
+  describe('readYesNo', () => {
+    for (const [text, expected] of YES_NO) it(`"${text}" → ${String(expected)}`, () => expect(readYesNo(text)).to.equal(expected));
+  });
+  describe('readCommand', () => {
+    for (const [text, expected] of COMMANDS) it(`"${text}" → ${String(expected)}`, () => expect(readCommand(text)).to.equal(expected));
+  });
+  describe('isPersonRequest', () => {
+    for (const [text, expected] of PERSON) it(`"${text}" → ${expected}`, () => expect(isPersonRequest(text)).to.equal(expected));
+  });
+  describe('isObjection', () => {
+    for (const [text, expected] of OBJECTIONS) it(`"${text}" → ${expected}`, () => expect(isObjection(text)).to.equal(expected));
+  });
+  describe('isThanks', () => {
+    for (const [text, expected] of THANKS) it(`"${text}" → ${expected}`, () => expect(isThanks(text)).to.equal(expected));
+  });
+  describe('isUninformative', () => {
+    for (const [text, expected] of UNINFORMATIVE) it(`"${text}" → ${expected}`, () => expect(isUninformative(text)).to.equal(expected));
+  });
+
+  it('follow-ups and "what if that doesn\'t work"', () => {
+    expect(isFollowUp('and after that?')).to.equal(true);
+    expect(isFollowUp("what if that doesn't work?")).to.equal(true);
+    expect(isFollowUp('how do I upload')).to.equal(false);
+    expect(isDoesntWork("what if that doesn't work?")).to.equal(true);
+    expect(isDoesntWork('and after that?')).to.equal(false);
+  });
+
+  it('facts said in passing', () => {
+    expect(readFacts("I'm a grad student and need my covid card on file")).to.include({ role: 'student', umass: true });
+    expect(readFacts('i work at umass, faculty')).to.include({ role: 'staff' });
+    expect(readFacts("I'm at Hampshire, my address is wrong")).to.include({ umass: false });
+    expect(readFacts('my first allergy appointment')).to.include({ firstAllergy: true });
+    expect(readFacts('and after that can i book online?', true)).to.include({ firstAllergy: false });
+    expect(readFacts('and after that can i book online?', false)).to.deep.equal({});
+  });
+
+  describe('hear: the order at a prompt', () => {
+    const knowledge = testKnowledge();
+    const yesNo: PromptInfo = { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents: new Set(['password-reset-problem', 'no-password-email', 'login-spinning']) };
+    const email: PromptInfo = { kind: 'email', ownIntents: new Set(['password-reset-problem']) };
+    const file: PromptInfo = { kind: 'file', ownIntents: new Set(['upload-problem']) };
+    const worked: PromptInfo = { kind: 'worked', choices: ['Yes, it worked', 'No, still failing'], ownIntents: new Set(['upload-problem']) };
+    const description: PromptInfo = { kind: 'description', ownIntents: new Set(['human-handoff']), inHandoff: true };
+    const rows: Array<[string, PromptInfo, string, string?]> = [
+      ['i just want to end my life', email, 'emergency'],
+      ['I want to kill myself', yesNo, 'emergency'],
+      ['can I talk to a real person', file, 'person'],
+      ['this is useless, I want to talk to a human', yesNo, 'person'],
+      ['nvm', description, 'command'],
+      ['start over', worked, 'command'],
+      ["huh? i dont need the help desk, i just want to change my address", description, 'objection'],
+      ['no', description, 'objection'],
+      ['thanks!!', yesNo, 'thanks'],
+      ['thanks!!', worked, 'answer', 'Yes, it worked'],
+      ['yeah', yesNo, 'answer', 'Yes'],
+      ['nope', worked, 'answer', 'No, still failing'],
+      ['already did', worked, 'answer', 'No, still failing'],
+      ["what if that doesn't work", worked, 'answer', 'No, still failing'],
+      ['jdoe@umass.edu', email, 'answer'],
+      ['vaccine_card.HEIC', file, 'answer'],
+      ['how do I get a copy of my medical records?', yesNo, 'question'],
+      ['how do I get a copy of my medical records?', email, 'question'],
+      ['My upload fails with a file type error', description, 'answer'],
+    ];
+    for (const [text, prompt, kind, value] of rows) {
+      it(`"${text}" at a ${prompt.kind} prompt → ${kind}${value ? ` (${value})` : ''}`, () => {
+        const heard = hear(text, prompt, knowledge);
+        expect(heard.kind).to.equal(kind);
+        if (value) expect((heard as { value?: string }).value).to.equal(value);
+      });
+    }
+  });
+});
