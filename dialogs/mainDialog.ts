@@ -9,7 +9,7 @@ import {
   type DialogStateManagerConfiguration,
   type DialogState,
 } from 'botbuilder-dialogs';
-import type { StatePropertyAccessor, TurnContext, Attachment } from 'botbuilder-core';
+import type { StatePropertyAccessor, TurnContext, Attachment, Activity } from 'botbuilder-core';
 import type { MatchResult } from '../knowledge/types';
 import type { DialogServices } from './services';
 import { type ConversationMemory, emptyMemory, transcriptLines } from './conversationMemory';
@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { hear, isDoesntWork, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
+import { afterObjection, hear, isContactQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
 import { factsForCase, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { IT_WORKED } from './flowHelpers';
@@ -322,7 +322,11 @@ export class MainDialog {
       return { kind: choices.includes(IT_WORKED) ? 'worked' : 'choice', choices, ownIntents, inHandoff };
     }
     const kind = TEXT_PROMPT_KINDS[active.id];
-    return kind ? { kind, ownIntents, inHandoff } : null;
+    if (!kind) return null;
+    // A free-text question's buttons ("I don't know the name", a known address) are its answers too.
+    const prompt = (active.state as { options?: { prompt?: Partial<Activity> } }).options?.prompt;
+    const choices = (prompt?.suggestedActions?.actions ?? []).map((a) => String(a.title)).filter((t) => t !== TALK_TO_HELPDESK && t !== 'Cancel');
+    return { kind, choices, ownIntents, inHandoff };
   }
 
   /** The topic of the running flow (its intent), for a handoff started from inside it. */
@@ -364,7 +368,8 @@ export class MainDialog {
     memory.awaitingFeedback = null;
     memory.pendingChoices = {};
     const reply = inHandoff ? "OK, I won't pass anything to the help desk." : "OK, let's leave that.";
-    const match = this.services.knowledge.match(text);
+    const rest = afterObjection(text);
+    const match = this.services.knowledge.match(rest || text);
     if (match.kind === 'match' && match.intent !== 'human-handoff' && match.intent !== 'smalltalk' && match.intent !== 'emergency') {
       await dc.context.sendActivity(markdown(reply));
       const route = await this.routeIntent(dc.context, memory, match.intent, text);
@@ -407,13 +412,13 @@ export class MainDialog {
   /** The message after an emergency reply mid-flow: carry on (the question is asked again), stop, or something else. */
   private async afterPause(dc: DialogContext, text: string): Promise<boolean> {
     const reading = readYesNo(text);
-    const lower = text.toLowerCase();
-    if (text === CARRY_ON || (reading === 'yes' && text.split(/\s+/).length <= 3) || /^(continue|carry on|go on|keep going|resume|let'?s continue)\b/.test(lower)) {
+    const lower = text.toLowerCase().replace(/[.!]+$/, '');
+    if (lower === CARRY_ON.toLowerCase() || (reading === 'yes' && text.split(/\s+/).length <= 3) || /^(continue|carry on|go on|keep going|resume|let'?s continue)\b/.test(lower)) {
       await dc.context.sendActivity(markdown("OK, let's carry on. Here is where we were:"));
       await dc.repromptDialog();
       return true;
     }
-    if (text === STOP_HERE || reading === 'no' || readCommand(text) === 'cancel') {
+    if (lower === STOP_HERE.toLowerCase() || reading === 'no' || readCommand(text) === 'cancel' || /^(stop|let'?s stop|end|quit|done|no more)\b/.test(lower)) {
       await dc.cancelAllDialogs();
       await dc.context.sendActivity(markdown("OK, I've stopped there. Please take care of yourself: 988 is there to call or text any time, day or night. If you need the portal later, just ask."));
       return true;
@@ -533,6 +538,10 @@ export class MainDialog {
       const pending = memory.awaitingFeedback;
       const feedback = this.feedback(text);
       memory.awaitingFeedback = null;
+      if (feedback === 'objection') {
+        await context.sendActivity(markdown("OK, no problem. If you need anything else, just ask."));
+        return DONE;
+      }
       if (feedback === 'yes') {
         await context.sendActivity(markdown("I'm glad that helped! Is there anything else I can help you with?", TOPIC_BUTTONS));
         return DONE;
@@ -551,6 +560,12 @@ export class MainDialog {
       }
     }
 
+    if (isContactQuestion(text)) {
+      // "is there a number I can call?": the contacts, not a handoff nobody asked for.
+      await this.sendAnswer(context, 'human-handoff');
+      await context.sendActivity(markdown('I can also pass your question to the help desk for you.', [TALK_TO_HELPDESK, SOMETHING_ELSE]));
+      return DONE;
+    }
     const match = this.services.knowledge.match(text);
     if (memory.lastIntent && memory.lastIntent !== 'human-handoff' && isFollowUp(text)) {
       // "and after that?", "what if that doesn't work?": the same topic, continued.
@@ -570,13 +585,15 @@ export class MainDialog {
   }
 
   /** A reply to "Did that answer your question?": the buttons, a short yes or no, or "it still doesn't work". */
-  private feedback(text: string): 'yes' | 'no' | 'other' {
+  private feedback(text: string): 'yes' | 'no' | 'objection' | 'other' {
     if (text === HELPED_YES) return 'yes';
     if (text === HELPED_NO) return 'no';
-    const short = text.split(/\s+/).length <= 4;
-    const reading = short ? readYesNo(text) : undefined;
+    if (isObjection(text)) return 'objection';
+    const words = text.split(/\s+/).length;
+    const reading = words <= 4 ? readYesNo(text) : undefined;
     if (reading === 'yes') return 'yes';
-    if (reading === 'no' || reading === 'tried' || isDoesntWork(text)) return 'no';
+    // A longer message ("i still cant log in, forgot my password") is answered as a question.
+    if (reading === 'no' || reading === 'tried' || (words <= 6 && isDoesntWork(text) && !isFollowUp(text))) return 'no';
     return 'other';
   }
 

@@ -78,7 +78,9 @@ const YES_WORDS = new Set([
   'true', 'absolutely', 'definitely', 'certainly', 'affirmative', 'si', 'claro', 'totally', 'indeed', 'yas', 'aye', 'ofc', 'yeh',
 ]);
 const NO_WORDS = new Set(['n', 'no', 'nope', 'nah', 'naw', 'nop', 'nein', 'never', 'negative', 'false', 'nay', 'noo', 'nooo']);
-const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|idk|maybe|possibly|no idea|not certain|i'?m unsure|no se|not really sure|i guess maybe)$/;
+const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|idk|maybe|possibly|no idea|not certain|i'?m unsure|no se|not really sure|i guess maybe|i can'?t remember|can'?t remember|i forget|i'?m not certain)\b/;
+/** Where people change their mind mid-message ("no wait actually yes"): the answer is what follows. */
+const CHANGE_OF_MIND = /\b(actually|wait|i mean|on second thought|scratch that|hold on|sorry)\b/g;
 const YES_PHRASES = /^(go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
 const NO_PHRASES = /^(i don'?t|i do not|i dont|i haven'?t|i have not|i havent|i'?m not|i am not|not really|not yet|no thanks|no thank you|i didn'?t|i did not|i dont think so|i don'?t think so|not at all|none|nothing|never mind that|rather not|i'?d rather not|don'?t|do not)\b/;
 const TRIED = /^(already (did|done|tried|have)|i already (did|tried|have|do)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
@@ -97,6 +99,12 @@ export function readYesNo(text: string): YesNo | undefined {
     t = t.replace(/^(ok|okay|well|um+|uh+|hmm+|lol|whatever|like|oh|ah|honestly|i mean|haha|ugh|fine)\b,?\s+(?=\S)/, '');
   }
   if (!t) return undefined;
+  const turns = [...t.matchAll(CHANGE_OF_MIND)];
+  if (turns.length) {
+    const last = turns[turns.length - 1];
+    const after = t.slice((last.index ?? 0) + last[0].length).replace(/^[\s,]+/, '');
+    if (after) return readYesNo(after);
+  }
   if (TRIED.test(t)) return 'tried';
   if (UNSURE.test(t)) return 'unsure';
   if (/^(no (problem|worries|idea|clue)|no se)\b/.test(t)) return t.startsWith('no idea') || t.startsWith('no clue') || t.startsWith('no se') ? 'unsure' : undefined;
@@ -117,7 +125,7 @@ export function readYesNo(text: string): YesNo | undefined {
     if (YES_WORDS.has(w) && w !== 'right' && w !== 'please' && w !== 'k' && w !== 'ok' && w !== 'okay') yes += 1;
     if (NO_WORDS.has(w)) no += 1;
   }
-  if (/\b(don'?t|do not|didn'?t|haven'?t|not)\b/.test(t) && yes === 0 && no === 0 && words.length <= 6) return 'no';
+  if (/\b(don'?t|do not|didn'?t|haven'?t|not)\b/.test(t) && yes === 0 && no === 0 && words.length <= 8) return 'no';
   if (yes > 0 && no === 0) return 'yes';
   if (no > 0 && yes === 0) return 'no';
   return undefined;
@@ -144,14 +152,25 @@ const PERSON =
  * An explicit request for a person ("can I talk to a real person", "get me a human", the
  * "Talk to the help desk" button); not a negated one ("I don't need the help desk").
  */
+/** Common misspellings of the words of a request for a person, spelt right before matching. */
+const PERSON_TYPOS: Array<[RegExp, string]> = [
+  [/\b(tlak|takl|tak|tlk|tallk)\b/g, 'talk'],
+  [/\b(speek|spek|speack)\b/g, 'speak'],
+  [/\b(persn|peson|preson|perosn|prson|persom)\b/g, 'person'],
+  [/\b(humna|huamn|hman|humen)\b/g, 'human'],
+  [/\b(someoen|somone|somoene|sombody)\b/g, 'someone'],
+  [/\b(helpdesk|help-desk|hepl desk|help dsk)\b/g, 'help desk'],
+];
+
 export function isPersonRequest(text: string): boolean {
-  const t = normalize(text);
+  let t = normalize(text);
+  if (/\b(tl|tak|spe|pe[rs]|pr|hu|hm|som|hep|dsk)/.test(t)) for (const [typo, word] of PERSON_TYPOS) t = t.replace(typo, word);
   if (NEGATED_PERSON.test(t)) return false;
   return t === 'talk to the help desk' || t === 'help desk' || t === 'helpdesk' || t === 'talk to a person' || PERSON.test(t);
 }
 
 const OBJECTION =
-  /(\b(don'?t|dont|do not|no need to|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|the|a|an|any|that|this|it|to)?\s*(help ?desk|person|human|someone|case|ticket|that|this|it|to)?|\bthat'?s not what i (asked|meant|want|need|said)|\bnot what i (asked|meant|wanted|need)|\bi (didn'?t|did not|never) (ask|say|want|mean)|\bwhy (are|would) you (asking|passing|sending)|\bstop asking|^no,? (stop|wait|don'?t)|^(no|nope|nah),? (i|that'?s) (don'?t|not)|\bwrong (topic|thing|question)|\bi'?m not asking)/;
+  /(\b(don'?t|dont|do not|no need to|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|the|a|an|any|that|this|it|to)?\s*(help ?desk|person|human|someone|case|ticket|that|this|it|to)?|\bthat'?s not what i (asked|meant|want|need|said)|\bnot what i (asked|meant|wanted|need)|\bi (didn'?t|did not|never) (ask|say|want|mean)|\bwhy (are|would) you (asking|passing|sending)|\bstop asking|^no,? (stop|don'?t)|^(no|nope|nah),? (i|that'?s) (don'?t|not)|\bwrong (topic|thing|question)|\bi'?m not asking)/;
 
 /**
  * An objection to the step itself, not an answer to it: "I don't need the help desk",
@@ -186,6 +205,27 @@ const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (th
 /** A follow-up on the topic just discussed ("and after that?", "what if that doesn't work?"). */
 export function isFollowUp(text: string): boolean {
   return FOLLOW_UP.test(normalize(text));
+}
+
+const CONTACT = /\b((phone|telephone) number|number (i|to) (can )?call|(can|could|do) i (call|phone|email)|who (can|do) i (call|email|contact)|how (do|can) i (contact|reach|call|email)|(call|phone|email) (you|someone|somebody|the help ?desk|uhs|support))\b/;
+
+/**
+ * A question about how to reach people ("is there a phone number I can call?", "who do I email?"):
+ * answered with the contacts, not taken as a description, a request for a person or a topic.
+ */
+export function isContactQuestion(text: string): boolean {
+  const t = normalize(text);
+  return CONTACT.test(t) && !/\b(my|update|change|fix|wrong|incorrect)\b.*\b(phone|number)\b|\b(phone|number)\b.*\b(wrong|incorrect|update|change)\b/.test(t);
+}
+
+/**
+ * What is left of a message once an objection is taken out ("i dont need the help desk, i
+ * just want to change my address" → "change my address"), to be answered on its own.
+ */
+export function afterObjection(text: string): string {
+  const parts = normalize(text).split(/,|;|\bbut\b|\b(?:i )?(?:just|only|really) (?:want|need)(?: to)?\b|\bi want to\b|\bi need to\b|\binstead\b/);
+  const rest = parts.map((p) => (p ?? '').trim()).filter((p) => p && !isObjection(p));
+  return rest.length ? rest[rest.length - 1] : '';
 }
 
 /** "what if that doesn't work?": a follow-up asking what to do when the answer fails. */
@@ -240,7 +280,8 @@ export function readFacts(text: string, allergyTopic = false): Facts {
   else if (facts.role || /\b(umass (student|staff|employee|faculty))|\bi (have|use) spire\b/.test(t)) facts.umass = true;
   const allergy = allergyTopic || /\ballerg/.test(t);
   if (allergy) {
-    if (/\b(first (allergy )?(appointment|appt|visit|time|shot)|never been|new patient|haven'?t been (there|before|yet)|first ever)\b/.test(t)) facts.firstAllergy = true;
+    if (/\b(not (my|the|a) first|been going|already (been|had|go|went|have)|go every|get (my )?shots? (every|regularly))\b/.test(t)) facts.firstAllergy = false;
+    else if (/\b(first (allergy )?(appointment|appt|visit|time|shot)|never been|new patient|haven'?t been (there|before|yet)|first ever)\b/.test(t)) facts.firstAllergy = true;
     else if (/\b(after (that|the first|my first|the first one)|already (had|been|went|have)|been (there )?before|next (one|appointment|shot)|follow.?up|returning|my (next|second|third)|again\b|last time|went before|existing patient)/.test(t))
       facts.firstAllergy = false;
   }
@@ -293,11 +334,13 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   if (command) return { kind: 'command', command };
   // A bare "no" where a description is asked for: they do not want the handoff.
   if (prompt.kind === 'description' && /^(no|nope|nah|no thanks|no thank you|not now|no i don'?t|no i'?m good|i'?m good)$/.test(normalize(trimmed).replace(/[!.]+$/, ''))) return { kind: 'objection' };
-  if (isObjection(trimmed) && (prompt.inHandoff || !/^(no|nope|nah)\b[^,]*$/.test(normalize(trimmed)) || prompt.kind !== 'yes-no')) {
-    // "I don't" at a yes/no question is a plain no; an objection needs more than that.
-    if (!(prompt.kind === 'yes-no' || prompt.kind === 'choice' || prompt.kind === 'worked') || !/^(i )?(don'?t|do not|dont)( think so)?$/.test(normalize(trimmed))) {
-      return { kind: 'objection' };
-    }
+  if (isObjection(trimmed)) {
+    // "no, I don't need the help desk" at a yes/no question is its no; inside the handoff, an
+    // objection to the help desk itself ends the handoff.
+    const aboutHandoff = /help ?desk|person|human|case|ticket|anyone|someone|staff/.test(normalize(trimmed));
+    const buttons = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice';
+    if (buttons && readYesNo(trimmed) === 'no' && !(prompt.inHandoff && aboutHandoff)) return yesNoAnswer('no', prompt);
+    return { kind: 'objection' };
   }
   const reading = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice' ? readYesNo(trimmed) : undefined;
   const short = trimmed.split(/\s+/).length <= 4;
@@ -308,10 +351,12 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
   }
   if (prompt.kind === 'file' && (looksLikeFileName(trimmed) || trimmed.split(/\s+/).length === 1)) return { kind: 'answer' };
+  if (prompt.kind === 'file' && readYesNo(trimmed) === 'unsure') return { kind: 'answer', value: choices.find((c) => /don'?t know/i.test(c)) };
   if (prompt.kind === 'choice' && short && !reading) {
     // A short word the buttons may recognise ("staff", "phone"): leave it to the prompt.
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
   }
+  if (isContactQuestion(trimmed)) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
   const match = knowledge.match(trimmed);
   if (otherTopic(match, prompt)) {
     // At the description prompt, a problem on a troubleshooting topic IS the description.

@@ -56,6 +56,8 @@ export class ListeningChoicePrompt extends ChoicePrompt {
   constructor(dialogId: string, validator?: PromptValidator<FoundChoice>) {
     super(dialogId, validator);
     this.style = ListStyle.suggestedAction;
+    // "my first appointment" is not the first button: no ordinals or numbers as answers.
+    this.recognizerOptions = { recognizeOrdinals: false, recognizeNumbers: false };
   }
 
   protected override async onRecognize(context: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
