@@ -31,7 +31,7 @@ export function useFacts(context: TurnContext, facts: KnownFacts): void {
  * for the turn, so flows can always read and write them.
  */
 export function factsOf(context: TurnContext): KnownFacts {
-  let facts = context.turnState.get(FACTS) as KnownFacts | undefined;
+  let facts = context.turnState.get<KnownFacts | undefined>(FACTS);
   if (!facts) {
     facts = {};
     context.turnState.set(FACTS, facts);

@@ -324,17 +324,18 @@ export function describeFromContext(options: HandoffOptions, said: string, label
   const diagnostics = options.diagnostics ?? {};
   const tried = diagnostics.stepsTried;
   if (Array.isArray(tried) && tried.length) parts.push(`Steps tried: ${tried.join('; ')}`);
+  const text = (value: unknown, fallback: string): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : fallback);
   const file = diagnostics.latestFileCheck as { name?: unknown; ok?: unknown; problems?: unknown } | undefined;
   if (file && typeof file === 'object') {
-    const problems = Array.isArray(file.problems) && file.problems.length ? file.problems.join(', ') : 'no problem found';
-    parts.push(`Latest file check: ${String(file.name ?? 'a file')} (${problems})`);
+    const problems = Array.isArray(file.problems) && file.problems.length ? file.problems.map((p) => text(p, '?')).join(', ') : 'no problem found';
+    parts.push(`Latest file check: ${text(file.name, 'a file')} (${problems})`);
   }
   const upload = diagnostics.upload as { fileName?: unknown; problems?: Array<{ code?: unknown }> } | undefined | null;
   if (!file && upload && typeof upload === 'object') {
-    const codes = (upload.problems ?? []).map((p) => String(p.code)).join(', ');
-    parts.push(`File checked: ${String(upload.fileName ?? 'a file')}${codes ? ` (${codes})` : ''}`);
+    const codes = (upload.problems ?? []).map((p) => text(p.code, '?')).join(', ');
+    parts.push(`File checked: ${text(upload.fileName, 'a file')}${codes ? ` (${codes})` : ''}`);
   }
-  if (diagnostics.tipsTried !== undefined) parts.push(`Tips tried in the chat: ${String(diagnostics.tipsTried)}`);
+  if (diagnostics.tipsTried !== undefined) parts.push(`Tips tried in the chat: ${text(diagnostics.tipsTried, '?')}`);
   if (!parts.length) return said ? `${NO_DESCRIPTION} The patient wrote: "${said}"` : NO_DESCRIPTION;
   return `${parts.join('. ')}.${said ? ` The patient wrote: "${said}"` : ''} (Filled in by the bot: the patient's description did not say what the problem was.)`;
 }

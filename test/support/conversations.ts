@@ -89,7 +89,7 @@ export function loadConversations(dir = conversationsDir()): Conversation[] {
     try {
       data = parse(fs.readFileSync(path.join(dir, name), 'utf8'));
     } catch (err) {
-      throw new Error(`${name}: ${(err as Error).message}`);
+      throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
     }
     const parsed = file.safeParse(data);
     if (!parsed.success) throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -143,9 +143,9 @@ const lower = (s: string) => s.toLowerCase().replace(/[’]/g, "'");
 /** Plays `c` against a fresh bot and checks every expectation; never throws for a failed one. */
 export async function runConversation(c: Conversation): Promise<ConversationResult> {
   const storage = new WatchedStorage();
-  const fetchAttachment = async (url: string): Promise<FetchedAttachment> => {
+  const fetchAttachment = (url: string): Promise<FetchedAttachment> => {
     const content = url.replace(/^test:\/\//, '') as z.infer<typeof attachment>['content'];
-    return content === 'broken' ? { ok: false, reason: 'failed' } : { ok: true, bytes: contentBytes(content) };
+    return Promise.resolve(content === 'broken' ? { ok: false, reason: 'failed' } : { ok: true, bytes: contentBytes(content) });
   };
   const bot = new BotHarness({ fetchAttachment }, storage);
   const failures: string[] = [];
