@@ -357,6 +357,10 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
   }
   if (isContactQuestion(trimmed)) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
+  // An address, a date or a word or two is never read as a new question ("test.student@umass.edu"
+  // is not about COVID-19 testing, "not-an-email" not about the password email).
+  const sentence = !looksLikeEmailOrDate(trimmed) && (trimmed.split(/\s+/).length >= 3 || /\?\s*$/.test(trimmed));
+  if (!sentence) return reading ? yesNoAnswer(reading, prompt) : { kind: 'answer' };
   const match = knowledge.match(trimmed);
   if (otherTopic(match, prompt)) {
     // At the description prompt, a problem on a troubleshooting topic IS the description.
