@@ -10,6 +10,19 @@ import { words } from './text';
  * alarm is fixed by editing one line, and no score threshold can silently swallow a crisis.
  * Rules look for the *situation* ("can't breathe", "allergic reaction"), not for topic words
  * ("allergy appointment", "emergency contact"), to keep false alarms rare.
+ *
+ * What it recognises, in English and Spanish: suicide and self-harm said directly, about someone
+ * else ("my friend is having thoughts of killing themselves") or indirectly, the way public
+ * warning-sign lists describe it (wanting to disappear or not wake up, no reason to live, being
+ * a burden, others better off without me, saying goodbye, stockpiling pills); threats of
+ * violence; assault; and the medical emergencies of the 911 lists (breathing, chest pain,
+ * bleeding, unconsciousness, seizures, severe allergic reactions, stroke, overdose, poisoning).
+ * Everyday phrases that share the words ("end my session", "kill the upload", "I'm dying to
+ * know", "the portal is unresponsive", "me muero de ganas") are excluded where they differ.
+ * The measured set is `test/knowledge/fixtures/crisis.tsv` (`npm run eval:crisis`).
+ *
+ * The rules see the text as {@link emergencyText} makes it: lower case, accents folded,
+ * punctuation dropped, contractions expanded ("can't" → "can not", "I'm" → "i am").
  */
 
 /** Which rule fired: an id safe to log (never the message text). */
@@ -29,51 +42,160 @@ interface Rule {
   readonly pattern: RegExp;
 }
 
-const RULES: readonly Rule[] = [
+/** A reflexive object: "myself", "himself", "themselves", "my self". */
+const SELF = '(?:my ?self|him ?self|her ?self|them ?sel(?:f|ves)|our ?selves|your ?self|one ?self)';
+/** Whose life: "my", "his", "her", "their"… */
+const WHOSE = '(?:my|his|her|their|your|our)';
+/** Words that make the message about a device or a page, not a person ("the portal is unresponsive"). */
+const THING =
+  '(?:page|pages|portal|site|website|app|screen|menu|browser|computer|laptop|phone|tablet|upload|button|tab|form|system|server|wifi|pc|mac|ipad|iphone|section|sidebar|window|list|link|file|pdf|account|session|login|chat|bot|video|camera|it|thing|this)';
+/** Not after a thing within the two words before ("the page keeps seizing up"). */
+const NOT_AFTER_THING = `(?<!\\b${THING}(?: \\w+){0,2} )`;
+/** The end of the message, or a word that starts a new clause. */
+const CLAUSE_END = '(?= *$| (?:and|but|so|because|i|im|please|now|tonight|today|anymore|any more|any longer|already)\\b)';
+
+/** English: suicide, self-harm and crisis language, said directly, about someone else, or indirectly. */
+const CRISIS_EN: readonly Rule[] = [
   {
     id: 'suicide',
-    pattern:
-      /\b(suicid\w*|sucid\w*|suicd\w*|suisid\w*|kill(ing)? my ?self|end(ing)? (my|it) (own )?(life|all)|take my (own )?life|unalive( my ?self)?|want(ed)? to die|wan(t|na) die|wish i (was|were) dead|better off dead|(do not|never) want to (live|be alive|exist|wake up)|no reason to live|not worth living|kms)\b/,
+    pattern: new RegExp(
+      [
+        '\\b(?:suicid\\w*|sucid\\w*|suicd\\w*|suisid\\w*|sewer ?slide|unalive\\w*|kms)\\b',
+        `\\bkill(?:s|ed|ing)? ${SELF}\\b`,
+        `\\b(?:end|ends|ended|ending|take|takes|taking|took) ${WHOSE} (?:own )?li(?:fe|ves)\\b`,
+        '\\b(?:end|ending) (?:it|things|everything) all\\b|\\bend it all\\b',
+        // "I might as well end it", "I bought a gun so I can end it" (not "end it with him", "end the chat").
+        `\\b(?:might as well|going to|want to|ready to|plan(?:ning)? to|decided to|think(?:ing)? (?:about|of)|about to|(?:so )?i (?:can|could|will|should)|should just|just|need to|wish i could) (?:just )?(?:end|ending) (?:it|things|everything|my suffering|my pain|the pain)${CLAUSE_END}`,
+        '\\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|deserve|deserves|like|longing|long|prefer|pray) (?:to )?die\\b(?! (?:laughing|of|for|hard|down|out|off)\\b)',
+        '\\b(?:hope|wish|pray|hoping|wishing) (?:that )?i (?:would |could |will |just )?die\\b',
+        '\\b(?:wish|wished|hope) (?:that )?(?:i|he|she|they) (?:was|were|am|is|are|had been) (?:dead|never born|not born|not alive)\\b',
+        '\\bwish (?:that )?i (?:did not|did nt|never) (?:exist|existed|wake up|woke up|be born)\\b',
+        '\\b(?:better off|rather be|be better|would be better) dead\\b',
+        '\\b(?:do not|did not|never|no longer|not) (?:want|wants|wanna|wish|wanted) to (?:live|be alive|exist|wake up|keep living|keep going|go on)\\b(?! (?:the|a|an|my|to|with|in|on)\\b)',
+        '\\b(?:do not|never|no longer) (?:want|wish|wanted) to be (?:here|around|alive|on this earth|in this world) ?(?:anymore|any more|any longer|no more)',
+        '\\b(?:no|any|nothing|zero) (?:\\w+ )?(?:reason|reasons|point|purpose|will) (?:to|in|for|of) (?:live|living|life|being alive|going on|exist\\w*|stay\\w* alive)\\b',
+        '\\bnothing (?:left )?to live for\\b|\\bthe will to live\\b',
+        '\\blife (?:is )?(?:not|no longer|isnt) worth (?:it|living)\\b|\\bnot worth living\\b',
+        '\\b(?:life|living|existing|my life) is (?:so |just )?(?:pointless|meaningless|unbearable)\\b',
+        '\\bwhat(?: is)? the point (?:of|in) (?:living|life|going on|being alive|existing|waking up)\\b',
+        '\\b(?:over|end|stop) (?:when|once|if) i (?:die|am dead|am gone)\\b',
+        '\\bthink\\w* (?:about|of) (?:dying|death|suicide|ending it|not being alive|not existing)\\b',
+        '\\b(?:talk\\w*|thought|thoughts) (?:about|of) (?:dying|death|wanting to die)\\b',
+      ].join('|'),
+    ),
   },
-  { id: 'self-harm', pattern: /\b((hurt(ing|s)?|harm(ing|s)?|cut(ting|s)?|burn(ing|s|ed)?) my ?self|self ?harm\w*)\b/ },
-  { id: 'violence', pattern: /\b(kill|hurt|shoot|stab)(ing)? (someone|somebody|people|him|her|them|my (roommate|partner|friend))\b/ },
+  {
+    id: 'suicide-indirect',
+    pattern: new RegExp(
+      [
+        // "I want to disappear", "I wish I could disappear forever" (not "disappear from the mailing list").
+        '\\b(?:want|wanna|wish|wishing|like|need|going) (?:i could |i would |i can |to |to just |i could just )*(?:just )?(?:disappear|vanish)\\b(?! from\\b)',
+        '\\b(?:and|to) (?:never|not|never ever) (?:wake|waking) up\\b',
+        '\\b(?:hope|wish|pray) (?:that )?i (?:do not|never|will not|would not|would never|could not|did not) wake up\\b',
+        `\\bbetter (?:off )?(?:without me|(?:when|if|once) i (?:am|was|were|would be|m) (?:gone|dead|not (?:here|around|alive)|no longer (?:here|around)))\\b`,
+        '\\b(?:nobody|no one|noone|no body) (?:would|will|is going to|going to|is gonna)? ?(?:even |really |ever )?(?:miss|notice|care about) me\\b',
+        '\\b(?:nobody|no one|noone) (?:would|will|is going to|going to)? ?(?:even |really |ever )?(?:miss me|notice|care|cares|cry) (?:if|when|that) i (?:am |was |were |just |had )?(?:gone|dead|died|die|disappear\\w*|left|killed|not here|not around|vanish\\w*|not alive)\\b',
+        '\\b(?:nobody|no one|noone) (?:cares|care|would care) (?:if|whether) i (?:live|die|am dead|am alive|died|lived)\\b',
+        '\\b(?:nobody|no one|noone) (?:needs|wants|loves|cares about) me\\b',
+        '\\b(?:i am|i feel|feel|feeling|i have become|being) (?:like )?(?:i am )?(?:just |such |only |nothing but |a huge |a big |so much of |more of )*a (?:\\w+ )?burden\\b',
+        '\\bburden (?:to|on|for) (?:everyone|everybody|my family|my friends|others|other people|people|the people|all)\\b',
+        '\\b(?:i|i am|i feel|feel|feeling|i have been feeling|i am feeling|i just feel) (?:so |really |completely |totally |very |just |extremely |utterly |pretty |kind of )*(?:hopeless|worthless|empty inside|empty and hopeless|empty and numb)\\b',
+        '\\bfeel(?:ing|s)? (?:so |really |completely |totally |very |just |empty and )*(?:empty|trapped)\\b(?! in\\b)',
+        '\\b(?:no|any|not a|no other) way out\\b(?! of (?:a|the|this|my|these) (?:\\w+ ){0,2}(?:loop|page|screen|form|site|website|portal|login|menu|account|app|process)\\b)',
+        `\\bcan not (?:go on|keep going|live like this|live with this|go on like this|go on living)${CLAUSE_END}`,
+        '\\bcan not (?:take|bear|stand|handle) (?:it|this|life|the pain|this pain|living)(?: (?:anymore|any more|any longer|no more))?(?= *$| (?:anymore|any more|any longer|no more|and|please|so|but|i)\\b)',
+        '\\b(?:pain|hurt) (?:will )?never (?:stop|end|go away)\\b|\\bwant (?:the|this|my) pain to (?:stop|end|go away)\\b',
+        '\\b(?:the |this |my )?pain is (?:so |too |just )*(?:unbearable|too much)\\b|\\bunbearable (?:emotional )?pain\\b',
+        '\\bdone with (?:life|living|being alive|existing|it all|this life|this world)\\b|\\bdone with everything(?= *$| (?:and|i|so|but)\\b)',
+        '\\btired of (?:living|being alive|life|existing|fighting|waking up)\\b|\\bsick of (?:living|being alive|life|existing)\\b',
+        '\\bwant (?:it all|everything|my life|life) to (?:end|stop|be over)\\b|\\bjust want it (?:all )?to (?:be over|end|stop)(?= *$| (?:and|but|so|i)\\b)',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'suicide-plan',
+    pattern: new RegExp(
+      [
+        '\\b(?:stockpil\\w*|hoard\\w*|sav(?:e|ed|ing) up|stash\\w*|collect\\w*) (?:my |some |all my |a lot of |enough |up )?(?:pills|meds|medication\\w*|sleeping pills|pain ?killers|tylenol|opioids)\\b',
+        '\\b(?:bought|buy|buying|got|get|getting|purchased|loaded|load|loading) (?:a |my |the |his |her )?(?:gun|pistol|rifle|firearm|shotgun|noose)\\b',
+        '\\b(?:gun|pistol|rifle|firearm|shotgun|noose|rope) (?:to|so i can|and) (?:end|kill|shoot|finish|hang)\\b',
+        '\\bbullet (?:in|through) (?:my|his|her|their) (?:brain|head|skull)\\b',
+        '\\b(?:ways|way|how|methods?) to (?:die|kill (?:my|him|her|them|your)sel\\w*|end (?:my|his|her|their) li\\w*|commit suicide|overdose)\\b',
+        '\\b(?:saying|say|said|to say|said my|saying my) (?:my )?(?:goodbye|goodbyes|good bye|bye) (?:to )?(?:everyone|everybody|my friends|my family|the world|all of you|friends and family|you all|for good|forever)\\b',
+        '\\bthis is (?:my )?(?:final |last )?goodbye\\b|\\b(?:final|last) goodbye\\b',
+        `\\bgiv(?:e|es|ing|en) away (?:all )?${WHOSE} (?:stuff|things|belongings|possessions|stuff)\\b`,
+        `\\bput(?:ting)? ${WHOSE} affairs in order\\b|\\b(?:made|making|wrote|writing) (?:a|my) will\\b|\\b(?:suicide|goodbye|final|last) (?:note|letter)\\b`,
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'self-harm',
+    pattern: new RegExp(
+      [
+        `\\b(?:hurt|hurts|hurting|harm|harms|harming|cut|cuts|cutting|burn|burns|burning|burned|starve|starving|hang|hangs|hanging|hanged|stab|stabbing|poison|poisoning|drown|drowning|shoot|shooting|shot) ?${SELF}\\b`,
+        '\\bself ?(?:harm\\w*|injur\\w*|mutilat\\w*)\\b',
+        '\\burge to (?:cut|hurt my ?self|self harm|die|burn)\\b',
+        '\\bcutting again\\b|\\b(?:started|relapsed|went back to) cutting\\b',
+        '\\b(?:feelings|thoughts) (?:about|of) (?:harming|hurting|killing) (?:my ?self|others|other people|someone)\\b',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'violence',
+    pattern: new RegExp(
+      [
+        '\\b(?:kill|kills|killing|murder\\w*|stab|stabbing|strangl\\w*) (?:someone|somebody|people|other people|others|everyone|everybody|him|them|her|my (?:roommate|partner|friend|boyfriend|girlfriend|ex|professor|teacher|mom|dad|parents|family|brother|sister|husband|wife|boss|classmates?))\\b(?! (?:with kindness|time)\\b)',
+        '\\b(?:shoot|shooting|shot) (?:up )?(?:the |my )?(?:school|class|campus|dorm|people|someone|somebody|everyone|everybody)\\b',
+        '\\b(?:hurt|hurting|harm|harming) (?:someone|somebody|people|other people|others|everyone|everybody|another person|anyone)\\b',
+        '\\bhomicid\\w*\\b',
+        '\\bthreat\\w* (?:me|to (?:kill|hurt|shoot|stab))\\b',
+      ].join('|'),
+    ),
+  },
+];
+
+/** Medical emergencies (the 911 lists), in English. */
+const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'dying',
-    pattern: /\b(i am|i think i am|i feel like i am|he is|she is|they are|friend is|roommate is|someone is|somebody is) (dying|going to die)\b(?! (to|for|of|laughing|inside)\b)/,
+    pattern:
+      /\b(i am|i think i am|i feel like i am|he is|she is|they are|friend is|roommate is|someone is|somebody is) (dying|going to die)\b(?! (to|for|of|laughing|inside|here)\b)/,
   },
   {
     id: 'breathing',
     pattern:
-      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bchoking\b/,
+      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|face|skin) (is |are )?(turning |going )?(blue|purple|grey|gray)\b/,
   },
+  { id: 'choking', pattern: new RegExp(`${NOT_AFTER_THING}\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
   {
     id: 'overdose',
     pattern: /\b(overdos\w*|over dos\w*|took (too many|a bunch of|all (my|the|of my)) (pills|meds|medication\w*)|too many pills)\b/,
   },
   {
     id: 'chest-pain',
-    pattern: /\b(chest (pain\w*|hurts?|hurting|tight\w*|pressure)|pain in my chest|heart attack)\b/,
+    pattern: /\b(chest (pain\w*|hurts?|hurting|tight\w*|pressure)|pain in my chest|heart attack|cardiac arrest)\b/,
   },
   {
     id: 'bleeding',
     pattern:
-      /\bbleed(ing|s)?\b( \w+){0,3} (a lot|heavily|badly|bad|profusely|everywhere|will not stop|not stopping|nonstop|severely|uncontrollabl\w*)\b|\bbleeding out\b|\b(severe|heavy|lots of|so much|a lot of|losing) (bleeding|blood)\b|\bcan not stop (the )?bleed\w*/,
+      /\bbleed(ing|s)?\b( \w+){0,3} (a lot|heavily|badly|bad|profusely|everywhere|will not stop|not stopping|nonstop|severely|uncontrollabl\w*)\b|\bbleeding out\b|\b(severe|heavy|lots of|so much|a lot of|losing) (bleeding|blood)\b|\bcan not stop (the )?bleed\w*|\b(cough\w*|vomit\w*|throw\w* up|spit\w*) (up )?blood\b/,
   },
   {
     id: 'unconscious',
-    pattern:
-      /\b(unconscious|unresponsive|passed out|fainted|will not wake up|not waking up|can not wake (him|her|them|my \w+)( up)?|collapsed)\b/,
+    pattern: new RegExp(
+      `${NOT_AFTER_THING}\\b(?:unconscious|unresponsive|passed out|fainted|will not wake up|is not waking up|not waking up|can not wake (?:him|her|them|my \\w+)(?: up)?|collapsed|lost consciousness|loss of consciousness|losing consciousness)\\b|\\b(?:going to|gonna|about to|might) (?:faint|pass out|collapse)\\b`,
+    ),
   },
-  { id: 'seizure', pattern: /\b(seizure\w*|seizing|convuls\w*)\b/ },
+  { id: 'seizure', pattern: /\b(seizure\w*|seizing|convuls\w*)\b(?! up\b)/ },
   {
     id: 'anaphylaxis',
     pattern:
-      /\b(allergic reaction|anaphyla\w*|throat (is )?(closing|swelling|swollen|tight\w*)|(face|tongue|lips?) (is |are )?(swelling|swollen)|epi ?pen)\b/,
+      /(?<!\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} )\ballergic reaction\b|\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
   },
-  { id: 'stroke', pattern: /\b(having a stroke|face (is )?drooping|slurred speech)\b/ },
+  { id: 'stroke', pattern: /\b(having a stroke|face (is )?drooping|drooping on one side|slurred speech|speech is slurred)\b/ },
   { id: 'panic', pattern: /\bpanic attack\w*\b/ },
   { id: 'assault', pattern: /\b(raped|rape|sexually assaulted|sexual assault|assaulted|abused me)\b/ },
-  { id: 'poison', pattern: /\b(poisoned|swallowed (bleach|poison))\b/ },
+  { id: 'poison', pattern: /\b(poisoned|swallowed (bleach|poison\w*|something poisonous))\b/ },
   { id: 'crisis', pattern: /\b(in crisis|mental health crisis|call 911|ambulance)\b/ },
   // "emergency" on its own is an emergency, but "emergency contact" and "non-emergency" are not.
   {
@@ -81,6 +203,86 @@ const RULES: readonly Rule[] = [
     pattern: /(?<!\bnon )\bemergency\b(?! (contact\w*|info\w*|form\w*|fund\w*|loan\w*|alert\w*|plan\w*|card\w*)\b)/,
   },
 ];
+
+/** Spanish: crisis language and medical emergencies (accents are folded, so "más" is "mas"). */
+const SPANISH: readonly Rule[] = [
+  {
+    id: 'suicide',
+    pattern: new RegExp(
+      [
+        '\\b(?:me )?(?:quiero|quisiera|deseo|queria|quiere|quieren|prefiero|preferiria|ganas de|deseo de|pienso en|piensa en|pensando en|habla de|hablo de|querer) (?:morir(?:me|se)?|matar(?:me|se)|suicidar(?:me|se)|dejar de (?:vivir|existir)|estar muert[oa]s?|no despertar|quitar(?:me|se) la vida)\\b',
+        // "me voy a matar" (I will kill myself), "se va a matar" (he will), but not "mi mamá me va a matar" (an idiom).
+        '\\b(?:me (?:quiero|voy a|iba a|pienso|queria)|se (?:quiere|va a|iba a|piensa|queria)|te (?:quieres|vas a)) (?:morir|matar|suicidar)\\b',
+        '\\bmatar(?:me|se|nos|te)\\b|\\bquitar(?:me|se|le) la vida\\b',
+        '\\b(?:acabar|terminar|poner fin|ponerle fin) (?:a|con) (?:mi|su|tu) (?:propia )?vida\\b|\\b(?:acabar|terminar) con todo\\b(?! (?:el|la|los|las|lo|esto|este|esta)\\b)',
+        '\\bno (?:quiero|quiere|deseo|quisiera) (?:seguir )?(?:vivir|viviendo|existir|estar viv[oa]|despertar)\\b|\\bno quiero seguir (?:aqui|con vida)\\b',
+        '\\b(?:la vida|vivir|vivir asi) no (?:vale|merece) la pena\\b|\\bno (?:vale|merece) la pena vivir\\b|\\b(?:no tiene sentido|para que) (?:seguir )?(?:vivir|viviendo)\\b|\\bvivir no tiene sentido\\b',
+        '\\b(?:no tengo|sin|ninguna|no hay) (?:ninguna )?(?:razon|razones|motivo|motivos) (?:para|por la que|por el que) vivir\\b',
+        '\\b(?:estaria|estarias|estarian|estariamos|estare|estaran|seria|serian|sera|es|estan|estamos|estas) mejor (?:muert[oa]s?|sin mi)\\b',
+        '\\b(?:mejor|preferiria|prefiero|quisiera|quiero|ojala) (?:estar |estuviera |estuviese )?muert[oa]s?\\b',
+        '\\b(?:seria|sera|es) mejor (?:no estar aqui|si no estuviera|si me muero|que me muera|no existir|estar muert[oa])\\b',
+        '\\bojala (?:nunca )?(?:no )?(?:hubiera|hubiese) nacido\\b|\\bojala no existiera\\b|\\bojala (?:me muera|me muriera|pudiera desaparecer|no despertar\\w*)\\b',
+        '\\b(?:nadie|ninguno) (?:me )?(?:extranaria|extranara|va a extranar|notaria|notara|se daria cuenta)\\b',
+        '\\bpronto dejare de sufrir\\b|\\bcansad[oa]s? de (?:luchar|vivir|la vida|existir)\\b',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'suicide-indirect',
+    pattern: new RegExp(
+      [
+        '\\b(?:soy|me siento|siento que soy|me siento como) (?:una |un )?(?:carga|estorbo)\\b',
+        '\\b(?:me siento|estoy|siento|sentirse|sentirme) (?:muy |tan |completamente )?(?:vaci[oa]|atrapad[oa]|sin esperanza|desesperanzad[oa]|sin salida)\\b',
+        '\\bno hay (?:salida|manera de salir|forma de salir|otra salida)\\b(?! de (?:este|esta|la|el|mi) (?:\\w+ ){0,2}(?:bucle|pagina|formulario|portal|sitio|sesion|pantalla|ciclo|cuenta)\\b)',
+        '\\b(?:ya )?no (?:lo |la )?(?:soporto|aguanto)(?: mas)?(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)|\\b(?:ya )?no puedo mas(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)',
+        '\\bno puedo (?:soportarlo|aguantarlo|seguir asi|seguir viviendo|mas con (?:la|mi) vida)\\b',
+        '\\b(?:quiero|quisiera|deseo|ojala pudiera|quiere) desaparecer\\b(?! de (?:la|las|los|el|esta|este)\\b)',
+        '\\b(?:dormir|dormirme) y no (?:despertar|volver a despertar)\\b|\\bno (?:volver a )?despertar (?:nunca|jamas|mas)\\b',
+        '\\b(?:el dolor|este dolor|mi dolor) es (?:insoportable|demasiado)\\b|\\bdolor insoportable\\b',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'suicide-plan',
+    pattern: new RegExp(
+      [
+        '\\b(?:juntando|acumulando|guardando|junte|guarde) (?:las |mis |muchas )?(?:pastillas|pildoras|medicamentos|medicinas)\\b',
+        '\\b(?:tome|tomo|tomar(?:me|melas)?|tomarmelas) (?:todas )?(?:las |mis |muchas |demasiadas )?(?:pastillas|pildoras)\\b',
+        '\\b(?:compre|tengo|consegui|comprar|conseguir) (?:un |una )?(?:arma|pistola)\\b',
+        '\\bdespedir(?:me|se) de (?:todos|todo el mundo|mi familia|mis amigos)\\b|\\besta es mi despedida\\b|\\bregal(?:ando|ar|e|o) (?:todas )?mis (?:cosas|pertenencias)\\b',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'self-harm',
+    pattern: new RegExp(
+      [
+        '\\b(?:hacer(?:me|se|te)|hacerle|hago|hice) (?:\\w+ )?dano\\b(?! a (?:la|el|mi) (?:computadora|pagina|portal|archivo)\\b)',
+        '\\b(?:lastimar(?:me|se)|herir(?:me|se)|autolesion\\w*)\\b|\\bcortar(?:me|se)\\b(?! (?:el|la|las|los|un|una|mi)\\b)',
+        '\\bme (?:corto|corte|lastimo|lastime)\\b(?! (?:el|la|las|los|un|una)\\b)',
+      ].join('|'),
+    ),
+  },
+  {
+    id: 'medical',
+    pattern: new RegExp(
+      [
+        '\\bno (?:puedo|puede|podemos|pueden) respirar\\b|\\bno respira\\b|\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?respirar\\b|\\bme falta el aire\\b|\\bfalta de aire\\b|\\bse (?:esta )?ahog(?:a|ando)\\b',
+        '\\bdolor (?:en el|de|del) pecho\\b|\\bme duele (?:mucho )?el pecho\\b|\\bataque (?:al corazon|cardiaco)\\b|\\binfarto\\b|\\bparo cardiaco\\b',
+        '\\b(?:se desmayo|me desmaye|desmayad[oa]|inconsciente|perdio el conocimiento|perdi el conocimiento|perdida del conocimiento|no despierta)\\b',
+        '\\bsangr(?:ando|a|e) (?:mucho|demasiado|sin parar)\\b|\\bno (?:para|deja) de sangrar\\b|\\bhemorragia\\b|\\bsangrado (?:que no para|intenso|abundante|incontrolable)\\b|\\b(?:vomitando|tosiendo|vomito|toso) sangre\\b',
+        '\\bsobredosis\\b|\\benvenen\\w*\\b|\\bconvulsi\\w*\\b|\\b(?:derrame|ataque) cerebral\\b|\\bataque de panico\\b',
+        '\\b(?:reaccion alergica|anafila\\w*)\\b(?! (?:leve|pasada)\\b)|\\bse me (?:cierra|esta cerrando|hincha) la garganta\\b|\\bgarganta (?:cerrada|hinchada|se cierra)\\b',
+        '\\b(?:me )?(?:violaron|violacion|abusaron de mi|agredieron sexualmente|agresion sexual|abuso sexual)\\b',
+        '\\b(?:llamar|llame|llama|llamen|marcar|marca) (?:al )?911\\b|\\bambulancia\\b',
+        '(?<!\\b(?:contacto|contactos|numero|telefono|no es de|no es una|no una|que no es de|sin) (?:de )?)\\bemergencia\\b',
+      ].join('|'),
+    ),
+  },
+];
+
+/** Every rule, crisis language first. */
+const RULES: readonly Rule[] = [...CRISIS_EN, ...MEDICAL_EN, ...SPANISH];
 
 /** Words the rules hinge on; a misspelling of one (edit distance 1, same first letter) is repaired. */
 const RULE_WORDS: readonly string[] = [
@@ -104,6 +306,9 @@ const RULE_WORDS: readonly string[] = [
   'anaphylactic',
   'emergency',
   'myself',
+  'himself',
+  'herself',
+  'themselves',
   'chest',
   'attack',
   'fainted',
@@ -112,12 +317,24 @@ const RULE_WORDS: readonly string[] = [
   'throat',
   'swelling',
   'assaulted',
+  'disappear',
+  'hopeless',
+  'worthless',
+  'burden',
+  'anymore',
+  // Spanish words that must stay themselves (not be "repaired" into an English rule word).
+  'emergencia',
+  'reaccion',
+  'respirar',
+  'suicidarme',
+  'suicidarse',
+  'desaparecer',
 ];
 
 const RULE_WORD_SET: ReadonlySet<string> = new Set(RULE_WORDS);
 
 /** Words that look like a misspelt rule word but are common words of their own. */
-const NOT_TYPOS: ReadonlySet<string> = new Set(['attach', 'breaths', 'chests', 'threat', 'reactions', 'beeding']);
+const NOT_TYPOS: ReadonlySet<string> = new Set(['attach', 'breaths', 'chests', 'threat', 'reactions', 'beeding', 'burdens', 'disappears', 'disappeared', 'emergencies']);
 
 function repair(word: string): string {
   if (word.length < 5 || RULE_WORD_SET.has(word) || NOT_TYPOS.has(word)) return word;
