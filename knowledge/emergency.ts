@@ -61,12 +61,13 @@ const CRISIS_EN: readonly Rule[] = [
     pattern: new RegExp(
       [
         '\\b(?:suicid\\w*|sucid\\w*|suicd\\w*|suisid\\w*|sewer ?slide|unalive\\w*|kms)\\b',
-        `\\bkill(?:s|ed|ing)? ${SELF}\\b`,
-        `\\b(?:end|ends|ended|ending|take|takes|taking|took) ${WHOSE} (?:own )?li(?:fe|ves)\\b`,
+        `\\bkil+(?:s|ed|ing)? ${SELF}\\b`,
+        `\\b(?:end|ends|ended|ending|take|takes|taking|took) ${WHOSE} (?:own )?li(?:fe|ves)\\b(?! (?:insurance|savings|story|back)\\b)`,
         '\\b(?:end|ending) (?:it|things|everything) all\\b|\\bend it all\\b',
         // "I might as well end it", "I bought a gun so I can end it" (not "end it with him", "end the chat").
         `\\b(?:might as well|going to|want to|ready to|plan(?:ning)? to|decided to|think(?:ing)? (?:about|of)|about to|(?:so )?i (?:can|could|will|should)|should just|just|need to|wish i could) (?:just )?(?:end|ending) (?:it|things|everything|my suffering|my pain|the pain)${CLAUSE_END}`,
-        '\\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|deserve|deserves|like|longing|long|prefer|pray) (?:to )?die\\b(?! (?:laughing|of|for|hard|down|out|off)\\b)',
+        '\\bfeel(?:ing)? like (?:dying|i want to die|i should die)\\b|\\b(?:sleep|go to sleep|fall asleep) forever\\b|\\b(?:stop|quit) (?:living|existing|being alive)\\b|\\bgiv(?:e|en|ing) up on (?:life|living)\\b|\\bdeath wish\\b',
+        '\\b(?:want|wants|wnat|wanted|wanting|wish|wishes|wished|ready|deserve|deserves|like|longing|long|prefer|pray) (?:to )?die\\b(?! (?:laughing|of|for|hard|down|out|off)\\b)',
         '\\b(?:hope|wish|pray|hoping|wishing) (?:that )?i (?:would |could |will |just )?die\\b',
         '\\b(?:wish|wished|hope) (?:that )?(?:i|he|she|they) (?:was|were|am|is|are|had been) (?:dead|never born|not born|not alive)\\b',
         '\\bwish (?:that )?i (?:did not|did nt|never) (?:exist|existed|wake up|woke up|be born)\\b',
@@ -92,7 +93,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:want|wanna|wish|wishing|like|need|going) (?:i could |i would |i can |to |to just |i could just )*(?:just )?(?:disappear|vanish)\\b(?! from\\b)',
         '\\b(?:and|to) (?:never|not|never ever) (?:wake|waking) up\\b',
         '\\b(?:hope|wish|pray) (?:that )?i (?:do not|never|will not|would not|would never|could not|did not) wake up\\b',
-        `\\bbetter (?:off )?(?:without me|(?:when|if|once) i (?:am|was|were|would be|m) (?:gone|dead|not (?:here|around|alive)|no longer (?:here|around)))\\b`,
+        `\\bbetter (?:off |for (?:everyone|everybody|all|them|you|my family) )?(?:without me|(?:when|if|once) (?:i|he|she|they) (?:am|is|are|was|were|would be|m) (?:gone|dead|not (?:here|around|alive|a problem|a burden)|no longer (?:here|around)))\\b`,
+        "\\bthings (?:will|are going to|are) never (?:get|going to get) better(?= *$| (?:and|i|so|but)\\b)|\\bhow much longer i can (?:take|bear|stand|handle|go on|do) (?:it|this|life)\\b",
+        '\\b(?:do not|dont) care (?:what happens to me|if i (?:live|die|crash|get hurt|wake up|make it))\\b',
         '\\b(?:nobody|no one|noone|no body) (?:would|will|is going to|going to|is gonna)? ?(?:even |really |ever )?(?:miss|notice|care about) me\\b',
         '\\b(?:nobody|no one|noone) (?:would|will|is going to|going to)? ?(?:even |really |ever )?(?:miss me|notice|care|cares|cry) (?:if|when|that) i (?:am |was |were |just |had )?(?:gone|dead|died|die|disappear\\w*|left|killed|not here|not around|vanish\\w*|not alive)\\b',
         '\\b(?:nobody|no one|noone) (?:cares|care|would care) (?:if|whether) i (?:live|die|am dead|am alive|died|lived)\\b',
@@ -108,6 +111,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:the |this |my )?pain is (?:so |too |just )*(?:unbearable|too much)\\b|\\bunbearable (?:emotional )?pain\\b',
         '\\bdone with (?:life|living|being alive|existing|it all|this life|this world)\\b|\\bdone with everything(?= *$| (?:and|i|so|but)\\b)',
         '\\btired of (?:living|being alive|life|existing|fighting|waking up)\\b|\\bsick of (?:living|being alive|life|existing)\\b',
+        '\\blife is (?:just |so |way |really )*(?:too )(?:hard|much)\\b|\\bno point in (?:even )?trying(?= *$| (?:anymore|any more)\\b)',
+        '\\b(?:soon|finally) be at peace\\b|\\bbe at peace soon\\b|\\bhappier (?:if|when|once) i (?:was|were|am) (?:gone|dead|not (?:here|around))\\b',
+        "\\b(?:will not|not going to) (?:be|have me|have to be) (?:around|here)(?: me)? (?:for )?much longer\\b|\\bwill not have me (?:to \\w+ )?around\\b",
         '\\bwant (?:it all|everything|my life|life) to (?:end|stop|be over)\\b|\\bjust want it (?:all )?to (?:be over|end|stop)(?= *$| (?:and|but|so|i)\\b)',
       ].join('|'),
     ),
@@ -119,6 +125,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:stockpil\\w*|hoard\\w*|sav(?:e|ed|ing) up|stash\\w*|collect\\w*) (?:my |some |all my |a lot of |enough |up )?(?:pills|meds|medication\\w*|sleeping pills|pain ?killers|tylenol|opioids)\\b',
         '\\b(?:bought|buy|buying|got|get|getting|purchased|loaded|load|loading) (?:a |my |the |his |her )?(?:gun|pistol|rifle|firearm|shotgun|noose)\\b',
         '\\b(?:gun|pistol|rifle|firearm|shotgun|noose|rope) (?:to|so i can|and) (?:end|kill|shoot|finish|hang)\\b',
+        '\\b(?:took|swallowed|taken|ate|downed|drank) (?:a |the |an )?(?:whole |entire |full )?(?:bottle|bunch|handful|box|pack|package) of (?:pills|meds|medication\\w*|tylenol|advil|sleeping pills|\\w+ pills)\\b',
+        '\\b(?:hold|keep|take|hide|lock up) (?:on to |onto )?my (?:guns?|pills|meds|firearms?)(?: \\w+){0,3} (?:for me|away from me)\\b|\\b(?:do not|can not) trust my ?self(?= *$| (?:anymore|around|with|alone|and|right now|tonight)\\b)',
+        '\\bjump(?:ing|ed|s)? (?:off|from|in front of) (?:a |the |my |this )?(?:bridge|building|roof|rooftop|balcony|cliff|ledge|train|car|bus|truck|window|parking garage|parking deck|tower|overpass)\\b',
         '\\bbullet (?:in|through) (?:my|his|her|their) (?:brain|head|skull)\\b',
         '\\b(?:ways|way|how|methods?) to (?:die|kill (?:my|him|her|them|your)sel\\w*|end (?:my|his|her|their) li\\w*|commit suicide|overdose)\\b',
         '\\b(?:saying|say|said|to say|said my|saying my) (?:my )?(?:goodbye|goodbyes|good bye|bye) (?:to )?(?:everyone|everybody|my friends|my family|the world|all of you|friends and family|you all|for good|forever)\\b',
@@ -133,7 +142,7 @@ const CRISIS_EN: readonly Rule[] = [
     pattern: new RegExp(
       [
         `\\b(?:hurt|hurts|hurting|harm|harms|harming|cut|cuts|cutting|burn|burns|burning|burned|starve|starving|hang|hangs|hanging|hanged|stab|stabbing|poison|poisoning|drown|drowning|shoot|shooting|shot) ?${SELF}\\b`,
-        '\\bself ?(?:harm\\w*|injur\\w*|mutilat\\w*)\\b',
+        '\\bself ?(?:harm\\w*|injur\\w*|mutilat\\w*)\\b|\\b(?:slit|slitting|slash\\w*|cut|cutting) (?:my|his|her|their) (?:own )?wrists?\\b',
         '\\burge to (?:cut|hurt my ?self|self harm|die|burn)\\b',
         '\\bcutting again\\b|\\b(?:started|relapsed|went back to) cutting\\b',
         '\\b(?:feelings|thoughts) (?:about|of) (?:harming|hurting|killing) (?:my ?self|others|other people|someone)\\b',
@@ -149,6 +158,7 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:hurt|hurting|harm|harming) (?:someone|somebody|people|other people|others|everyone|everybody|another person|anyone)\\b',
         '\\bhomicid\\w*\\b',
         '\\bthreat\\w* (?:me|to (?:kill|hurt|shoot|stab))\\b',
+        '\\b(?:he|she|they|boyfriend|girlfriend|partner|husband|wife|roommate|dad|mom|father|mother|ex|someone) (?:hits|beats|chokes|hurts|hit|beat|choked|strangled) me\\b(?! up\\b)|\\b(?:was|been|got|i think i was) (?:drugged|roofied)\\b',
       ].join('|'),
     ),
   },
@@ -164,7 +174,7 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'breathing',
     pattern:
-      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|face|skin) (is |are )?(turning |going )?(blue|purple|grey|gray)\b/,
+      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
   },
   { id: 'choking', pattern: new RegExp(`${NOT_AFTER_THING}\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
   {
@@ -186,13 +196,31 @@ const MEDICAL_EN: readonly Rule[] = [
       `${NOT_AFTER_THING}\\b(?:unconscious|unresponsive|passed out|fainted|will not wake up|is not waking up|not waking up|can not wake (?:him|her|them|my \\w+)(?: up)?|collapsed|lost consciousness|loss of consciousness|losing consciousness)\\b|\\b(?:going to|gonna|about to|might) (?:faint|pass out|collapse)\\b`,
     ),
   },
+  {
+    id: 'injury',
+    pattern:
+      /\b(got |was |been )?(hit|run over|struck) by a (car|truck|bus|train|vehicle)\b|\bcar (accident|crash)\b|\b(body|arms|legs) (is |are |went |has gone )?(limp|floppy)\b|\bcan not (talk|speak|move)( at all)?(?= *$| (and|or|but|anymore)\b)|\b(no|a weak|weak) pulse\b|\bcan not find (a |his |her |their |the )?pulse\b/,
+  },
+  {
+    id: 'danger',
+    pattern:
+      /\b(scared|afraid|fear\w*|terrified) for (my|his|her|their) (life|lives|safety)\b|\b(someone|somebody|a man|a guy|he|she|they) (is |are )?(following|stalking|chasing) me\b|\bin (immediate )?danger\b(?! of\b)|\b(i am|i feel) not safe\b/,
+  },
   { id: 'seizure', pattern: /\b(seizure\w*|seizing|convuls\w*)\b(?! up\b)/ },
   {
     id: 'anaphylaxis',
     pattern:
       /(?<!\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} )\ballergic reaction\b|\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
   },
-  { id: 'stroke', pattern: /\b(having a stroke|face (is )?drooping|drooping on one side|slurred speech|speech is slurred)\b/ },
+  {
+    id: 'stroke',
+    pattern:
+      /\b(having a stroke|face (is )?drooping|drooping on one side|slurred speech|speech is slurred|numb\w* on one side|one side of (my|his|her|their) (face|body) (is |feels )?(numb|drooping|weak)|worst headache of (my|his|her|their) life)\b/,
+  },
+  {
+    id: 'head-injury',
+    pattern: /\b(hit|hurt|banged) (my|his|her|their) head (and|hard|really)\b|\bbone (is )?(sticking|poking) (out|through)\b|\b(severe|bad|serious|major) burns?\b|\b(is|are|was|were|someone|somebody) drowning\b(?! in\b)/,
+  },
   { id: 'panic', pattern: /\bpanic attack\w*\b/ },
   { id: 'assault', pattern: /\b(raped|rape|sexually assaulted|sexual assault|assaulted|abused me)\b/ },
   { id: 'poison', pattern: /\b(poisoned|swallowed (bleach|poison\w*|something poisonous))\b/ },
@@ -200,7 +228,7 @@ const MEDICAL_EN: readonly Rule[] = [
   // "emergency" on its own is an emergency, but "emergency contact" and "non-emergency" are not.
   {
     id: 'emergency',
-    pattern: /(?<!\bnon )\bemergency\b(?! (contact\w*|info\w*|form\w*|fund\w*|loan\w*|alert\w*|plan\w*|card\w*)\b)/,
+    pattern: /(?<!\bnon )\bemergency\b(?! (contact\w*|info\w*|form\w*|fund\w*|loan\w*|alert\w*|plan\w*|card\w*|contracept\w*)\b)/,
   },
 ];
 
@@ -219,8 +247,12 @@ const SPANISH: readonly Rule[] = [
         '\\b(?:la vida|vivir|vivir asi) no (?:vale|merece) la pena\\b|\\bno (?:vale|merece) la pena vivir\\b|\\b(?:no tiene sentido|para que) (?:seguir )?(?:vivir|viviendo)\\b|\\bvivir no tiene sentido\\b',
         '\\b(?:no tengo|sin|ninguna|no hay) (?:ninguna )?(?:razon|razones|motivo|motivos) (?:para|por la que|por el que) vivir\\b',
         '\\b(?:estaria|estarias|estarian|estariamos|estare|estaran|seria|serian|sera|es|estan|estamos|estas) mejor (?:muert[oa]s?|sin mi)\\b',
-        '\\b(?:mejor|preferiria|prefiero|quisiera|quiero|ojala) (?:estar |estuviera |estuviese )?muert[oa]s?\\b',
+        '\\b(?:mejor|preferiria|prefiero|quisiera|quiero|ojala|desearia|deseaba|deseo) (?:estar |estuviera |estuviese )?muert[oa]s?\\b',
+        '\\b(?:la vida|mi vida|vivir) no tiene (?:ningun )?sentido\\b|\\bno le (?:encuentro|veo) (?:ningun )?sentido a (?:la|mi) vida\\b',
+        '\\bno le importo a nadie\\b|\\ba nadie le importo\\b|\\bno valgo nada\\b|\\bnunca (?:voy a|podre) ser feliz\\b',
         '\\b(?:seria|sera|es) mejor (?:no estar aqui|si no estuviera|si me muero|que me muera|no existir|estar muert[oa])\\b',
+        '\\b(?:seria|serian|estaria|estarian|vivirian) (?:mas felices|mejor|mas tranquil\\w*) (?:si|cuando) (?:me fuera|me muero|me muera|me muriera|no estuviera|desapareciera|ya no estoy)\\b',
+        '\\b(?:nunca|no) (?:hubiera|hubiese) nacido\\b|\\b(?:tirar(?:me|se)|lanzar(?:me|se)) (?:de|desde|por) (?:un |una |el |la )?(?:puente|edificio|techo|azotea|balcon|ventana)\\b',
         '\\bojala (?:nunca )?(?:no )?(?:hubiera|hubiese) nacido\\b|\\bojala no existiera\\b|\\bojala (?:me muera|me muriera|pudiera desaparecer|no despertar\\w*)\\b',
         '\\b(?:nadie|ninguno) (?:me )?(?:extranaria|extranara|va a extranar|notaria|notara|se daria cuenta)\\b',
         '\\bpronto dejare de sufrir\\b|\\bcansad[oa]s? de (?:luchar|vivir|la vida|existir)\\b',
@@ -236,6 +268,8 @@ const SPANISH: readonly Rule[] = [
         '\\bno hay (?:salida|manera de salir|forma de salir|otra salida)\\b(?! de (?:este|esta|la|el|mi) (?:\\w+ ){0,2}(?:bucle|pagina|formulario|portal|sitio|sesion|pantalla|ciclo|cuenta)\\b)',
         '\\b(?:ya )?no (?:lo |la )?(?:soporto|aguanto)(?: mas)?(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)|\\b(?:ya )?no puedo mas(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)',
         '\\bno puedo (?:soportarlo|aguantarlo|seguir asi|seguir viviendo|mas con (?:la|mi) vida)\\b',
+        '\\bya no quiero estar(?: aqui)?(?= *$| (?:mas|en este mundo|con vida|viv[oa])\\b)|\\b(?:ya )?no quiero seguir(?= *$| (?:asi|viviendo|aqui|adelante|mas|y)\\b)',
+        '\\bno tengo (?:salida|otra salida|escapatoria)\\b(?! de (?:este|esta|la|el)\\b)|\\b(?:ya )?no doy (?:para )?mas\\b(?! (?:con|de)\\b)',
         '\\b(?:quiero|quisiera|deseo|ojala pudiera|quiere) desaparecer\\b(?! de (?:la|las|los|el|esta|este)\\b)',
         '\\b(?:dormir|dormirme) y no (?:despertar|volver a despertar)\\b|\\bno (?:volver a )?despertar (?:nunca|jamas|mas)\\b',
         '\\b(?:el dolor|este dolor|mi dolor) es (?:insoportable|demasiado)\\b|\\bdolor insoportable\\b',
@@ -259,7 +293,8 @@ const SPANISH: readonly Rule[] = [
       [
         '\\b(?:hacer(?:me|se|te)|hacerle|hago|hice) (?:\\w+ )?dano\\b(?! a (?:la|el|mi) (?:computadora|pagina|portal|archivo)\\b)',
         '\\b(?:lastimar(?:me|se)|herir(?:me|se)|autolesion\\w*)\\b|\\bcortar(?:me|se)\\b(?! (?:el|la|las|los|un|una|mi)\\b)',
-        '\\bme (?:corto|corte|lastimo|lastime)\\b(?! (?:el|la|las|los|un|una)\\b)',
+        '\\bme (?:corto|corte|lastimo|lastime)\\b(?! (?:el|la|las|los|un|una)\\b)|\\b(?:cortar(?:me|se)|me corto|me corte|se corta|se corto) las venas\\b',
+        '\\b(?:me|se) (?:voy a|va a|quiero|quiere|iba a) (?:tirar|aventar|lanzar) (?:de|desde|por)\\b|\\bdormir para siempre\\b',
       ].join('|'),
     ),
   },
@@ -275,7 +310,7 @@ const SPANISH: readonly Rule[] = [
         '\\b(?:reaccion alergica|anafila\\w*)\\b(?! (?:leve|pasada)\\b)|\\bse me (?:cierra|esta cerrando|hincha) la garganta\\b|\\bgarganta (?:cerrada|hinchada|se cierra)\\b',
         '\\b(?:me )?(?:violaron|violacion|abusaron de mi|agredieron sexualmente|agresion sexual|abuso sexual)\\b',
         '\\b(?:llamar|llame|llama|llamen|marcar|marca) (?:al )?911\\b|\\bambulancia\\b',
-        '(?<!\\b(?:contacto|contactos|numero|telefono|no es de|no es una|no una|que no es de|sin) (?:de )?)\\bemergencia\\b',
+        '(?<!\\b(?:contacto|contactos|numero|telefono|no es de|no es una|no una|que no es de|sin|anticoncepcion|pildora|pastilla) (?:de )?)\\bemergencia\\b',
       ].join('|'),
     ),
   },
