@@ -72,6 +72,10 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:wish|wished|hope) (?:that )?(?:i|he|she|they) (?:was|were|am|is|are|had been) (?:dead|never born|not born|not alive)\\b',
         '\\bwish (?:that )?i (?:did not|did nt|never) (?:exist|existed|wake up|woke up|be born)\\b',
         '\\b(?:better off|rather be|be better|would be better) dead\\b',
+        // A person (not a phone or a page) and "dead" or "die": "who cares if I'm dead", "I should just die".
+        `${NOT_AFTER_THING}\\b(?:i|i am|i was|i were|me|he|she|they|he is|she is|they are|we) (?:\\w+ ){0,2}(?:be |being )?dead\\b(?! (?:tired|serious|set|wrong|on|in|to|end|last|certain|sure|center|heat|weight|link|zone|battery|inside|meat|ass|broke|bored)\\b)`,
+        `${NOT_AFTER_THING}\\b(?:i|he|she|they|we|to|should|could|might|would|just|gonna|going to|will) (?:\\w+ )?die\\b(?! (?:of|laughing|for|hard|down|out|off|with|from (?:embarrassment|boredom|laughter))\\b)`,
+        '\\b(?:dying|death|suicide|killing my ?self|being dead|not existing) (?:is|seems|sounds|feels|would be|looks)(?: like)? (?:the |my )?(?:only|best|easiest|easier|better|a relief|an option|the answer|the way out|only way)\\b',
         '\\b(?:do not|did not|never|no longer|not) (?:want|wants|wanna|wish|wanted) to (?:live|be alive|exist|wake up|keep living|keep going|go on)\\b(?! (?:the|a|an|my|to|with|in|on)\\b)',
         '\\b(?:do not|never|no longer) (?:want|wish|wanted) to be (?:here|around|alive|on this earth|in this world) ?(?:anymore|any more|any longer|no more)',
         '\\b(?:no|any|nothing|zero) (?:\\w+ )?(?:reason|reasons|point|purpose|will) (?:to|in|for|of) (?:live|living|life|being alive|going on|exist\\w*|stay\\w* alive)\\b',
@@ -93,6 +97,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:want|wanna|wish|wishing|like|need|going) (?:i could |i would |i can |to |to just |i could just )*(?:just )?(?:disappear|vanish)\\b(?! from\\b)',
         '\\b(?:and|to) (?:never|not|never ever) (?:wake|waking) up\\b',
         '\\b(?:hope|wish|pray) (?:that )?i (?:do not|never|will not|would not|would never|could not|did not) wake up\\b',
+        '\\b(?:happier|better|easier|better off) without me\\b|\\b(?:when|once|after) i am (?:gone|dead)(?= *$| (?:and|but|so|i|you|everyone)\\b)',
+        '\\bi (?:just )?want out(?= *$)|\\b(?:will not|never|am not) (?:be )?coming back(?= *$| (?:and|but|so|i)\\b)|\\bgoing away (?:forever|for good)\\b',
+        '\\bnot going to be (?:around|here|alive)(?= *$| (?:anymore|much longer|tomorrow|for long|after tonight|and)\\b)|\\bjust in case (?:something|anything) happens to me\\b',
         `\\bbetter (?:off |for (?:everyone|everybody|all|them|you|my family) )?(?:without me|(?:when|if|once) (?:i|he|she|they) (?:am|is|are|was|were|would be|m) (?:gone|dead|not (?:here|around|alive|a problem|a burden)|no longer (?:here|around)))\\b`,
         "\\bthings (?:will|are going to|are) never (?:get|going to get) better(?= *$| (?:and|i|so|but)\\b)|\\bhow much longer i can (?:take|bear|stand|handle|go on|do) (?:it|this|life)\\b",
         '\\b(?:do not|dont) care (?:what happens to me|if i (?:live|die|crash|get hurt|wake up|make it))\\b',
@@ -107,7 +114,7 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:no|any|not a|no other) way out\\b(?! of (?:a|the|this|my|these) (?:\\w+ ){0,2}(?:loop|page|screen|form|site|website|portal|login|menu|account|app|process)\\b)',
         `\\bcan not (?:go on|keep going|live like this|live with this|go on like this|go on living)${CLAUSE_END}`,
         '\\bcan not (?:take|bear|stand|handle) (?:it|this|life|the pain|this pain|living)(?: (?:anymore|any more|any longer|no more))?(?= *$| (?:anymore|any more|any longer|no more|and|please|so|but|i)\\b)',
-        '\\b(?:pain|hurt) (?:will )?never (?:stop|end|go away)\\b|\\bwant (?:the|this|my) pain to (?:stop|end|go away)\\b',
+        '\\b(?:pain|hurt) (?:will )?never (?:stop|end|go away)\\b|\\bwant (?:the|this|my|all the|all this) (?:pain|hurting|hurt|suffering) to (?:stop|end|go away)\\b',
         '\\b(?:the |this |my )?pain is (?:so |too |just )*(?:unbearable|too much)\\b|\\bunbearable (?:emotional )?pain\\b',
         '\\bdone with (?:life|living|being alive|existing|it all|this life|this world)\\b|\\bdone with everything(?= *$| (?:and|i|so|but)\\b)',
         '\\btired of (?:living|being alive|life|existing|fighting|waking up)\\b|\\bsick of (?:living|being alive|life|existing)\\b',
@@ -125,6 +132,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:stockpil\\w*|hoard\\w*|sav(?:e|ed|ing) up|stash\\w*|collect\\w*) (?:my |some |all my |a lot of |enough |up )?(?:pills|meds|medication\\w*|sleeping pills|pain ?killers|tylenol|opioids)\\b',
         '\\b(?:bought|buy|buying|got|get|getting|purchased|loaded|load|loading) (?:a |my |the |his |her )?(?:gun|pistol|rifle|firearm|shotgun|noose)\\b',
         '\\b(?:gun|pistol|rifle|firearm|shotgun|noose|rope) (?:to|so i can|and) (?:end|kill|shoot|finish|hang)\\b',
+        '\\b(?:has|have|got|made|making) (?:a )?plan (?:to (?:die|end|kill|do it|overdose))\\b|\\b(?:pills|a gun|the means|a rope) and a plan\\b|\\bhas (?:pills|a gun) and (?:a )?plan\\b',
+        '\\b(?:texted|said|wrote|sent)(?: me)? (?:a |his |her |their )?goodbye\\b|\\bgoodbye forever(?= *$)',
+        '\\boverd(?:id|o|oing|one) (?:it )?on (?:my |his |her |their )?(?:meds|pills|medication\\w*|drugs)\\b|\\b(?:i think i|i|he|she|they) (?:took|taken) (?:way )?too much\\b(?! (?:time|\\w+ (?:time|money)))',
         '\\b(?:took|swallowed|taken|ate|downed|drank) (?:a |the |an )?(?:whole |entire |full )?(?:bottle|bunch|handful|box|pack|package) of (?:pills|meds|medication\\w*|tylenol|advil|sleeping pills|\\w+ pills)\\b',
         '\\b(?:hold|keep|take|hide|lock up) (?:on to |onto )?my (?:guns?|pills|meds|firearms?)(?: \\w+){0,3} (?:for me|away from me)\\b|\\b(?:do not|can not) trust my ?self(?= *$| (?:anymore|around|with|alone|and|right now|tonight)\\b)',
         '\\bjump(?:ing|ed|s)? (?:off|from|in front of) (?:a |the |my |this )?(?:bridge|building|roof|rooftop|balcony|cliff|ledge|train|car|bus|truck|window|parking garage|parking deck|tower|overpass)\\b',
@@ -174,7 +184,7 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'breathing',
     pattern:
-      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
+      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going |went )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bbreathing (has )?(slowed|stopped|is slowing)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
   },
   { id: 'choking', pattern: new RegExp(`${NOT_AFTER_THING}\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
   {
@@ -199,7 +209,7 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'injury',
     pattern:
-      /\b(got |was |been )?(hit|run over|struck) by a (car|truck|bus|train|vehicle)\b|\bcar (accident|crash)\b|\b(body|arms|legs) (is |are |went |has gone )?(limp|floppy)\b|\bcan not (talk|speak|move)( at all)?(?= *$| (and|or|but|anymore)\b)|\b(no|a weak|weak) pulse\b|\bcan not find (a |his |her |their |the )?pulse\b/,
+      /\b(got |was |been )?(hit|run over|struck) by a (car|truck|bus|train|vehicle)\b|\bcar (accident|crash)\b|\b(body|arms|legs) (is |are |went |has gone )?(limp|floppy)\b|\bcan not (talk|speak|move)( at all)?(?= *$| (and|or|but|anymore)\b)|\bcan not (move|feel) (my|his|her|their) (legs|arms|arm|leg|body|face|side)\b|\b(he|she|they|friend|roommate|brother|sister|boyfriend|girlfriend|someone) (is |are )?(not|will not) (respond|responding|responsive)\b(?! to (my |his |her |our )?(emails?|texts?|messages?|calls?|dms?)\b)|\b(no|a weak|weak) pulse\b|\bcan not find (a |his |her |their |the )?pulse\b/,
   },
   {
     id: 'danger',
@@ -210,7 +220,7 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'anaphylaxis',
     pattern:
-      /(?<!\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} )\ballergic reaction\b|\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
+      /(?<!\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} )\ballergic reaction\b(?! (history|in the past|last)\b)|\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
   },
   {
     id: 'stroke',
@@ -250,7 +260,9 @@ const SPANISH: readonly Rule[] = [
         '\\b(?:mejor|preferiria|prefiero|quisiera|quiero|ojala|desearia|deseaba|deseo) (?:estar |estuviera |estuviese )?muert[oa]s?\\b',
         '\\b(?:la vida|mi vida|vivir) no tiene (?:ningun )?sentido\\b|\\bno le (?:encuentro|veo) (?:ningun )?sentido a (?:la|mi) vida\\b',
         '\\bno le importo a nadie\\b|\\ba nadie le importo\\b|\\bno valgo nada\\b|\\bnunca (?:voy a|podre) ser feliz\\b',
-        '\\b(?:seria|sera|es) mejor (?:no estar aqui|si no estuviera|si me muero|que me muera|no existir|estar muert[oa])\\b',
+        '\\b(?:seria|sera|es) mejor (?:no estar aqui|si no estuviera|si me muero|que me muera|no existir|estar muert[oa]|que no (?:este|estuviera|exista|existiera)|que me vaya para siempre)\\b',
+        '\\bno le (?:veo|encuentro) (?:ningun )?sentido a (?:nada|la vida|mi vida|vivir)\\b|\\b(?:me voy a ir|irme|desaparecer|dormir) para siempre\\b',
+        '\\b(?:me|se|te) (?:voy a|va a|vas a|quiero|quiere|iba a|pienso) quitar la vida\\b|\\bcans(?:e|ad[oa]s?|a) de (?:vivir|la vida|existir|luchar)\\b',
         '\\b(?:seria|serian|estaria|estarian|vivirian) (?:mas felices|mejor|mas tranquil\\w*) (?:si|cuando) (?:me fuera|me muero|me muera|me muriera|no estuviera|desapareciera|ya no estoy)\\b',
         '\\b(?:nunca|no) (?:hubiera|hubiese) nacido\\b|\\b(?:tirar(?:me|se)|lanzar(?:me|se)) (?:de|desde|por) (?:un |una |el |la )?(?:puente|edificio|techo|azotea|balcon|ventana)\\b',
         '\\bojala (?:nunca )?(?:no )?(?:hubiera|hubiese) nacido\\b|\\bojala no existiera\\b|\\bojala (?:me muera|me muriera|pudiera desaparecer|no despertar\\w*)\\b',
@@ -281,7 +293,7 @@ const SPANISH: readonly Rule[] = [
     pattern: new RegExp(
       [
         '\\b(?:juntando|acumulando|guardando|junte|guarde) (?:las |mis |muchas )?(?:pastillas|pildoras|medicamentos|medicinas)\\b',
-        '\\b(?:tome|tomo|tomar(?:me|melas)?|tomarmelas) (?:todas )?(?:las |mis |muchas |demasiadas )?(?:pastillas|pildoras)\\b',
+        '\\b(?:tome|tomo|tomar(?:me|se|melas)?|tomarmelas) (?:todas )?(?:las |mis |sus |tus |muchas |demasiadas )?(?:pastillas|pildoras)\\b',
         '\\b(?:compre|tengo|consegui|comprar|conseguir) (?:un |una )?(?:arma|pistola)\\b',
         '\\bdespedir(?:me|se) de (?:todos|todo el mundo|mi familia|mis amigos)\\b|\\besta es mi despedida\\b|\\bregal(?:ando|ar|e|o) (?:todas )?mis (?:cosas|pertenencias)\\b',
       ].join('|'),
@@ -305,6 +317,7 @@ const SPANISH: readonly Rule[] = [
         '\\bno (?:puedo|puede|podemos|pueden) respirar\\b|\\bno respira\\b|\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?respirar\\b|\\bme falta el aire\\b|\\bfalta de aire\\b|\\bse (?:esta )?ahog(?:a|ando)\\b',
         '\\bdolor (?:en el|de|del) pecho\\b|\\bme duele (?:mucho )?el pecho\\b|\\bataque (?:al corazon|cardiaco)\\b|\\binfarto\\b|\\bparo cardiaco\\b',
         '\\b(?:se desmayo|me desmaye|desmayad[oa]|inconsciente|perdio el conocimiento|perdi el conocimiento|perdida del conocimiento|no despierta)\\b',
+        '(?<!\\b(?:computadora|compu|pantalla|telefono|celular|laptop|tablet|pc|portal|pagina|sistema)(?: \\w+){0,4} )\\bno (?:lo|la|le) (?:puedo|podemos) despertar\\b|\\blabios (?:azules|morados)\\b|\\b(?:piel|cara) (?:azulada|azul|morada|grisacea)\\b|\\bno responde(?= *$| (?:y|cuando|a (?:su|mi) nombre)\\b)|\\brespira (?:muy )?(?:lento|poco|mal)\\b',
         '\\bsangr(?:ando|a|e) (?:mucho|demasiado|sin parar)\\b|\\bno (?:para|deja) de sangrar\\b|\\bhemorragia\\b|\\bsangrado (?:que no para|intenso|abundante|incontrolable)\\b|\\b(?:vomitando|tosiendo|vomito|toso) sangre\\b',
         '\\bsobredosis\\b|\\benvenen\\w*\\b|\\bconvulsi\\w*\\b|\\b(?:derrame|ataque) cerebral\\b|\\bataque de panico\\b',
         '\\b(?:reaccion alergica|anafila\\w*)\\b(?! (?:leve|pasada)\\b)|\\bse me (?:cierra|esta cerrando|hincha) la garganta\\b|\\bgarganta (?:cerrada|hinchada|se cierra)\\b',
