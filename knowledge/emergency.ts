@@ -36,10 +36,15 @@ export interface EmergencyHit {
  */
 export type EmergencyDetector = (text: string, preSplit?: readonly string[]) => EmergencyHit | null;
 
-/** One rule: an id for logs and a pattern over the normalised text (words separated by one space). */
+/**
+ * One rule: an id for logs and a pattern over the normalised text (words separated by one space,
+ * sentences by a line break, so `$` with the `m` flag is the end of a sentence). `notAfter`, when
+ * given, is tested against the text before a match: a match it finds is not counted.
+ */
 interface Rule {
   readonly id: string;
   readonly pattern: RegExp;
+  readonly notAfter?: RegExp;
 }
 
 /** A reflexive object: "myself", "himself", "themselves", "my self". */
@@ -49,8 +54,11 @@ const WHOSE = '(?:my|his|her|their|your|our)';
 /** Words that make the message about a device or a page, not a person ("the portal is unresponsive"). */
 const THING =
   '(?:page|pages|portal|site|website|app|screen|menu|browser|computer|laptop|phone|tablet|upload|button|tab|form|system|server|wifi|pc|mac|ipad|iphone|section|sidebar|window|list|link|file|pdf|account|session|login|chat|bot|video|camera|it|thing|this)';
-/** Not after a thing within the two words before ("the page keeps seizing up"). */
-const NOT_AFTER_THING = `(?<!\\b${THING}(?: \\w+){0,2} )`;
+/**
+ * A thing within the two words before a match ("the portal is unresponsive", "my phone might
+ * die"), unless a person comes in between ("…for the portal my friend lost consciousness").
+ */
+const AFTER_THING = new RegExp(`\\b${THING}(?: (?!(?:my|his|her|their|our|your|friend|roommate|he|she|they|i|someone|somebody)\\b)\\w+){0,2} $`);
 /** The end of the message, or a word that starts a new clause. */
 const CLAUSE_END = '(?= *$| (?:and|but|so|because|i|im|please|now|tonight|today|anymore|any more|any longer|already)\\b)';
 
@@ -72,9 +80,6 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:wish|wished|hope) (?:that )?(?:i|he|she|they) (?:was|were|am|is|are|had been) (?:dead|never born|not born|not alive)\\b',
         '\\bwish (?:that )?i (?:did not|did nt|never) (?:exist|existed|wake up|woke up|be born)\\b',
         '\\b(?:better off|rather be|be better|would be better) dead\\b',
-        // A person (not a phone or a page) and "dead" or "die": "who cares if I'm dead", "I should just die".
-        `${NOT_AFTER_THING}\\b(?:i|i am|i was|i were|me|he|she|they|he is|she is|they are|we) (?:\\w+ ){0,2}(?:be |being )?dead\\b(?! (?:tired|serious|set|wrong|on|in|to|end|last|certain|sure|center|heat|weight|link|zone|battery|inside|meat|ass|broke|bored)\\b)`,
-        `${NOT_AFTER_THING}\\b(?:i|he|she|they|we|to|should|could|might|would|just|gonna|going to|will) (?:\\w+ )?die\\b(?! (?:of|laughing|for|hard|down|out|off|with|from (?:embarrassment|boredom|laughter))\\b)`,
         '\\b(?:dying|death|suicide|killing my ?self|being dead|not existing) (?:is|seems|sounds|feels|would be|looks)(?: like)? (?:the |my )?(?:only|best|easiest|easier|better|a relief|an option|the answer|the way out|only way)\\b',
         '\\b(?:do not|did not|never|no longer|not) (?:want|wants|wanna|wish|wanted) to (?:live|be alive|exist|wake up|keep living|keep going|go on)\\b(?! (?:the|a|an|my|to|with|in|on)\\b)',
         '\\b(?:do not|never|no longer) (?:want|wish|wanted) to be (?:here|around|alive|on this earth|in this world) ?(?:anymore|any more|any longer|no more)',
@@ -88,6 +93,17 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:talk\\w*|thought|thoughts) (?:about|of) (?:dying|death|wanting to die)\\b',
       ].join('|'),
     ),
+  },
+  {
+    // A person (not a phone or a page) and "dead" or "die": "who cares if I'm dead", "I should just die".
+    id: 'suicide',
+    pattern: new RegExp(
+      [
+        '\\b(?:i|i am|i was|i were|me|he|she|they|he is|she is|they are|we) (?:\\w+ ){0,2}(?:be |being )?dead\\b(?! (?:tired|serious|set|wrong|on|in|to|end|last|certain|sure|center|heat|weight|link|zone|battery|inside|meat|ass|broke|bored)\\b)',
+        '\\b(?:i|he|she|they|we|to|should|could|might|would|just|gonna|going to|will) (?:\\w+ )?die\\b(?! (?:of|laughing|for|hard|down|out|off|with|from (?:embarrassment|boredom|laughter))\\b)',
+      ].join('|'),
+    ),
+    notAfter: AFTER_THING,
   },
   {
     id: 'suicide-indirect',
@@ -133,7 +149,7 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:bought|buy|buying|got|get|getting|purchased|loaded|load|loading) (?:a |my |the |his |her )?(?:gun|pistol|rifle|firearm|shotgun|noose)\\b',
         '\\b(?:gun|pistol|rifle|firearm|shotgun|noose|rope) (?:to|so i can|and) (?:end|kill|shoot|finish|hang)\\b',
         '\\b(?:has|have|got|made|making) (?:a )?plan (?:to (?:die|end|kill|do it|overdose))\\b|\\b(?:pills|a gun|the means|a rope) and a plan\\b|\\bhas (?:pills|a gun) and (?:a )?plan\\b',
-        '\\b(?:texted|said|wrote|sent)(?: me)? (?:a |his |her |their )?goodbye\\b|\\bgoodbye forever(?= *$)',
+        '\\b(?:texted|said|wrote|sent)(?: me)? (?:a |his |her |their )?goodbye\\b',
         '\\boverd(?:id|o|oing|one) (?:it )?on (?:my |his |her |their )?(?:meds|pills|medication\\w*|drugs)\\b|\\b(?:i think i|i|he|she|they) (?:took|taken) (?:way )?too much\\b(?! (?:time|\\w+ (?:time|money)))',
         '\\b(?:took|swallowed|taken|ate|downed|drank) (?:a |the |an )?(?:whole |entire |full )?(?:bottle|bunch|handful|box|pack|package) of (?:pills|meds|medication\\w*|tylenol|advil|sleeping pills|\\w+ pills)\\b',
         '\\b(?:hold|keep|take|hide|lock up) (?:on to |onto )?my (?:guns?|pills|meds|firearms?)(?: \\w+){0,3} (?:for me|away from me)\\b|\\b(?:do not|can not) trust my ?self(?= *$| (?:anymore|around|with|alone|and|right now|tonight)\\b)',
@@ -186,7 +202,7 @@ const MEDICAL_EN: readonly Rule[] = [
     pattern:
       /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going |went )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bbreathing (has )?(slowed|stopped|is slowing)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
   },
-  { id: 'choking', pattern: new RegExp(`${NOT_AFTER_THING}\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
+  { id: 'choking', notAfter: AFTER_THING, pattern: new RegExp(`\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
   {
     id: 'overdose',
     pattern: /\b(overdos\w*|over dos\w*|took (too many|a bunch of|all (my|the|of my)) (pills|meds|medication\w*)|too many pills)\b/,
@@ -202,10 +218,11 @@ const MEDICAL_EN: readonly Rule[] = [
   },
   {
     id: 'unconscious',
-    pattern: new RegExp(
-      `${NOT_AFTER_THING}\\b(?:unconscious|unresponsive|passed out|fainted|will not wake up|is not waking up|not waking up|can not wake (?:him|her|them|my \\w+)(?: up)?|collapsed|lost consciousness|loss of consciousness|losing consciousness)\\b|\\b(?:going to|gonna|about to|might) (?:faint|pass out|collapse)\\b`,
-    ),
+    pattern:
+      /\b(unconscious|unresponsive|passed out|fainted|will not wake up|is not waking up|not waking up|can not wake (him|her|them|my \w+)( up)?|collapsed|lost consciousness|loss of consciousness|losing consciousness)\b/,
+    notAfter: AFTER_THING,
   },
+  { id: 'unconscious', pattern: /\b(going to|gonna|about to|might) (faint|pass out|collapse)\b/ },
   {
     id: 'injury',
     pattern:
@@ -220,7 +237,12 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'anaphylaxis',
     pattern:
-      /(?<!\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} )\ballergic reaction\b(?! (history|in the past|last)\b)|\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
+      /\banaphyla\w*|\bthroat (is |feels |getting )?(closing|swelling|swollen|tight\w*)|\b(face|tongue|lips?) (is |are )?(swelling|swollen)\b|\bepi ?pen\b/,
+  },
+  {
+    id: 'anaphylaxis',
+    pattern: /\ballergic reaction\b(?! (history|in the past|last)\b)/,
+    notAfter: /\b(record|report|list|add|enter|document|history of|had|mild|minor|past)( \w+){0,2} $/,
   },
   {
     id: 'stroke',
@@ -238,7 +260,8 @@ const MEDICAL_EN: readonly Rule[] = [
   // "emergency" on its own is an emergency, but "emergency contact" and "non-emergency" are not.
   {
     id: 'emergency',
-    pattern: /(?<!\bnon )\bemergency\b(?! (contact\w*|info\w*|form\w*|fund\w*|loan\w*|alert\w*|plan\w*|card\w*|contracept\w*)\b)/,
+    notAfter: /\bnon $/,
+    pattern: /\bemergency\b(?! (contact\w*|info\w*|form\w*|fund\w*|loan\w*|alert\w*|plan\w*|card\w*|contracept\w*)\b)/,
   },
 ];
 
@@ -317,20 +340,55 @@ const SPANISH: readonly Rule[] = [
         '\\bno (?:puedo|puede|podemos|pueden) respirar\\b|\\bno respira\\b|\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?respirar\\b|\\bme falta el aire\\b|\\bfalta de aire\\b|\\bse (?:esta )?ahog(?:a|ando)\\b',
         '\\bdolor (?:en el|de|del) pecho\\b|\\bme duele (?:mucho )?el pecho\\b|\\bataque (?:al corazon|cardiaco)\\b|\\binfarto\\b|\\bparo cardiaco\\b',
         '\\b(?:se desmayo|me desmaye|desmayad[oa]|inconsciente|perdio el conocimiento|perdi el conocimiento|perdida del conocimiento|no despierta)\\b',
-        '(?<!\\b(?:computadora|compu|pantalla|telefono|celular|laptop|tablet|pc|portal|pagina|sistema)(?: \\w+){0,4} )\\bno (?:lo|la|le) (?:puedo|podemos) despertar\\b|\\blabios (?:azules|morados)\\b|\\b(?:piel|cara) (?:azulada|azul|morada|grisacea)\\b|\\bno responde(?= *$| (?:y|cuando|a (?:su|mi) nombre)\\b)|\\brespira (?:muy )?(?:lento|poco|mal)\\b',
+        '\\blabios (?:azules|morados)\\b|\\b(?:piel|cara) (?:azulada|azul|morada|grisacea)\\b|\\bno responde(?= *$| (?:y|cuando|a (?:su|mi) nombre)\\b)|\\brespira (?:muy )?(?:lento|poco|mal)\\b',
         '\\bsangr(?:ando|a|e) (?:mucho|demasiado|sin parar)\\b|\\bno (?:para|deja) de sangrar\\b|\\bhemorragia\\b|\\bsangrado (?:que no para|intenso|abundante|incontrolable)\\b|\\b(?:vomitando|tosiendo|vomito|toso) sangre\\b',
         '\\bsobredosis\\b|\\benvenen\\w*\\b|\\bconvulsi\\w*\\b|\\b(?:derrame|ataque) cerebral\\b|\\bataque de panico\\b',
         '\\b(?:reaccion alergica|anafila\\w*)\\b(?! (?:leve|pasada)\\b)|\\bse me (?:cierra|esta cerrando|hincha) la garganta\\b|\\bgarganta (?:cerrada|hinchada|se cierra)\\b',
         '\\b(?:me )?(?:violaron|violacion|abusaron de mi|agredieron sexualmente|agresion sexual|abuso sexual)\\b',
         '\\b(?:llamar|llame|llama|llamen|marcar|marca) (?:al )?911\\b|\\bambulancia\\b',
-        '(?<!\\b(?:contacto|contactos|numero|telefono|no es de|no es una|no una|que no es de|sin|anticoncepcion|pildora|pastilla) (?:de )?)\\bemergencia\\b',
       ].join('|'),
     ),
   },
+  {
+    id: 'medical',
+    pattern: /\bno (lo|la|le) (puedo|podemos) despertar\b/,
+    notAfter: /\b(computadora|compu|pantalla|telefono|celular|laptop|tablet|pc|portal|pagina|sistema)( \w+){0,4} $/,
+  },
+  {
+    id: 'emergency',
+    pattern: /\bemergencia\b/,
+    notAfter: /\b(contacto|contactos|numero|telefono|no es de|no es una|no una|que no es de|sin|anticoncepcion|pildora|pastilla) (de )?$/,
+  },
 ];
 
+/** A rule ready to run: its pattern with the `m` flag, and a global copy when it has a guard. */
+interface CompiledRule {
+  readonly id: string;
+  readonly pattern: RegExp;
+  readonly all?: RegExp;
+  readonly notAfter?: RegExp;
+}
+
 /** Every rule, crisis language first. */
-const RULES: readonly Rule[] = [...CRISIS_EN, ...MEDICAL_EN, ...SPANISH];
+const RULES: readonly CompiledRule[] = [...CRISIS_EN, ...MEDICAL_EN, ...SPANISH].map((r) => ({
+  id: r.id,
+  pattern: new RegExp(r.pattern.source, 'm'),
+  all: r.notAfter === undefined ? undefined : new RegExp(r.pattern.source, 'gm'),
+  notAfter: r.notAfter,
+}));
+
+/** Whether `rule` matches `normal` somewhere its guard does not exclude. */
+function fires(rule: CompiledRule, normal: string): boolean {
+  if (!rule.pattern.test(normal)) return false;
+  if (rule.all === undefined || rule.notAfter === undefined) return true;
+  const all = rule.all;
+  all.lastIndex = 0;
+  for (let m = all.exec(normal); m !== null; m = all.exec(normal)) {
+    if (!rule.notAfter.test(normal.slice(Math.max(0, m.index - 80), m.index))) return true;
+    all.lastIndex = m.index + 1;
+  }
+  return false;
+}
 
 /** Words the rules hinge on; a misspelling of one (edit distance 1, same first letter) is repaired. */
 const RULE_WORDS: readonly string[] = [
@@ -384,18 +442,58 @@ const RULE_WORD_SET: ReadonlySet<string> = new Set(RULE_WORDS);
 /** Words that look like a misspelt rule word but are common words of their own. */
 const NOT_TYPOS: ReadonlySet<string> = new Set(['attach', 'breaths', 'chests', 'threat', 'reactions', 'beeding', 'burdens', 'disappears', 'disappeared', 'emergencies']);
 
+/** Rule words by first letter: a misspelling keeps its first letter. */
+const RULE_WORDS_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const w of RULE_WORDS) map.set(w[0], [...(map.get(w[0]) ?? []), w]);
+  return map;
+})();
+
+/** Repairs already worked out (most words recur); emptied when it grows past {@link REPAIR_CACHE_LIMIT}. */
+const repairCache = new Map<string, string>();
+const REPAIR_CACHE_LIMIT = 20_000;
+
 function repair(word: string): string {
   if (word.length < 5 || RULE_WORD_SET.has(word) || NOT_TYPOS.has(word)) return word;
+  const known = repairCache.get(word);
+  if (known !== undefined) return known;
+  const candidates = RULE_WORDS_BY_FIRST.get(word[0]) ?? [];
   const limit = word.length >= 9 ? 2 : 1;
-  for (const candidate of RULE_WORDS) {
-    if (candidate[0] === word[0] && editDistance(word, candidate, limit) <= limit) return candidate;
+  let repaired = word;
+  for (const candidate of candidates) {
+    if (editDistance(word, candidate, limit) <= limit) {
+      repaired = candidate;
+      break;
+    }
   }
-  return word;
+  if (repairCache.size >= REPAIR_CACHE_LIMIT) repairCache.clear();
+  repairCache.set(word, repaired);
+  return repaired;
 }
 
-/** The text the rules see: normalised words, misspelt rule words repaired, single spaces. */
-export function emergencyText(text: string, preSplit: readonly string[] = words(text)): string {
-  return preSplit.map(repair).join(' ');
+/** Punctuation that ends a sentence or a clause. */
+const SENTENCE_BREAK = /[.!?;:,\n\u00a1\u00bf]+/;
+const SENTENCE_BREAKS = new RegExp(SENTENCE_BREAK.source, 'g');
+/** A word no message contains, standing for a sentence break while the text is normalised. */
+const BREAK_MARK = 'zqxsentencebreakzqx';
+const BREAK_MARK_EDGE = new RegExp(`^${BREAK_MARK}(?: |$)|(?:^| )${BREAK_MARK}$`, 'g');
+
+/**
+ * The text the rules see: normalised words, misspelt rule words repaired, single spaces, and a
+ * line break between sentences (normalising drops punctuation, so without it "I might as well
+ * end it. How do I reset my password" would read as one clause). `preSplit`, the message's
+ * {@link words}, is used when the message is one sentence.
+ */
+export function emergencyText(text: string, preSplit?: readonly string[]): string {
+  if (!SENTENCE_BREAK.test(text)) return (preSplit ?? words(text)).map(repair).join(' ');
+  // One pass of `words` over the whole message, with a marker word where each sentence ends.
+  return words(text.replace(SENTENCE_BREAKS, ` ${BREAK_MARK} `))
+    .map(repair)
+    .join(' ')
+    .split(` ${BREAK_MARK} `)
+    .map((s) => s.replace(BREAK_MARK_EDGE, ''))
+    .filter((s) => s !== '' && s !== BREAK_MARK)
+    .join('\n');
 }
 
 /**
@@ -407,8 +505,8 @@ export function createEmergencyDetector(extraPhrases: readonly string[] = []): E
   return (text: string, preSplit?: readonly string[]): EmergencyHit | null => {
     const normal = emergencyText(text, preSplit);
     if (normal === '') return null;
-    for (const rule of RULES) if (rule.pattern.test(normal)) return { rule: rule.id };
-    const padded = ` ${normal} `;
+    for (const rule of RULES) if (fires(rule, normal)) return { rule: rule.id };
+    const padded = ` ${normal.replace(/\n/g, ' ')} `;
     for (const phrase of extras) if (padded.includes(` ${phrase} `)) return { rule: 'keyword' };
     return null;
   };

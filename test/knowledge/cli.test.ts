@@ -39,6 +39,14 @@ describe('knowledge command-line tools', () => {
     expect(empty.stdout).to.equal('');
   });
 
+  it('eval:crisis: prints recall and false emergencies for the tuned part, the held-out part and the dev set', () => {
+    const { status, stdout, stderr } = run('evalCrisis.js');
+    expect(status, stderr).to.equal(0);
+    expect(stdout).to.match(/^tuned +\d+\/\d+ +100\.0% +0 of \d+$/m);
+    expect(stdout).to.match(/^held-out +\d+\/\d+ +100\.0% +0 of \d+$/m);
+    expect(stdout).to.match(/^dev\.tsv +4\/4 +100\.0% +0 of 105$/m);
+  });
+
   it('check: reports OK with the number of entries and files', () => {
     const { status, stdout } = run('check.js');
     expect(status).to.equal(0);
