@@ -39,12 +39,14 @@ export type EmergencyDetector = (text: string, preSplit?: readonly string[]) => 
 /**
  * One rule: an id for logs and a pattern over the normalised text (words separated by one space,
  * sentences by a line break, so `$` with the `m` flag is the end of a sentence). `notAfter`, when
- * given, is tested against the text before a match: a match it finds is not counted.
+ * given, is tested against the text before a match, `notBefore` against the text after it.
  */
 interface Rule {
   readonly id: string;
   readonly pattern: RegExp;
   readonly notAfter?: RegExp;
+  /** Tested against the text after a match: a match it finds is not counted. */
+  readonly notBefore?: RegExp;
 }
 
 /** A reflexive object: "myself", "himself", "themselves", "my self". */
@@ -81,7 +83,7 @@ const CRISIS_EN: readonly Rule[] = [
         '\\bwish (?:that )?i (?:did not|did nt|never) (?:exist|existed|wake up|woke up|be born)\\b',
         '\\b(?:better off|rather be|be better|would be better) dead\\b',
         '\\b(?:dying|death|suicide|killing my ?self|being dead|not existing) (?:is|seems|sounds|feels|would be|looks)(?: like)? (?:the |my )?(?:only|best|easiest|easier|better|a relief|an option|the answer|the way out|only way)\\b',
-        '\\b(?:do not|did not|never|no longer|not) (?:want|wants|wanna|wish|wanted) to (?:live|be alive|exist|wake up|keep living|keep going|go on)\\b(?! (?:the|a|an|my|to|with|in|on)\\b)',
+        '\\b(?:do not|did not|never|no longer|not) (?:want|wants|wanna|wish|wanted) to (?:live|be alive|exist|wake up|keep living|keep going|go on)\\b(?! (?:the|a|an|my|to|with|in|on|early|at|before|for|so|by|in time)\\b)',
         '\\b(?:do not|never|no longer) (?:want|wish|wanted) to be (?:here|around|alive|on this earth|in this world) ?(?:anymore|any more|any longer|no more)',
         '\\b(?:no|any|nothing|zero) (?:\\w+ )?(?:reason|reasons|point|purpose|will) (?:to|in|for|of) (?:live|living|life|being alive|going on|exist\\w*|stay\\w* alive)\\b',
         '\\bnothing (?:left )?to live for\\b|\\bthe will to live\\b',
@@ -106,9 +108,20 @@ const CRISIS_EN: readonly Rule[] = [
     notAfter: AFTER_THING,
   },
   {
+    // "I won't be here tomorrow", unless the person goes on to ask for something of their own
+    // ("…, can I finish the form next week?").
+    id: 'suicide-indirect',
+    pattern: /\b(will not|not going to|wont) be (here|around|alive) (tomorrow|next week|much longer|for much longer|anymore|any more|after tonight)\b/,
+    notBefore: /^\s+(can|could|may|will|should|do) i\b/,
+  },
+  {
     id: 'suicide-indirect',
     pattern: new RegExp(
       [
+        '\\bi (?:really |just |so |fucking )?hate (?:my|this) life\\b|\\bnothing matters (?:anymore|any more|to me anymore)\\b|\\b(?:do not|dont) care about anything (?:anymore|any more)\\b',
+        '\\b(?:do not|dont|can not) see (?:the|any) point (?:of|in) (?:anything|living|life|going on|it all|trying|being alive)\\b',
+        '\\b(?:wrote|writing|left|leaving) (?:a )?(?:letters?|notes?) (?:to|for) (?:my )?(?:family|parents|mom|dad|friends|everyone|everybody)\\b|\\bwhy i (?:had|have) to (?:go|leave|do it|do this)(?= *$)',
+        '\\b(?:going to|gonna|want to|wanna|thinking about|about to|ready to) jump(?= *$| (?:off|from)\\b)',
         // "I want to disappear", "I wish I could disappear forever" (not "disappear from the mailing list").
         '\\b(?:want|wanna|wish|wishing|like|need|going) (?:i could |i would |i can |to |to just |i could just )*(?:just )?(?:disappear|vanish)\\b(?! from\\b)',
         '\\b(?:and|to) (?:never|not|never ever) (?:wake|waking) up\\b',
@@ -123,7 +136,7 @@ const CRISIS_EN: readonly Rule[] = [
         '\\b(?:nobody|no one|noone) (?:would|will|is going to|going to)? ?(?:even |really |ever )?(?:miss me|notice|care|cares|cry) (?:if|when|that) i (?:am |was |were |just |had )?(?:gone|dead|died|die|disappear\\w*|left|killed|not here|not around|vanish\\w*|not alive)\\b',
         '\\b(?:nobody|no one|noone) (?:cares|care|would care) (?:if|whether) i (?:live|die|am dead|am alive|died|lived)\\b',
         '\\b(?:nobody|no one|noone) (?:needs|wants|loves|cares about) me\\b',
-        '\\b(?:i am|i feel|feel|feeling|i have become|being) (?:like )?(?:i am )?(?:just |such |only |nothing but |a huge |a big |so much of |more of )*a (?:\\w+ )?burden\\b',
+        '\\b(?:i am|i feel|feel|feeling|i have become|being) (?:like )?(?:i am )?(?:just |such |only |nothing but |a huge |a big |so much of |more of )*a (?:\\w+ )?burden\\b(?! (?:to|on|for) (?:the )?(?:help ?desk|staff|portal|system|office)\\b)',
         '\\bburden (?:to|on|for) (?:everyone|everybody|my family|my friends|others|other people|people|the people|all)\\b',
         '\\b(?:i|i am|i feel|feel|feeling|i have been feeling|i am feeling|i just feel) (?:so |really |completely |totally |very |just |extremely |utterly |pretty |kind of )*(?:hopeless|worthless|empty inside|empty and hopeless|empty and numb)\\b',
         '\\bfeel(?:ing|s)? (?:so |really |completely |totally |very |just |empty and )*(?:empty|trapped)\\b(?! in\\b)',
@@ -200,12 +213,13 @@ const MEDICAL_EN: readonly Rule[] = [
   {
     id: 'breathing',
     pattern:
-      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going |went )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bbreathing (has )?(slowed|stopped|is slowing)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
+      /\b((can|could|will) not|unable to|hard to|hard time|trouble|difficulty|struggling to|struggle to|is not|are not|stopped|not|barely|can barely) breath(e|ing)?\b(?! (new )?life\b)|\bshort(ness)? of breath\b|\bgasping for (air|breath)\b|\bwheez\w*\b|\b(lips|fingertips|fingernails|nails|skin|face)( and (lips|fingertips|fingernails|nails|skin|face))? (is |are |look |looks |turned |turning |going |went )?(turning |going )?(blue|purple|grey|gray)\b|\bbreathing (is )?(really |very |so )?(slow|shallow|irregular)\b|\bbreathing (has )?(slowed|stopped|is slowing)\b|\bgurgl\w*|\basthma attack\b|\binhaler (is not|does not|not) (working|helping)\b/,
   },
   { id: 'choking', notAfter: AFTER_THING, pattern: new RegExp(`\\bchok(?:ing|ed)\\b(?! on (?:my|the|a|this|his|her) (?:\\w+ )?(?:pdf|file|upload|photo|image|picture|form|data|request|words)\\b)`) },
   {
     id: 'overdose',
-    pattern: /\b(overdos\w*|over dos\w*|took (too many|a bunch of|all (my|the|of my)) (pills|meds|medication\w*)|too many pills)\b/,
+    pattern:
+      /\b(overdos\w*|over dos\w*|too many pills)\b|\btook (all|too many|a bunch|a handful|way too many|a lot)( of)? (my |the |his |her |their |of my )?\w*(pills|meds|medication\w*|antidepressants|tablets|painkillers|tylenol|advil|insulin|xanax|adderall|percocet|oxy\w*)\b/,
   },
   {
     id: 'chest-pain',
@@ -290,6 +304,8 @@ const SPANISH: readonly Rule[] = [
         '\\b(?:nunca|no) (?:hubiera|hubiese) nacido\\b|\\b(?:tirar(?:me|se)|lanzar(?:me|se)) (?:de|desde|por) (?:un |una |el |la )?(?:puente|edificio|techo|azotea|balcon|ventana)\\b',
         '\\bojala (?:nunca )?(?:no )?(?:hubiera|hubiese) nacido\\b|\\bojala no existiera\\b|\\bojala (?:me muera|me muriera|pudiera desaparecer|no despertar\\w*)\\b',
         '\\b(?:nadie|ninguno) (?:me )?(?:extranaria|extranara|va a extranar|notaria|notara|se daria cuenta)\\b',
+        '\\bme despedi de (?:todos|todo el mundo|mi familia|mis amigos)\\b|\\bno quiero estar (?:mas|aqui mas)(?= *$| (?:y|aqui)\\b)|\\bnadie me (?:echaria|va a echar|echara) (?:de menos|en falta)\\b',
+        '\\bmejor (?:me muero|morirme|me mato|matarme)\\b|\\b(?:las cosas|nada|esto|mi vida) (?:no )?(?:va|van) a mejorar nunca\\b|\\bnunca (?:va|van) a mejorar\\b',
         '\\bpronto dejare de sufrir\\b|\\bcansad[oa]s? de (?:luchar|vivir|la vida|existir)\\b',
       ].join('|'),
     ),
@@ -298,7 +314,7 @@ const SPANISH: readonly Rule[] = [
     id: 'suicide-indirect',
     pattern: new RegExp(
       [
-        '\\b(?:soy|me siento|siento que soy|me siento como) (?:una |un )?(?:carga|estorbo)\\b',
+        '\\b(?:soy|me siento|siento que soy|me siento como) (?:una |un )?(?:carga|estorbo)\\b(?! para (?:el|la) (?:help desk|mesa de ayuda|portal|sistema|oficina|personal)\\b)',
         '\\b(?:me siento|estoy|siento|sentirse|sentirme) (?:muy |tan |completamente )?(?:vaci[oa]|atrapad[oa]|sin esperanza|desesperanzad[oa]|sin salida)\\b',
         '\\bno hay (?:salida|manera de salir|forma de salir|otra salida)\\b(?! de (?:este|esta|la|el|mi) (?:\\w+ ){0,2}(?:bucle|pagina|formulario|portal|sitio|sesion|pantalla|ciclo|cuenta)\\b)',
         '\\b(?:ya )?no (?:lo |la )?(?:soporto|aguanto)(?: mas)?(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)|\\b(?:ya )?no puedo mas(?= *$| (?:quiero|me|ya|y|pero|estoy|todo|no)\\b)',
@@ -337,7 +353,7 @@ const SPANISH: readonly Rule[] = [
     id: 'medical',
     pattern: new RegExp(
       [
-        '\\bno (?:puedo|puede|podemos|pueden) respirar\\b|\\bno respira\\b|\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?respirar\\b|\\bme falta el aire\\b|\\bfalta de aire\\b|\\bse (?:esta )?ahog(?:a|ando)\\b',
+        '\\bno (?:puedo|puede|podemos|pueden) respirar\\b|\\bno respira\\b|\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?respirar\\b|\\bme falta el aire\\b|\\bfalta de aire\\b|\\bse (?:esta )?ahog(?:a|ando)\\b(?! en (?:tareas|trabajo|papeles|deudas|problemas|un vaso de agua)\\b)',
         '\\bdolor (?:en el|de|del) pecho\\b|\\bme duele (?:mucho )?el pecho\\b|\\bataque (?:al corazon|cardiaco)\\b|\\binfarto\\b|\\bparo cardiaco\\b',
         '\\b(?:se desmayo|me desmaye|desmayad[oa]|inconsciente|perdio el conocimiento|perdi el conocimiento|perdida del conocimiento|no despierta)\\b',
         '\\blabios (?:azules|morados)\\b|\\b(?:piel|cara) (?:azulada|azul|morada|grisacea)\\b|\\bno responde(?= *$| (?:y|cuando|a (?:su|mi) nombre)\\b)|\\brespira (?:muy )?(?:lento|poco|mal)\\b',
@@ -367,24 +383,30 @@ interface CompiledRule {
   readonly pattern: RegExp;
   readonly all?: RegExp;
   readonly notAfter?: RegExp;
+  readonly notBefore?: RegExp;
 }
 
 /** Every rule, crisis language first. */
 const RULES: readonly CompiledRule[] = [...CRISIS_EN, ...MEDICAL_EN, ...SPANISH].map((r) => ({
   id: r.id,
   pattern: new RegExp(r.pattern.source, 'm'),
-  all: r.notAfter === undefined ? undefined : new RegExp(r.pattern.source, 'gm'),
+  all: r.notAfter === undefined && r.notBefore === undefined ? undefined : new RegExp(r.pattern.source, 'gm'),
   notAfter: r.notAfter,
+  notBefore: r.notBefore,
 }));
 
 /** Whether `rule` matches `normal` somewhere its guard does not exclude. */
 function fires(rule: CompiledRule, normal: string): boolean {
   if (!rule.pattern.test(normal)) return false;
-  if (rule.all === undefined || rule.notAfter === undefined) return true;
   const all = rule.all;
+  if (all === undefined) return true;
   all.lastIndex = 0;
   for (let m = all.exec(normal); m !== null; m = all.exec(normal)) {
-    if (!rule.notAfter.test(normal.slice(Math.max(0, m.index - 80), m.index))) return true;
+    const end = m.index + m[0].length;
+    const excluded =
+      rule.notAfter?.test(normal.slice(Math.max(0, m.index - 80), m.index)) === true ||
+      rule.notBefore?.test(normal.slice(end, end + 80)) === true;
+    if (!excluded) return true;
     all.lastIndex = m.index + 1;
   }
   return false;
