@@ -40,7 +40,7 @@ export const ACCOUNT_CHECKS_PER_CONVERSATION = 3;
  */
 export const ACCOUNT_CHECKS_WINDOW_SECONDS = 24 * 3600;
 
-const REGISTRATION_KEY = 'registration-entries';
+const REGISTRATION_KEY = 'registration';
 /** The registration explanation the second time: a reference to the one above. */
 export const REGISTRATION_AGAIN =
   'The three registration entries above (Username, Date of Birth and an Email Address that matches what we have in our database) still apply: the email address is the most common reason.';
@@ -147,7 +147,7 @@ export class AccountStatusDialog extends FlowDialog {
     if (found.status === 'found' && allowed) {
       this.mail.dispatch(accountResultMail(found.record, 'account-check', this.services.settings.helpdeskEmail));
     }
-    remember(factsOf(step.context), 'tried', 'account check in the chat (result emailed to the address given)');
+    remember(factsOf(step.context), 'tried', 'account check');
     await step.context.sendActivity(markdown(this.resultReply(email)));
     return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
   }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Activity, TurnContext } from 'botbuilder-core';
-import { factsOf, remember } from './conversationFacts';
+import { factsOf, latestEmail, remember } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { TextPrompt, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { DialogOutcome } from './outcome';
@@ -49,15 +49,13 @@ export function textQuestion(text: string, answers: string[] = []): Partial<Acti
  * any) as a button, so they need not type it again.
  */
 export function emailQuestion(context: TurnContext): Partial<Activity> {
-  const known = factsOf(context).email;
+  const known = latestEmail(factsOf(context));
   return known ? textQuestion(`${EMAIL_QUESTION}\n\nYou gave me ${known} earlier: tap it to use it again, or type another.`, [known]) : textQuestion(EMAIL_QUESTION);
 }
 
 /** Keeps the email the person gave (offered again later, and listed for the help desk). */
 export function rememberEmail(context: TurnContext, email: string): void {
-  const facts = factsOf(context);
-  facts.email = email;
-  remember(facts, 'emailsTried', email, 4);
+  remember(factsOf(context), 'emailsTried', email, 4);
 }
 
 /** Whether a free-text answer asks for a person: the "Talk to the help desk" button, clicked or typed. */

@@ -7,9 +7,11 @@ import type { Facts } from './recognizer';
  * No date of birth is ever put here.
  */
 export interface KnownFacts extends Facts {
-  /** The email address the person gave last (account check, reset, reply address). */
-  email?: string;
-  /** The addresses tried for account checks and resets (the help desk asks for them first). */
+  /**
+   * The addresses the person gave for account checks and resets, the latest last (offered again
+   * at the next email question; the help desk asks for them first). Kept short: conversation
+   * state is serialised on every turn.
+   */
   emailsTried?: string[];
   /** The latest file check: its (redacted) name, whether it was fine, and the problem codes. */
   file?: { name: string; ok: boolean; problems: string[]; checked: string };
@@ -44,6 +46,12 @@ export function remember(facts: KnownFacts, key: 'emailsTried' | 'tried' | 'show
   const list = (facts[key] ?? []).filter((x) => x !== item);
   list.push(item);
   facts[key] = list.slice(-limit);
+}
+
+/** The email address the person gave last, if any. */
+export function latestEmail(facts: KnownFacts | undefined): string | undefined {
+  const emails = facts?.emailsTried;
+  return emails?.length ? emails[emails.length - 1] : undefined;
 }
 
 /** Whether a long block (`key`) was already shown in full in this conversation. */

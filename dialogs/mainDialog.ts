@@ -28,7 +28,7 @@ import {
 } from './replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
 import { afterObjection, hear, isContactQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
-import { factsForCase, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
+import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { IT_WORKED } from './flowHelpers';
 import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './accountStatusDialog';
@@ -277,9 +277,12 @@ export class MainDialog {
         await this.answerEmergencyInFlow(context, memory);
         return true;
       case 'person': {
-        await dc.cancelAllDialogs();
         const intent = this.topicOf(dc, memory);
-        await dc.beginDialog(ROUTER, { route: this.handoffRoute(memory, { trigger: 'user-asked', intent }) } satisfies RouterOptions);
+        // The flow that was running and the question it asked go to the help desk too.
+        const flow = dc.stack.map((entry) => entry.id).find((id) => Object.values(DIALOG_FOR_INTENT).includes(id));
+        const diagnostics = { askedAt: dc.activeDialog?.id };
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(ROUTER, { route: this.handoffRoute(memory, { trigger: 'user-asked', intent, diagnostics, ...(flow ? { failedDialog: flow } : {}) }) } satisfies RouterOptions);
         return true;
       }
       case 'command':
@@ -705,7 +708,7 @@ export class MainDialog {
     const diagnostics = { ...factsForCase(memory.facts ?? {}), ...(options.diagnostics ?? {}) };
     return {
       kind: 'handoff',
-      options: { ...options, diagnostics, knownEmail: memory.facts?.email, lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) },
+      options: { ...options, diagnostics, knownEmail: latestEmail(memory.facts), lastAnswers: [...memory.lastAnswers], transcript: transcriptLines(memory) },
     };
   }
 
@@ -722,7 +725,7 @@ export class MainDialog {
         trigger: outcome.reason,
         intent: values(step).intent ?? memory.lastIntent,
         diagnostics: { ...factsForCase(memory.facts ?? {}), ...(outcome.diagnostics ?? {}) },
-        knownEmail: memory.facts?.email,
+        knownEmail: latestEmail(memory.facts),
         failedDialog: outcome.dialog,
         lastAnswers: [...memory.lastAnswers],
         transcript: transcriptLines(memory),

@@ -81,7 +81,7 @@ export class PasswordResetDialog extends FlowDialog {
     if (wasShown(facts, PASSWORD_TIPS_KEY)) await step.context.sendActivity(markdown(PASSWORD_TIPS_AGAIN));
     else await step.context.sendActivity(markdown(PASSWORD_TIPS));
     remember(facts, 'shown', PASSWORD_TIPS_KEY);
-    remember(facts, 'tried', 'password tips (Submit button, spam folder, Login button, Forgot Password link)');
+    remember(facts, 'tried', 'password tips');
     return step.prompt(
       RESET_CONFIRM_PROMPT,
       yesNoQuestion('If that does not help, I can send a password reset to the email address UHS has on file. Shall I do that?', 'shall I send a password reset?'),
@@ -104,7 +104,7 @@ export class PasswordResetDialog extends FlowDialog {
     if (escaped) return escaped;
     const email = step.result as string;
     rememberEmail(step.context, email);
-    remember(factsOf(step.context), 'tried', 'password reset requested in the chat');
+    remember(factsOf(step.context), 'tried', 'reset sent');
     const note = nonUmassNote(email);
     if (note) await step.context.sendActivity(markdown(note));
 

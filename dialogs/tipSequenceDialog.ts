@@ -53,7 +53,7 @@ export class TipSequenceDialog extends GuidedFlowDialog {
     if (isGaveUp(step.result)) return step.endDialog(step.result);
     const { tips, index = 0 } = step.options as TipSequenceOptions;
     // Kept for the help desk (steps tried), whether or not the person later shares the transcript.
-    remember(factsOf(step.context), 'tried', `tip: ${tips[index].replace(/[*_]/g, '').slice(0, 70)}`, 10);
+    remember(factsOf(step.context), 'tried', `tip: ${tips[index].replace(/[*_]/g, '').slice(0, 40)}`, 10);
     if (chosen(step) === IT_WORKED) return step.endDialog({ worked: true, tried: index + 1 } satisfies TipSequenceResult);
     if (index + 1 < tips.length) return step.replaceDialog(this.id, { tips, index: index + 1 } satisfies TipSequenceOptions);
     return step.endDialog({ worked: false, tried: tips.length } satisfies TipSequenceResult);
