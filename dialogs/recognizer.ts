@@ -103,7 +103,13 @@ export function readYesNo(text: string): YesNo | undefined {
   if (turns.length) {
     const last = turns[turns.length - 1];
     const after = t.slice((last.index ?? 0) + last[0].length).replace(/^[\s,]+/, '');
-    if (after) return readYesNo(after);
+    const reading = after ? readYesNo(after) : undefined;
+    if (reading) return reading;
+    // "yes. wait no actually i've been before": the last yes or no said is the answer.
+    for (const w of t.split(' ').reverse()) {
+      if (YES_WORDS.has(w) && w !== 'right' && w !== 'please') return 'yes';
+      if (NO_WORDS.has(w)) return 'no';
+    }
   }
   if (TRIED.test(t)) return 'tried';
   if (UNSURE.test(t)) return 'unsure';
@@ -230,7 +236,7 @@ export function afterObjection(text: string): string {
 
 /** "what if that doesn't work?": a follow-up asking what to do when the answer fails. */
 export function isDoesntWork(text: string): boolean {
-  return /\b(doesn'?t|does not|didn'?t|did not|won'?t|still (doesn'?t|not)) work|\bif (that|it) fails|\bstill (not working|broken|failing|stuck)|\bstill can'?t|didn'?t help|not helpful|that didn'?t|no luck|anything else i can try|what else can i (do|try)/.test(
+  return /\bwhat if (that|it|this|the email|the reset) (doesn'?t|does not|didn'?t|did not|won'?t|never|still)\b|\b(doesn'?t|does not|didn'?t|did not|won'?t|still (doesn'?t|not)) work|\bif (that|it) fails|\bstill (not working|broken|failing|stuck)|\bstill can'?t|didn'?t help|not helpful|that didn'?t|no luck|anything else i can try|what else can i (do|try)/.test(
     normalize(text),
   );
 }
