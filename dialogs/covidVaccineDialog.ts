@@ -3,7 +3,9 @@ import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import { IMMUNIZATION_ENTRY_DIALOG, immunizationEntryDialog } from './immunizationEntryDialog';
 import type { DialogServices } from './services';
-import { factsOf } from './conversationFacts';
+import { factsOf, remember, wasShown } from './conversationFacts';
+
+const COVID_STEPS_KEY = 'covid-steps';
 import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from './uploadDiagnosisDialog';
 
 /** Id of {@link CovidVaccineDialog}. */
@@ -78,14 +80,19 @@ export class CovidVaccineDialog extends GuidedFlowDialog {
     facts.role = chosen(step) === STAFF ? 'staff' : 'student';
     facts.umass ??= true;
     if (chosen(step) === STAFF) return this.finish(step, STAFF_TEXT);
+    // The seven steps in full once per conversation; after that they are referred to.
+    const shownBefore = wasShown(facts, COVID_STEPS_KEY);
+    remember(facts, 'shown', COVID_STEPS_KEY);
     return this.ask(
       step,
-      [
-        'Follow the steps below to submit your COVID-19 vaccination data to UMass.',
-        BOTH_PAGES_TEXT,
-        numbered(COVID_STEPS),
-        'How did it go? If a step fails, tell me which and I will help.',
-      ].join('\n\n'),
+      shownBefore
+        ? [`Follow the seven steps above. ${BOTH_PAGES_TEXT}`, 'How did it go? If a step fails, tell me which and I will help.'].join('\n\n')
+        : [
+            'Follow the steps below to submit your COVID-19 vaccination data to UMass.',
+            BOTH_PAGES_TEXT,
+            numbered(COVID_STEPS),
+            'How did it go? If a step fails, tell me which and I will help.',
+          ].join('\n\n'),
       RESULT_CHOICES,
     );
   }

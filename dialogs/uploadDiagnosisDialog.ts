@@ -174,7 +174,10 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
     }
     // Asked "what file types can I upload?", the user gets the portal's list first (FAQ 6),
     // then the offer to check their file.
-    return step.prompt(UPLOAD_FILE_PROMPT, { prompt: this.fileQuestion(`${UPLOAD_INTRO}\n\n${FILE_QUESTION}`, findFileNames(options.text ?? '')) as Activity });
+    // Names in the message first, then the file checked last in this conversation (one tap to check it again).
+    const last = factsOf(step.context).file?.name;
+    const names = [...new Set([...findFileNames(options.text ?? ''), ...(last ? [last] : [])])];
+    return step.prompt(UPLOAD_FILE_PROMPT, { prompt: this.fileQuestion(`${UPLOAD_INTRO}\n\n${FILE_QUESTION}`, names) as Activity });
   }
 
   private async diagnoseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
