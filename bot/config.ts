@@ -126,6 +126,13 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(256 * 1024),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(300),
   RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: positiveInt(60),
+
+  /** Serve Prometheus metrics at GET /metrics on the bot's port. */
+  METRICS_ENABLED: bool(false),
+  /** Serve GET /metrics on this separate port instead (implies METRICS_ENABLED). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Application Insights: export traces and metrics through the Azure Monitor OpenTelemetry distro. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
 });
 
 /** The validated configuration. */
@@ -143,6 +150,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty or blank variable counts as unset, so `PORT=` in a .env file means "the default".
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  // Production defaults are safe: the built-in Direct Line only when asked for.
+  if (set.LOCAL_DIRECTLINE === undefined) set.LOCAL_DIRECTLINE = set.NODE_ENV === 'production' ? 'false' : 'true';
   const result = configSchema.safeParse(set);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {

@@ -14,6 +14,7 @@ import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT 
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
 import type { CaseNotifier, CaseStore } from '../dialogs/ports';
+import { markTurnOutcome } from '../dialogs/turnOutcome';
 
 /** The conversation-state property holding the dialog stack. */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
@@ -140,6 +141,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
     // Safety first: an emergency gets 911 and 988 whatever dialog is active, then the main
     // dialog acknowledges the person and offers to carry on (never resuming a flow silently).
     if (text && this.deps.knowledge.isEmergency(text)) {
+      markTurnOutcome(context, 'emergency');
       await this.deps.mainDialog.answerEmergency(context, this.dialogState);
       return;
     }
@@ -189,6 +191,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
     const match = text ? this.deps.knowledge.match(text) : null;
     const intent = match && (match.kind === 'match' || match.kind === 'ambiguous' || match.kind === 'emergency') ? match.intent : null;
     const entry = intent ? this.deps.knowledge.get(intent) : undefined;
+    markTurnOutcome(context, intent === 'emergency' ? 'emergency' : entry ? 'answered' : 'miss');
     if (entry) {
       await context.sendActivity(answerActivity(entry));
     } else {

@@ -36,6 +36,11 @@ import { startInboundMailServer } from './inbound/inboundMailServer';
 import type { DNSResolver } from 'mailauth';
 import { withTurnBudget, TURN_REPLY_GRACE_MS } from './limits/turnBudget';
 import { makeRequestLimiter } from './limits/requestLimits';
+import { checkReadiness, mailCheck, notConfigured, redisCheck, type ReadinessCheck } from './health/readiness';
+import { BotMetrics } from './telemetry/metrics';
+import { registerMetricsRoute, startMetricsServer } from './telemetry/metricsServer';
+import { startTracing, traced } from './telemetry/tracing';
+import { instrumentTurn } from './telemetry/turnTelemetry';
 import { MainDialog } from '../dialogs/mainDialog';
 import type { DialogServices } from '../dialogs/services';
 import type { ConversationMemory } from '../dialogs/conversationMemory';
@@ -69,6 +74,10 @@ export interface App extends BuiltServer {
   storage: Storage;
   outbox: ManagedOutbox;
   localDirectLine?: LocalDirectLine;
+  /** The bot's metrics (served at GET /metrics when enabled). */
+  metrics: BotMetrics;
+  /** The port of the separate metrics listener once listening (METRICS_PORT), else `null`. */
+  metricsPort(): number | null;
   /** The inbound SMTP listener's port once listening (INBOUND_SMTP_PORT), else `null`. */
   inboundMailPort(): number | null;
   /** Listens on `port` (0 = ephemeral) and resolves with the port. */
@@ -114,14 +123,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : null;
   redis?.on('error', (err) => log.warn({ code: 'E_REDIS', err: { code: (err as { code?: string }).code } }, 'redis error'));
   const closers: Array<() => Promise<unknown> | unknown> = [];
+  // Once per process; the first call decides (Azure Monitor with a connection string).
+  startTracing({ connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING });
+  const metricsServed = config.METRICS_ENABLED || config.METRICS_PORT !== undefined;
+  const metrics = new BotMetrics({ defaultMetrics: metricsServed });
 
   const knowledge = loadKnowledge();
-  const storage: Storage = redis
-    ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS })
-    : new MemoryStorage();
+  // Every call to an outside system is a child span of the turn (bot/telemetry/tracing.ts).
+  const storage: Storage = traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
+    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
+    'state',
+    ['read', 'write', 'delete', 'readJson', 'writeJson'],
+    { 'db.system': redis ? 'redis' : 'memory' },
+  );
   const conversationState = new LeanConversationState(storage);
 
-  const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, outboxFolder: config.MAIL_OUTBOX, from: config.MAIL_FROM });
+  const mailer = traced(overrides.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, outboxFolder: config.MAIL_OUTBOX, from: config.MAIL_FROM }), 'mail', ['send']);
   let directory: PortalDirectory;
   if (overrides.directory) directory = overrides.directory;
   else if (config.PORTAL_API_URL) directory = new HttpPortalDirectory({ baseUrl: config.PORTAL_API_URL, token: config.PORTAL_API_TOKEN, timeoutMs: config.PORTAL_API_TIMEOUT_MS, log });
@@ -130,14 +147,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     closers.push(() => csv.close());
     directory = csv;
   }
-  const rateLimiter = createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`);
-  const cases = redis ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new MemoryCaseStore({ now });
+  directory = traced(directory, 'directory', ['lookup', 'findByEmail', 'requestPasswordReset'], { 'directory.kind': directory.kind });
+  const rateLimiter = metrics.countRefusals(traced(createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`), 'ratelimit', ['consume']));
+  const cases = traced(
+    redis ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new MemoryCaseStore({ now }),
+    'cases',
+    ['create', 'get', 'update', 'list', 'findOpenByConversation', 'getSetting', 'setSetting'],
+  );
   const backoff = overrides.outboxBackoff;
   const outbox: ManagedOutbox = config.REDIS_URL
     ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
     : new MemoryOutbox({ mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
   recordOutboxEventsOnCases(outbox, cases, log, now);
   closers.push(() => outbox.close());
+  metrics.watchOutbox(outbox);
+  const escalations = metrics.countEscalations(traced(outbox, 'outbox', ['enqueue']));
 
   // The server exists before the fetcher, because the fetcher's allow-list needs the port.
   let localDirectLine: LocalDirectLine | undefined;
@@ -174,7 +198,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     mailer,
     rateLimiter,
     cases,
-    escalations: outbox,
+    escalations,
     notifier,
     log,
     settings: {
@@ -209,32 +233,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
   adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL });
 
-  const health = async (): Promise<HealthReport> => {
-    const report: HealthReport = {
-      ok: true,
-      version: VERSION,
-      storage: redis ? 'redis' : 'memory',
-      mail: mailer.transport,
-      directory: directory.kind,
-      cases: cases.kind,
-      outbox: outbox.kind,
-    };
-    if (redis) {
-      try {
-        await redis.ping();
-        report.redis = 'up';
-      } catch {
-        report.ok = false;
-        report.redis = 'down';
-      }
-    }
-    return report;
-  };
+  // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
+  const health = async (): Promise<HealthReport> => ({
+    ok: true,
+    version: VERSION,
+    storage: redis ? 'redis' : 'memory',
+    mail: mailer.transport,
+    directory: directory.kind,
+    cases: cases.kind,
+    outbox: outbox.kind,
+  });
+  // One named check per system; a new store adds its check here.
+  const readinessChecks: ReadinessCheck[] = [redisCheck(redis), notConfigured('database'), mailCheck(mailer, config.MAIL_OUTBOX)];
 
   const built = makeServer({
     adapter,
     // [load] per-turn time budget (TURN_TIMEOUT_MS) and rate limits of /api/messages (issue 8).
-    runTurn: withTurnBudget((context) => bot.run(context), { timeoutMs: config.TURN_TIMEOUT_MS, helpdeskEmail: config.HELPDESK_EMAIL, log }),
+    runTurn: instrumentTurn(withTurnBudget((context) => bot.run(context), { timeoutMs: config.TURN_TIMEOUT_MS, helpdeskEmail: config.HELPDESK_EMAIL, log }), metrics, log),
     admit: makeRequestLimiter({
       rateLimiter,
       perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
@@ -244,16 +259,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }),
     log,
     health,
+    readiness: () => checkReadiness(readinessChecks, VERSION),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     serviceUrlAllowed,
     extraRoutes: (server: Server, deliver) => {
       // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
+      if (config.METRICS_ENABLED && config.METRICS_PORT === undefined) registerMetricsRoute(server, metrics, log);
       localDirectLine = registerChatRoutes(server, config, log, deliver, { deliveryTimeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }).directLine;
     },
   });
   const { server, inFlight } = built;
 
   let inbound: { port: number; close(): Promise<void> } | null = null;
+  let metricsListener: { port: number; close(): Promise<void> } | null = null;
   const listen = async (port = config.PORT): Promise<number> => {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -261,6 +279,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     const actual = (server.address() as { port: number }).port;
     fetcher = new SafeAttachmentFetcher({ allowedOrigins: ownOrigins(actual, config.PUBLIC_URL), log });
+    if (config.METRICS_PORT !== undefined) metricsListener = await startMetricsServer(config.METRICS_PORT, metrics, log);
     if (config.INBOUND_SMTP_PORT !== undefined) {
       inbound = await startInboundMailServer({
         port: config.INBOUND_SMTP_PORT,
@@ -288,6 +307,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await bounded(inFlight.drained(), 10000);
     localDirectLine?.close();
     if (inbound) await bounded(inbound.close(), 3000);
+    if (metricsListener) await bounded(metricsListener.close(), 3000);
     for (const closer of closers) await bounded(closer(), 3000);
     if (redis) {
       if (redis.status === 'ready') await bounded(redis.quit(), 2000);
@@ -296,7 +316,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   const inboundMailPort = () => inbound?.port ?? null;
-  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, inboundMailPort, listen, close };
+  const metricsPort = () => metricsListener?.port ?? null;
+  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close };
 }
 
 /** Starts the bot: validates the environment, builds the graph, listens, and shuts down cleanly on a signal. */

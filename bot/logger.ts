@@ -1,11 +1,15 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
 import { redact } from '../dialogs/redact';
+import { activeTraceIds } from './telemetry/tracing';
 
 /**
  * Keys whose values are never logged, whatever their content: message text, emails, dates of
  * birth, tokens. Logging them is a bug elsewhere; this is the net under it.
  */
 const SECRET_KEYS = ['text', 'email', 'dob', 'password', 'authorization', 'token', 'body', 'replyEmail', 'summary', 'transcript'];
+
+/** Keys the logger itself adds from the active span (`activeTraceIds`). */
+const TRACE_KEYS = ['trace_id', 'span_id'];
 
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return redact(value, { emails: true });
@@ -14,7 +18,8 @@ function scrub(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEYS.includes(k) ? '[redacted]' : scrub(v, depth + 1);
+    // Trace ids are hex: a run of digits in one must not be masked as an ID number.
+    out[k] = SECRET_KEYS.includes(k) ? '[redacted]' : depth === 0 && TRACE_KEYS.includes(k) ? v : scrub(v, depth + 1);
   }
   return out;
 }
@@ -39,6 +44,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const base: pino.LoggerOptions = {
     level: options.level,
     base: { app: 'uhs-portal-help-bot' },
+    // Lines written during a turn carry its trace id (and the span's), so they can be found together.
+    mixin: () => activeTraceIds(),
     formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { RequestLimiter } from './limits/requestLimits';
 import { depthWithin, MAX_JSON_DEPTH } from './directline/httpKit';
+import type { ReadinessReport } from './health/readiness';
 
 /** What `/healthz` reports. */
 export interface HealthReport {
@@ -21,7 +22,10 @@ export interface ServerDeps {
   /** Runs one turn: the bot's `run`. */
   runTurn: (context: TurnContext) => Promise<void>;
   log: Logger;
+  /** Liveness (`GET /healthz`): answers while the process runs; asks no other system. */
   health: () => Promise<HealthReport>;
+  /** Readiness (`GET /readyz`): Redis, the database and mail, each with its status. */
+  readiness?: () => Promise<ReadinessReport>;
   /** Largest accepted request body in bytes (BODY_LIMIT_BYTES). */
   bodyLimitBytes: number;
   /**
@@ -88,7 +92,7 @@ export interface BuiltServer {
 
 /**
  * Builds the restify server without listening, so tests can start it on an ephemeral port:
- * `POST /api/messages` (CloudAdapter), `GET /healthz`, and whatever `extraRoutes` adds.
+ * `POST /api/messages` (CloudAdapter), `GET /healthz`, `GET /readyz`, and whatever `extraRoutes` adds.
  * Malformed input gets a 4xx, never a crash.
  */
 export function makeServer(deps: ServerDeps): BuiltServer {
@@ -154,6 +158,14 @@ export function makeServer(deps: ServerDeps): BuiltServer {
     const report = await deps.health();
     res.send(report.ok ? 200 : 503, report);
   });
+
+  if (deps.readiness) {
+    const readiness = deps.readiness;
+    server.get('/readyz', async (_req: Request, res: Response) => {
+      const report = await readiness();
+      res.send(report.ready ? 200 : 503, report);
+    });
+  }
 
   // The local Direct Line's way in: the adapter without HTTP, so `/api/messages` needs no
   // exception for it (with authentication off, that route would otherwise have to trust

@@ -46,6 +46,7 @@ import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
 import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
 import { parseCaseFeedback, recordCaseFeedback } from './caseFeedback';
 import { dialogsWithDependencies } from './flowHelpers';
+import { markTurnOutcome } from './turnOutcome';
 
 /** The id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
@@ -140,6 +141,12 @@ type Route =
 
 const DONE: Route = { kind: 'done' };
 
+/** Records what a route starts on the turn's outcome (a `done` route marked its own). */
+function markRoute(context: TurnContext, route: Route): void {
+  if (route.kind === 'troubleshoot') markTurnOutcome(context, 'dialog');
+  else if (route.kind === 'handoff') markTurnOutcome(context, 'handoff');
+}
+
 /** Options of the router waterfall: the route already decided before it started. */
 interface RouterOptions {
   route?: Route;
@@ -230,11 +237,13 @@ export class MainDialog {
     // Facts said in passing ("I'm a grad student") are kept so that no flow asks them again.
     if (text.length >= 6) Object.assign(facts, readFacts(text, memory.lastIntent === 'allergy-appointment'));
     let route: Route | undefined;
-    if (!saved.dialogStack.length) {
+    if (saved.dialogStack.length) markTurnOutcome(context, 'dialog');
+    else {
       // No dialog waits for an answer (most turns: a question answered from the FAQ): route
       // first, and build the dialog context only if the route starts a dialog. Each dialog
       // context builds a DialogStateManager, and the router's waterfall two more contexts.
       route = await this.route(context);
+      markRoute(context, route);
       if (route.kind === 'done') return;
     }
     if (this.stateConfiguration) context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
@@ -459,6 +468,7 @@ export class MainDialog {
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as RouterOptions | undefined;
     const route = options?.route ?? (await this.route(step.context));
+    markRoute(step.context, route);
     // Used once: not kept in the saved stack for the rest of the topic (the started dialog has
     // its own copy of what it needs, a handoff's transcript included).
     if (options) delete options.route;
@@ -607,6 +617,7 @@ export class MainDialog {
         await this.sendAnswer(context, 'emergency');
         return DONE;
       case 'none': {
+        markTurnOutcome(context, 'miss');
         memory.misses += 1;
         if (memory.misses >= 2) {
           // Offered, not started: the person decides (an out-of-scope question never opens a case).
@@ -687,6 +698,7 @@ export class MainDialog {
   private async sendAnswer(context: TurnContext, intent: string, withTopics = true): Promise<void> {
     const entry = this.services.knowledge.get(intent);
     if (!entry) return;
+    if (intent === 'emergency') markTurnOutcome(context, 'emergency');
     const activity = answerActivity(entry);
     if (withTopics && (intent === 'smalltalk' || intent === 'emergency')) {
       activity.suggestedActions = markdown('', TOPIC_BUTTONS).suggestedActions;
@@ -720,6 +732,7 @@ export class MainDialog {
     if (!isDialogOutcome(result)) return step.endDialog();
     const outcome: DialogOutcome = result;
     if (outcome.outcome === 'handoff') {
+      markTurnOutcome(step.context, 'handoff');
       values(step).handoff = true;
       const options: HandoffOptions = {
         trigger: outcome.reason,

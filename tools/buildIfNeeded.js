@@ -25,11 +25,28 @@ function newestSource(dir) {
   return newest;
 }
 
+// A production install (`npm ci --omit=dev`) has no TypeScript: it runs the dist/ that was built
+// before it (the Dockerfile's build stage, or `npm run build` on the machine that made the copy).
+let typescriptInstalled = true;
+try {
+  require.resolve('typescript/bin/tsc', { paths: [root] });
+} catch {
+  typescriptInstalled = false;
+}
+if (!typescriptInstalled) {
+  if (fs.existsSync(path.join(root, 'dist', 'bot', 'index.js'))) process.exit(0);
+  process.stderr.write(
+    'dist/ is missing and TypeScript is not installed (a production install, npm ci --omit=dev).\n' +
+      'Build first with all dependencies (npm ci && npm run build), then install for production, or use the Docker image (see docs/deploy.md).\n',
+  );
+  process.exit(1);
+}
+
 const sourceTime = Math.max(...dirs.map((d) => newestSource(path.join(root, d))), fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs);
 const builtTime = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (process.argv.includes('--force') || builtTime < sourceTime) {
   process.stderr.write('Building TypeScript (dist/ is missing or out of date)...\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: ['ignore', process.stderr, process.stderr], cwd: root });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', path.join(root, 'tsconfig.json')], { stdio: ['ignore', process.stderr, process.stderr], cwd: root });
   fs.mkdirSync(path.dirname(stamp), { recursive: true });
   fs.writeFileSync(stamp, new Date().toISOString());
 }

@@ -54,6 +54,11 @@ export class SmtpMailer implements Mailer {
     return { messageId: String(info.messageId) };
   }
 
+  /** Connects, greets and logs in without sending anything (the readiness check of mail). */
+  async verify(): Promise<void> {
+    await this.transporter.verify();
+  }
+
   /** Closes pooled connections. */
   close(): void {
     this.transporter.close();

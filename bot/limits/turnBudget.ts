@@ -1,6 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder-core';
 import type { Log } from '../../dialogs/ports';
 import { markdown } from '../../dialogs/replies';
+import { markTurnOutcome } from '../../dialogs/turnOutcome';
 
 /**
  * How much longer than the turn budget a caller that relays a turn (the local Direct Line)
@@ -53,6 +54,7 @@ export function withTurnBudget(runTurn: (context: TurnContext) => Promise<void>,
       const outcome = await Promise.race([turn.then(() => 'done' as const), budget]);
       if (outcome === 'done') return;
       late = true;
+      markTurnOutcome(context, 'error');
       options.log.warn({ code: 'E_TURN_TIMEOUT', ...ids, timeoutMs: options.timeoutMs }, 'turn exceeded its time budget');
       const text = slowTurnText(options.helpdeskEmail);
       if (context.activity.type === ActivityTypes.Message) {

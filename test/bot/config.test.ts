@@ -58,6 +58,18 @@ describe('Configuration', () => {
       expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['LOG_LEVEL', 'PORT']);
     }
   });
+
+  it('production defaults are safe: the local Direct Line only when asked for; metrics off', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).LOCAL_DIRECTLINE).to.equal(false);
+    expect(loadConfig({ NODE_ENV: 'production', LOCAL_DIRECTLINE: 'true' }).LOCAL_DIRECTLINE).to.equal(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).LOCAL_DIRECTLINE).to.equal(true);
+    const config = loadConfig({ NODE_ENV: 'production' });
+    expect(config.METRICS_ENABLED).to.equal(false);
+    expect(config.METRICS_PORT).to.equal(undefined);
+    expect(config.APPLICATIONINSIGHTS_CONNECTION_STRING).to.equal(undefined);
+    expect(() => loadConfig({ METRICS_PORT: 'ninety' })).to.throw(ConfigError, /METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_ENABLED: 'sometimes' })).to.throw(ConfigError, /METRICS_ENABLED/);
+  });
 });
 
 describe('Configuration: unsafe combinations', () => {

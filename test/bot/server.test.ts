@@ -3,6 +3,7 @@ import net from 'node:net';
 import { startTestApp, texts, type TestApp } from '../support/app';
 import { testRedisUrl, uniquePrefix, deleteKeys } from '../support/redis';
 import { Redis } from 'ioredis';
+import type { ReadinessReport } from '../../bot/health/readiness';
 
 describe('HTTP server (real server on an ephemeral port)', () => {
   let t: TestApp;
@@ -141,7 +142,9 @@ describe('State in Redis', () => {
       replies = await second.say('conv-restart', 'test.student@umass.edu');
       expect(texts(replies).join('\n')).to.match(/date of birth/i);
       const health = (await (await fetch(`${second.url}/healthz`)).json()) as Record<string, unknown>;
-      expect(health).to.include({ ok: true, storage: 'redis', redis: 'up' });
+      expect(health).to.include({ ok: true, storage: 'redis' });
+      const ready = (await (await fetch(`${second.url}/readyz`)).json()) as ReadinessReport;
+      expect(ready.checks.redis.status).to.equal('up');
     } finally {
       await second.stop();
     }
@@ -150,7 +153,7 @@ describe('State in Redis', () => {
     expect(await redis.ttl(keys[0])).to.be.greaterThan(0);
   });
 
-  it('answers /healthz with 503 when the configured Redis does not answer', async () => {
+  it('answers /readyz with 503 (not ready) when the configured Redis does not answer, /healthz still 200 (alive)', async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, '127.0.0.1', () => {
         const port = (probe.address() as net.AddressInfo).port;
@@ -159,9 +162,12 @@ describe('State in Redis', () => {
     });
     const t = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${closedPort}/0`, REDIS_KEY_PREFIX: prefix });
     try {
-      const response = await fetch(`${t.url}/healthz`);
+      const response = await fetch(`${t.url}/readyz`);
       expect(response.status).to.equal(503);
-      expect(await response.json()).to.include({ ok: false, redis: 'down', storage: 'redis' });
+      const report = (await response.json()) as ReadinessReport;
+      expect(report.status).to.equal('not-ready');
+      expect(report.checks.redis).to.include({ status: 'down', required: true });
+      expect((await fetch(`${t.url}/healthz`)).status).to.equal(200);
     } finally {
       await t.stop();
     }

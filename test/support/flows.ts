@@ -5,6 +5,7 @@ import type { ReceivedMail, TestSmtpServer } from './smtpServer';
 import { waitUntil } from './waitUntil';
 import { TALK_TO_HELPDESK } from '../../dialogs/replies';
 import { loadKnowledge } from '../../knowledge/loader';
+import type { ReadinessReport } from '../../bot/health/readiness';
 
 /** Topic button titles (what a click sends): steadier than free text while the matcher is tuned. */
 export const CHECK_ACCOUNT = 'Check my account';
@@ -68,26 +69,26 @@ export function mailsTo(smtp: TestSmtpServer, address: string): ReceivedMail[] {
   return smtp.received.filter((m) => m.envelopeTo.includes(address));
 }
 
-/** GET /healthz: the status and the report. */
-export async function health(app: TestApp): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${app.url}/healthz`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** GET /readyz: the status and the report. */
+export async function readiness(app: TestApp): Promise<{ status: number; body: ReadinessReport }> {
+  const response = await fetch(`${app.url}/readyz`);
+  return { status: response.status, body: (await response.json()) as ReadinessReport };
 }
 
-/** Polls /healthz until it answers `status` (a generous bound: Redis reconnects back off up to 2 s). */
-export async function healthBecomes(app: TestApp, status: 200 | 503, timeoutMs = 30000): Promise<Record<string, unknown>> {
-  let last: Record<string, unknown> = {};
+/** Polls /readyz until it answers `status` (a generous bound: Redis reconnects back off up to 2 s). */
+export async function readinessBecomes(app: TestApp, status: 200 | 503, timeoutMs = 30000): Promise<ReadinessReport> {
+  let last: ReadinessReport | undefined;
   await waitUntil(
     async () => {
-      const now = await health(app);
+      const now = await readiness(app);
       last = now.body;
       return now.status === status;
     },
-    `/healthz answers ${status}`,
+    `/readyz answers ${status}`,
     timeoutMs,
     100,
   );
-  return last;
+  return last!;
 }
 
 /** Waits until the app's escalation outbox has nothing queued, retrying or in flight. */

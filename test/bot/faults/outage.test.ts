@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { freePort, PrivateRedis } from '../../support/redisServer';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { nextEvent, waitUntil } from '../../support/waitUntil';
-import { CHECK_ACCOUNT, converse, escalate, faq, healthBecomes, mailsOfCase, outboxIdle } from '../../support/flows';
+import { CHECK_ACCOUNT, converse, escalate, faq, readinessBecomes, mailsOfCase, outboxIdle } from '../../support/flows';
 import { TALK_TO_HELPDESK } from '../../../dialogs/replies';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 
@@ -60,15 +60,16 @@ describe('outages: Redis and SMTP go down and come back', function () {
     }
   };
 
-  it('Redis down: FAQ answers still come, with a note that memory is off; /healthz says 503; it recovers by itself and the dialog in progress continues', async () => {
+  it('Redis down: FAQ answers still come, with a note that memory is off; /readyz says 503 (not ready); it recovers by itself and the dialog in progress continues', async () => {
     const app = t!;
     const { question, title } = faq();
     const before = await converse(app, 'in-progress', [CHECK_ACCOUNT, 'Yes']);
     expect(before[1]).to.include('Which email address');
 
     await redisServer.stop();
-    const down = await healthBecomes(app, 503);
-    expect(down).to.include({ ok: false, redis: 'down', storage: 'redis' });
+    const down = await readinessBecomes(app, 503);
+    expect(down.status).to.equal('not-ready');
+    expect(down.checks.redis).to.include({ status: 'down', required: true });
 
     // A FAQ question gets its answer, and the note that multi-turn memory is off.
     const [answer] = await converse(app, 'during-outage', [question]);
@@ -81,8 +82,9 @@ describe('outages: Redis and SMTP go down and come back', function () {
     expect(degraded).not.to.include('something went wrong');
 
     await redisServer.start();
-    const up = await healthBecomes(app, 200);
-    expect(up).to.include({ ok: true, redis: 'up' });
+    const up = await readinessBecomes(app, 200);
+    expect(up.status).to.equal('ready');
+    expect(up.checks.redis.status).to.equal('up');
 
     // Back to normal by itself: the dialog continues where it was before the outage…
     const [resumed] = await converse(app, 'in-progress', ['jane.doe@umass.edu']);
@@ -100,7 +102,7 @@ describe('outages: Redis and SMTP go down and come back', function () {
     expect(first[1]).to.include('What email address should the help desk reply to?');
 
     await redisServer.stop();
-    await healthBecomes(app, 503);
+    await readinessBecomes(app, 503);
     const [during] = await converse(app, 'handoff', ['skip anyway']);
     expect(during).to.include(MEMORY_OFF_NOTE);
     expect(during).to.include('uhsportalhelp@umass.edu');
@@ -110,7 +112,7 @@ describe('outages: Redis and SMTP go down and come back', function () {
     expect(asked).not.to.match(/UHS-[0-9A-Z]{6}/);
 
     await redisServer.start();
-    await healthBecomes(app, 200);
+    await readinessBecomes(app, 200);
     const rest = await converse(app, 'handoff', ['skip anyway', 'Yes']);
     expect(rest[0]).to.include('May I include this conversation');
     const caseId = /UHS-[0-9A-HJKMNP-TV-Z]{6}/.exec(rest[1])?.[0];
@@ -139,10 +141,10 @@ describe('outages: Redis and SMTP go down and come back', function () {
 
     // Redis goes down while both mails wait in its queue, and SMTP comes back meanwhile.
     await redisServer.stop();
-    await healthBecomes(app, 503);
+    await readinessBecomes(app, 503);
     await smtp.start();
     await redisServer.start();
-    await healthBecomes(app, 200);
+    await readinessBecomes(app, 200);
 
     await smtp.waitFor(2);
     await outboxIdle(app);
@@ -191,13 +193,13 @@ describe('outages: Redis down when the bot starts', function () {
     t = await startTestApp({ REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: PREFIX }, { outboxBackoff: FAST_RETRIES });
     const { question, title } = faq();
 
-    expect((await healthBecomes(t, 503)).redis).to.equal('down');
+    expect((await readinessBecomes(t, 503)).checks.redis.status).to.equal('down');
     const [degraded] = await converse(t, 'early', [question]);
     expect(degraded).to.include(title);
     expect(degraded).to.include(MEMORY_OFF_NOTE);
 
     await redisServer.start();
-    await healthBecomes(t, 200);
+    await readinessBecomes(t, 200);
     const replies = await converse(t, 'later', [CHECK_ACCOUNT, 'Yes']);
     expect(replies[1]).to.include('Which email address');
     expect(replies.join('\n')).not.to.include(MEMORY_OFF_NOTE);

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import net from 'node:net';
+import { startTestApp } from '../../support/app';
+import { readiness } from '../../support/flows';
+import { TestSmtpServer } from '../../support/smtpServer';
+import { testRedisUrl, uniquePrefix } from '../../support/redis';
+import { checkReadiness, type ReadinessCheck } from '../../../bot/health/readiness';
+
+async function closedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Health: /healthz is liveness, /readyz readiness with a status per system', function () {
+  this.timeout(30000);
+
+  it('Redis, SMTP up: ready, each check up; the database is reported as not configured', async () => {
+    const smtp = await new TestSmtpServer().start();
+    const t = await startTestApp({ REDIS_URL: testRedisUrl(0), REDIS_KEY_PREFIX: uniquePrefix('ready'), SMTP_URL: smtp.url });
+    try {
+      const { status, body } = await readiness(t);
+      expect(status).to.equal(200);
+      expect(body.status).to.equal('ready');
+      expect(body.ready).to.equal(true);
+      expect(body.checks.redis).to.include({ status: 'up', required: true });
+      expect(body.checks.mail).to.include({ status: 'up', required: false, kind: 'smtp' });
+      expect(body.checks.database).to.deep.equal({ status: 'not-configured', required: false });
+    } finally {
+      await t.stop();
+      await smtp.stop();
+    }
+  });
+
+  it('SMTP down: still ready (escalations wait in the outbox) but says it is degraded', async () => {
+    const port = await closedPort();
+    const t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    try {
+      const { status, body } = await readiness(t);
+      expect(status).to.equal(200);
+      expect(body.status).to.equal('degraded');
+      expect(body.ready).to.equal(true);
+      expect(body.checks.mail).to.include({ status: 'down', kind: 'smtp', error: 'ESOCKET' });
+      expect(body.checks.redis.status).to.equal('not-configured');
+      // Liveness does not ask other systems.
+      expect((await fetch(`${t.url}/healthz`)).status).to.equal(200);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('without SMTP the outbox folder is the mail check', async () => {
+    const t = await startTestApp();
+    try {
+      const { body } = await readiness(t);
+      expect(body.checks.mail).to.include({ status: 'up', kind: 'outbox-folder' });
+      expect(body.status).to.equal('ready');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('a check that hangs counts as down after the probe timeout; a required one makes the instance not ready', async () => {
+    const checks: ReadinessCheck[] = [
+      { name: 'database', required: true, probe: () => new Promise(() => undefined) },
+      { name: 'mail', required: false, probe: async () => undefined },
+    ];
+    const report = await checkReadiness(checks, '1.2.3', 50);
+    expect(report.status).to.equal('not-ready');
+    expect(report.ready).to.equal(false);
+    expect(report.checks.database).to.include({ status: 'down', required: true, error: 'ETIMEOUT' });
+    expect(report.checks.mail.status).to.equal('up');
+  });
+});
