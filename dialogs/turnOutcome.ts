@@ -21,11 +21,11 @@ const KEY = Symbol('turnOutcome');
 
 /** Records `outcome` for this turn unless a more serious one is already recorded. */
 export function markTurnOutcome(context: TurnContext, outcome: TurnOutcome): void {
-  const current = context.turnState.get(KEY) as TurnOutcome | undefined;
+  const current = context.turnState.get<TurnOutcome | undefined>(KEY);
   if (current === undefined || RANK[outcome] > RANK[current]) context.turnState.set(KEY, outcome);
 }
 
 /** The outcome recorded for this turn, `answered` when nothing was marked. */
 export function turnOutcome(context: TurnContext): TurnOutcome {
-  return (context.turnState.get(KEY) as TurnOutcome | undefined) ?? 'answered';
+  return (context.turnState.get<TurnOutcome | undefined>(KEY)) ?? 'answered';
 }

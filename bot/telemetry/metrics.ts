@@ -52,14 +52,14 @@ export class BotMetrics {
     this.rateLimited = new Counter({ name: 'bot_rate_limited_total', help: 'Attempts refused by a rate limit, by scope', labelNames: ['scope'], registers });
     // Every outcome from the start, so a rate() over a label that has not happened yet is 0, not absent.
     for (const outcome of TURN_OUTCOMES) this.turns.inc({ outcome }, 0);
-    const metricsSelf = this;
+    const pendingCount = () => this.pendingCount();
     new Gauge({
       name: 'bot_outbox_pending',
       help: 'Escalation emails queued, retrying or being sent',
       registers,
       async collect() {
         // A down Redis leaves the last value: the scrape still answers.
-        const count = await metricsSelf.pendingCount();
+        const count = await pendingCount();
         if (count !== null) this.set(count);
       },
     });
