@@ -108,7 +108,7 @@ export async function buildAppPackage(options: BuildOptions = {}): Promise<Build
   const filled = fillTemplate(template, values);
   const manifest = filled.manifest as Record<string, unknown>;
   const icons = readIcons(manifest, sourceDir);
-  const all = [...filled.problems, ...validateManifest(manifest, String(template.manifestVersion)), ...icons.problems];
+  const all = [...filled.problems, ...(await validateManifest(manifest)), ...icons.problems];
   if (all.length > 0) return { ok: false, problems: all };
 
   const zip = new JSZip();

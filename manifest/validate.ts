@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { PNG } from 'pngjs';
 
 /**
- * Offline validation of a Teams app package: the manifest against the official JSON schema
- * bundled in `@microsoft/app-manifest` (no network: the Teams schemas are draft-04 and have no
- * external `$ref`), and the icons against Teams' size and colour rules read from the PNG bytes.
+ * Offline validation of a Teams app package: the manifest with `@microsoft/app-manifest`'s own
+ * validator against the official schema it bundles (loaded from the package, no network: the
+ * manifest's `$schema` must be the official URL of its `manifestVersion`), and the icons against
+ * Teams' size and colour rules read from the PNG bytes.
  */
 
 /** Pixel sizes Teams requires for the two icons. */
@@ -18,53 +18,49 @@ export type IconKind = keyof typeof ICON_SIZES;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const validators = new Map<string, ValidateFunction>();
-
-/** Path of the bundled official schema for a manifest version such as `1.19`. */
-export function schemaPath(manifestVersion: string): string {
+function teamsSchemasDir(): string {
   const pkg = require.resolve('@microsoft/app-manifest/package.json');
-  return path.join(path.dirname(pkg), 'build', 'json-schemas', 'teams', `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
+  return path.join(path.dirname(pkg), 'build', 'json-schemas', 'teams');
 }
 
-function validatorFor(manifestVersion: string): ValidateFunction | null {
-  const cached = validators.get(manifestVersion);
-  if (cached) return cached;
-  const file = schemaPath(manifestVersion);
-  if (!fs.existsSync(file)) return null;
-  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  // The schemas say draft-04, which only ajv-draft-04 reads; `strict: false` because they use
-  // annotations (for example `deprecationMessage`) that ajv's strict mode rejects as unknown keywords.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv as never);
-  const validate = ajv.compile(schema);
-  validators.set(manifestVersion, validate);
-  return validate;
+/** Path of the bundled official schema for a manifest version such as `1.30`. */
+export function schemaPath(manifestVersion: string): string {
+  return path.join(teamsSchemasDir(), `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
 }
 
-/** Renders one ajv error the way the schema states it, with the offending location. */
-function describeError(error: ErrorObject): string {
-  const where = error.instancePath === '' ? '(root)' : error.instancePath;
-  const params = error.params as Record<string, unknown>;
-  const detail =
-    'allowedValue' in params
-      ? ` (allowed: ${JSON.stringify(params.allowedValue)})`
-      : 'allowedValues' in params
-        ? ` (allowed: ${JSON.stringify(params.allowedValues)})`
-        : 'additionalProperty' in params
-          ? ` ('${String(params.additionalProperty)}')`
-          : '';
-  return `${where} ${error.message ?? 'is invalid'}${detail}`;
+/** The official schema URL of a manifest version (what `$schema` must say). */
+export function schemaUrl(manifestVersion: string): string {
+  return `https://developer.microsoft.com/en-us/json-schemas/teams/v${manifestVersion}/MicrosoftTeams.schema.json`;
 }
 
 /**
- * Validates `manifest` against the official schema of `manifestVersion`. Returns the schema's
- * messages (empty when valid); a version without a bundled schema is reported as a problem.
+ * The newest released schema version `@microsoft/app-manifest` bundles: the highest numbered
+ * `v1.N` folder (`vDevPreview` is the preview, never a release).
  */
-export function validateManifest(manifest: unknown, manifestVersion: string): string[] {
-  const validate = validatorFor(manifestVersion);
-  if (!validate) return [`no bundled Teams schema for manifest version ${manifestVersion} (looked in ${schemaPath(manifestVersion)})`];
-  if (validate(manifest)) return [];
-  return (validate.errors ?? []).map(describeError);
+export function newestBundledSchemaVersion(): string {
+  const versions = fs
+    .readdirSync(teamsSchemasDir())
+    .map((name) => /^v(\d+)\.(\d+)$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null && fs.existsSync(path.join(teamsSchemasDir(), m[0], 'MicrosoftTeams.schema.json')))
+    .map((m) => [Number(m[1]), Number(m[2])] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const newest = versions.at(-1);
+  if (!newest) throw new Error(`no Teams schema bundled in ${teamsSchemasDir()}`);
+  return `${newest[0]}.${newest[1]}`;
+}
+
+/**
+ * Validates `manifest` with `AppManifestUtils.validateAgainstSchema` against the bundled schema of
+ * its `manifestVersion`. Returns the schema's messages (empty when valid), `(root)` standing for
+ * the top level. A version without a bundled schema, or a `$schema` that is not its official URL
+ * (which the validator would download), is a problem of its own.
+ */
+export async function validateManifest(manifest: Record<string, unknown>): Promise<string[]> {
+  const version = String(manifest.manifestVersion);
+  if (!fs.existsSync(schemaPath(version))) return [`no bundled Teams schema for manifest version ${version} (looked in ${schemaPath(version)})`];
+  if (manifest.$schema !== schemaUrl(version)) return [`$schema must be ${schemaUrl(version)} (the schema of manifestVersion ${version})`];
+  const problems = await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest);
+  return problems.map((p) => (p.startsWith(' ') ? `(root)${p}` : p));
 }
 
 /** Width and height from a PNG's IHDR header, or `null` when the bytes are not a PNG. */

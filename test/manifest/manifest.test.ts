@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { buildAppPackage, fillTemplate } from '../../manifest/build';
 import { colorIconPng, outlineIconPng } from '../../manifest/icons';
-import { checkIcon, readPngSize, schemaPath, validateManifest } from '../../manifest/validate';
+import { checkIcon, newestBundledSchemaVersion, readPngSize, schemaPath, schemaUrl, validateManifest } from '../../manifest/validate';
 import { projectRoot } from '../../knowledge/projectRoot';
 
 const BOT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
@@ -45,7 +45,15 @@ describe('Teams app package (manifest/)', () => {
     for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('builds appPackage.zip with the bot id, app id, scopes and commands, valid against the official 1.19 schema', async () => {
+  it('the template is on the newest released schema @microsoft/app-manifest bundles (1.30 or later)', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(SOURCE_DIR, 'manifest.template.json'), 'utf8')) as Record<string, unknown>;
+    const newest = newestBundledSchemaVersion();
+    expect(Number(newest.split('.')[1])).to.be.at.least(30);
+    expect(template.manifestVersion).to.equal(newest);
+    expect(template.$schema).to.equal(schemaUrl(newest));
+  });
+
+  it('builds appPackage.zip with the bot id, app id, scopes and commands, valid against the official schema with its own validator', async () => {
     const outFile = path.join(tempDir(), 'appPackage.zip');
     const result = await buildAppPackage({ env: { MicrosoftAppId: BOT_ID, TEAMS_APP_ID: APP_ID }, outFile });
     if (!result.ok) expect.fail(result.problems.join('\n'));
@@ -53,7 +61,7 @@ describe('Teams app package (manifest/)', () => {
     const zip = await JSZip.loadAsync(fs.readFileSync(outFile));
     expect(Object.keys(zip.files).sort()).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
-    expect(manifest.manifestVersion).to.equal('1.19');
+    expect(manifest.manifestVersion).to.equal(newestBundledSchemaVersion());
     expect(manifest.id).to.equal(APP_ID);
     const [bot] = manifest.bots;
     expect(bot.botId).to.equal(BOT_ID);
@@ -62,7 +70,7 @@ describe('Teams app package (manifest/)', () => {
       expect(list.commands.map((c: { title: string }) => c.title)).to.include.members(['help', 'cases', 'claim', 'resolve']);
     }
     expect(JSON.stringify(manifest)).not.to.contain('${{');
-    expect(validateManifest(manifest, '1.19')).to.deep.equal([]);
+    expect(await validateManifest(manifest)).to.deep.equal([]);
     expect(checkIcon('color', 'color.png', await zip.file('color.png')!.async('nodebuffer'))).to.deep.equal([]);
     expect(checkIcon('outline', 'outline.png', await zip.file('outline.png')!.async('nodebuffer'))).to.deep.equal([]);
   });
@@ -88,7 +96,7 @@ describe('Teams app package (manifest/)', () => {
   });
 
   it('validates from the schema bundled in node_modules, which has no remote $ref (no network needed)', () => {
-    const file = schemaPath('1.19');
+    const file = schemaPath(newestBundledSchemaVersion());
     expect(file).to.contain(path.join('node_modules', '@microsoft', 'app-manifest'));
     const refs = fs.readFileSync(file, 'utf8').match(/"\$ref"\s*:\s*"[^"]*"/g) ?? [];
     expect(refs.length).to.be.greaterThan(0);
@@ -96,24 +104,26 @@ describe('Teams app package (manifest/)', () => {
   });
 
   describe('a broken manifest fails with the schema message', () => {
-    it('a missing required field', () => {
+    it('a missing required field', async () => {
       const manifest = validManifest();
       delete manifest.version;
-      expect(validateManifest(manifest, '1.19')).to.deep.equal(["(root) must have required property 'version'"]);
+      expect(await validateManifest(manifest)).to.deep.equal(['(root) must have required property \'version\'. Details: {"missingProperty":"version"}']);
     });
 
-    it('a wrong manifestVersion', () => {
-      const manifest = { ...validManifest(), manifestVersion: '1.18' };
-      expect(validateManifest(manifest, '1.19')).to.deep.equal(['/manifestVersion must be equal to constant (allowed: "1.19")']);
+    it('a manifestVersion that does not match its $schema, or has no bundled schema', async () => {
+      expect(await validateManifest({ ...validManifest(), manifestVersion: '1.19' })).to.deep.equal([`$schema must be ${schemaUrl('1.19')} (the schema of manifestVersion 1.19)`]);
+      expect((await validateManifest({ ...validManifest(), manifestVersion: '1.18' }))[0]).to.match(/^no bundled Teams schema for manifest version 1\.18/);
+      const older = { ...validManifest(), $schema: schemaUrl('1.29'), manifestVersion: '1.29' };
+      expect(await validateManifest(older), 'an older bundled schema validates too').to.deep.equal([]);
     });
 
-    it('a bot id that is not a GUID, and an unknown property', () => {
+    it('a bot id that is not a GUID, and an unknown property', async () => {
       const manifest = validManifest();
       (manifest.bots as Array<Record<string, unknown>>)[0].botId = 'not-a-guid';
       manifest.colour = 'red';
-      const problems = validateManifest(manifest, '1.19');
-      expect(problems).to.include('/bots/0/botId must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"');
-      expect(problems).to.include("(root) must NOT have additional properties ('colour')");
+      const problems = await validateManifest(manifest);
+      expect(problems.some((p) => p.startsWith('/bots/0/botId must match pattern "^[0-9a-fA-F]{8}-'))).to.equal(true);
+      expect(problems).to.include('(root) must NOT have additional properties. Details: {"additionalProperty":"colour"}');
     });
 
     it('stops the build: a template without accentColor produces no package', async () => {
@@ -123,7 +133,7 @@ describe('Teams app package (manifest/)', () => {
       fs.writeFileSync(path.join(dir, 'manifest.template.json'), JSON.stringify(template));
       const outFile = path.join(dir, 'out.zip');
       const result = await buildAppPackage({ env: { MicrosoftAppId: BOT_ID }, sourceDir: dir, outFile });
-      expect(result.ok ? [] : result.problems).to.deep.equal(["(root) must have required property 'accentColor'"]);
+      expect(result.ok ? [] : result.problems).to.deep.equal(['(root) must have required property \'accentColor\'. Details: {"missingProperty":"accentColor"}']);
       expect(fs.existsSync(outFile)).to.equal(false);
     });
 
