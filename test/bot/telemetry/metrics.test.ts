@@ -2,20 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp, messageActivity } from '../../support/app';
 import { converse, escalate, faq, outboxIdle } from '../../support/flows';
 import { rateLimitScope } from '../../../bot/telemetry/metrics';
-
-/** The value of one sample in Prometheus text, e.g. `bot_turns_total{outcome="miss"}`; null when absent. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',');
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if ((match[3] ?? '') === wanted) return Number(match[4]);
-  }
-  return null;
-}
+import { sample } from '../../support/metrics';
 
 async function scrape(url: string): Promise<{ status: number; type: string; text: string }> {
   const response = await fetch(url);
