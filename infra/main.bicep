@@ -17,7 +17,7 @@ param baseName string
 @description('The bot image, for example myregistry.azurecr.io/uhs-portal-help-bot:1.0.0 (built from the Dockerfile).')
 param containerImage string
 
-@description('Login server of the registry holding the image; empty for a public image.')
+@description('Login server of the Azure Container Registry (in this resource group) holding the image; empty for a public image.')
 param registryServer string = ''
 
 @description('The bot identity type. UserAssignedMSI needs no password: the managed identity created here is the bot identity.')
@@ -73,8 +73,9 @@ var names = {
   app: '${baseName}-bot'
   bot: '${baseName}-bot-${suffix}'
 }
-// Built-in role: Key Vault Secrets User (read secret values).
+// Built-in roles: Key Vault Secrets User (read secret values), AcrPull (pull images).
 var keyVaultSecretsUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+var acrPull = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: names.logs
@@ -117,6 +118,16 @@ resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   properties: {
     roleDefinitionId: keyVaultSecretsUser
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The app pulls its image with its managed identity from a registry in this resource group.
+resource registryPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(registryServer)) {
+  name: guid(resourceGroup().id, identity.id, acrPull)
+  properties: {
+    roleDefinitionId: acrPull
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -267,7 +278,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  dependsOn: [vaultReader, redisUrl, databaseUrl, insightsConnection]
+  dependsOn: [vaultReader, registryPull, redisUrl, databaseUrl, insightsConnection]
   properties: {
     managedEnvironmentId: environment.id
     configuration: {
