@@ -60,10 +60,11 @@ describe('Configuration', () => {
   });
 
   it('production defaults are safe: the local Direct Line only when asked for; metrics off', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).LOCAL_DIRECTLINE).to.equal(false);
-    expect(loadConfig({ NODE_ENV: 'production', LOCAL_DIRECTLINE: 'true' }).LOCAL_DIRECTLINE).to.equal(true);
+    const production = { NODE_ENV: 'production', MicrosoftAppId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b' };
+    expect(loadConfig(production).LOCAL_DIRECTLINE).to.equal(false);
+    expect(loadConfig({ ...production, LOCAL_DIRECTLINE: 'true' }).LOCAL_DIRECTLINE).to.equal(true);
     expect(loadConfig({ NODE_ENV: 'development' }).LOCAL_DIRECTLINE).to.equal(true);
-    const config = loadConfig({ NODE_ENV: 'production' });
+    const config = loadConfig(production);
     expect(config.METRICS_ENABLED).to.equal(false);
     expect(config.METRICS_PORT).to.equal(undefined);
     expect(config.APPLICATIONINSIGHTS_CONNECTION_STRING).to.equal(undefined);

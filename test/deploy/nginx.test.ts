@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { projectRoot } from '../../knowledge/projectRoot';
-import { messageActivity, texts } from '../support/app';
+import { messageActivity, texts, UNUSED_SERVICE_URL } from '../support/app';
 import { startChildServer, freePort, type ChildServer } from '../support/botProcess';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis';
 import { waitUntil } from '../support/waitUntil';
@@ -63,6 +63,7 @@ describe('nginx (deploy/nginx/bot.conf) in front of two bot processes', function
       LOG_FORMAT: 'json',
       MAIL_OUTBOX: path.join(folder, 'outbox'),
       MicrosoftAppId: '',
+      ALLOWED_SERVICE_URLS: UNUSED_SERVICE_URL,
     };
     bots = await Promise.all(
       [1, 2].map((n) => startChildServer(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'index.js')], { env, what: `bot ${n}` })),

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../knowledge/projectRoot';
-import { messageActivity, texts } from '../support/app';
+import { messageActivity, texts, UNUSED_SERVICE_URL } from '../support/app';
 import { startChildServer, type ChildServer } from '../support/botProcess';
 import { waitUntil } from '../support/waitUntil';
 
@@ -62,7 +62,7 @@ describe('Production install: NODE_ENV=production npm ci --omit=dev && npm start
   it('npm start runs the bot: it answers a question, is live and ready, and serves no local Direct Line', async () => {
     bot = await startChildServer('npm', ['start'], {
       cwd: copy,
-      env: { ...process.env, NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', PORT: '0', LOG_FORMAT: 'json', REDIS_URL: '', SMTP_URL: '', MicrosoftAppId: '', MAIL_OUTBOX: path.join(copy, 'outbox') },
+      env: { ...process.env, NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', ALLOWED_SERVICE_URLS: UNUSED_SERVICE_URL, PORT: '0', LOG_FORMAT: 'json', REDIS_URL: '', SMTP_URL: '', MicrosoftAppId: '', MAIL_OUTBOX: path.join(copy, 'outbox') },
       what: 'npm start (production)',
       timeoutMs: 60000,
       processGroup: true,
