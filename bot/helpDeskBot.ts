@@ -15,6 +15,7 @@ import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../di
 import { redact } from '../dialogs/redact';
 import type { CaseNotifier, CaseStore } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
+import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';
 
 /** The conversation-state property holding the dialog stack. */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
@@ -151,6 +152,14 @@ export class HelpDeskBot extends TeamsActivityHandler {
     const memory = await this.memory.get(context, emptyMemory());
     this.recordTranscript(context, memory);
     if (text && memory.openCaseId) await this.relayToStaff(memory.openCaseId, text, memory);
+    // Files the channel could not keep (too large, too many): say why, whatever flow is active.
+    const refusal = refusalMessage(refusedUploads(context.activity.attachments), this.deps.helpdeskEmail);
+    if (refusal) {
+      await context.sendActivity(markdown(refusal));
+      const rest = (context.activity.attachments ?? []).filter((a) => a.contentType !== REFUSED_UPLOAD_TYPE);
+      if (!text && rest.length === 0) return;
+      context.activity.attachments = rest;
+    }
     await this.deps.mainDialog.run(context, this.dialogState);
   }
 

@@ -21,7 +21,12 @@ const clientAttachmentSchema = z.object({
   contentUrl: shortString(2048).optional(),
   content: z.unknown().optional(),
   name: shortString(255).optional(),
-  thumbnailUrl: shortString(2048).optional(),
+  // Web Chat sends a resized preview of every image as a data: URL (tens of kilobytes). It is
+  // the browser's own copy of the picture, so it is dropped rather than refused with the message.
+  thumbnailUrl: z
+    .unknown()
+    .optional()
+    .transform((v) => (typeof v === 'string' && v.length <= 2048 && !/^data:/i.test(v) ? v : undefined)),
 });
 
 /** The activity a Direct Line client may post (unknown fields are dropped). */

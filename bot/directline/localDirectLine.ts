@@ -37,6 +37,10 @@ import {
 } from './httpKit';
 import { TokenService, type IssuedToken, type TokenGrant } from './tokens';
 import { parseUpload } from './uploads';
+import { REFUSED_UPLOAD_TYPE, refusedUploadAttachment, type RefusedUpload } from '../uploadRefusals';
+
+/** Room for the `activity` part of an upload: Web Chat puts a preview of each image in it. */
+const UPLOAD_ACTIVITY_BYTES = 1024 * 1024;
 
 /**
  * A local Direct Line 3.0 service (polling mode, enough for Web Chat) on the bot's own restify
@@ -302,7 +306,9 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       if (body === undefined) throw badArgument('An activity is required');
       const parsed = clientActivitySchema.safeParse(body);
       if (!parsed.success) throw badArgument(firstIssue(parsed.error));
-      res.send(200, { id: await postToBot(conversation, grant, parsed.data) });
+      // Refused-upload notes come from this service only, never from a client.
+      const attachments = parsed.data.attachments?.filter((a) => a.contentType !== REFUSED_UPLOAD_TYPE);
+      res.send(200, { id: await postToBot(conversation, grant, { ...parsed.data, attachments }) });
     }),
   );
 
@@ -316,27 +322,50 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       const upload = await parseUpload(req, {
         maxFileBytes: limits.attachmentMaxBytes,
         maxFiles: limits.maxFilesPerUpload ?? 5,
-        maxActivityBytes: limits.bodyLimitBytes,
+        // Web Chat's template carries a preview of each image (a data: URL, dropped after parsing).
+        maxActivityBytes: Math.max(limits.bodyLimitBytes, UPLOAD_ACTIVITY_BYTES),
       });
-      if (upload.files.length === 0) throw badArgument('The upload holds no file');
+      if (upload.files.length === 0 && upload.refused.length === 0) throw badArgument('The upload holds no file');
       const template = uploadActivitySchema.safeParse(upload.activity ?? {});
       if (!template.success) throw badArgument(firstIssue(template.error));
       const stored: StoredAttachment[] = [];
+      // Files not kept still reach the bot, as notes: it tells the user the limit and what to do.
+      const refused: Array<{ name: string; contentType: string; note: RefusedUpload }> = upload.refused.map((f) => ({
+        name: f.name,
+        contentType: f.contentType,
+        note: { reason: f.reason, sizeBytes: f.sizeBytes, limit: f.reason === 'too-large' ? limits.attachmentMaxBytes : (limits.maxFilesPerUpload ?? 5) },
+      }));
       for (const file of upload.files) {
         const kept = store.addAttachment(conversation, file);
-        if (kept === 'conversation-quota') throw new HttpError(413, 'AttachmentQuota', 'Too many files in this conversation');
-        if (kept === 'total-quota') throw new HttpError(429, 'AttachmentStorageFull', 'Uploads are busy; try again later', { 'Retry-After': '60' });
-        stored.push(kept);
+        if (kept === 'conversation-quota' || kept === 'total-quota') {
+          const note: RefusedUpload =
+            kept === 'conversation-quota'
+              ? { reason: 'conversation-quota', sizeBytes: file.bytes.length, limit: store.limits.maxAttachmentsPerConversation }
+              : { reason: 'storage-full', sizeBytes: file.bytes.length, limit: store.limits.maxAttachmentBytesTotal };
+          refused.push({ name: file.name, contentType: file.contentType, note });
+        } else {
+          stored.push(kept);
+        }
       }
       // Without PUBLIC_URL the browser's link is relative to the page (`directline/...`), which
       // is right for our page and widget, also behind a proxy that serves them under a sub-path.
-      log.debug({ conversationId: conversation.id, files: stored.length, bytes: stored.reduce((n, f) => n + f.bytes.length, 0) }, 'directline upload kept in memory');
+      log.debug(
+        { conversationId: conversation.id, files: stored.length, refused: refused.map((r) => r.note.reason), bytes: stored.reduce((n, f) => n + f.bytes.length, 0) },
+        'directline upload kept in memory',
+      );
       const publicUrl = options.publicUrl?.();
       const echoBase = publicUrl ? `${publicUrl.replace(/\/+$/, '')}${base}` : base.slice(1);
       const toBot = connectorUrl();
       const id = await postToBot(conversation, grant, template.data, {
-        echo: stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${echoBase}/attachments/${f.id}` })),
-        bot: stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${toBot}/v3/attachments/${f.id}/views/original` })),
+        // The user's bubble lists every file by name; only kept files have a link.
+        echo: [
+          ...stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${echoBase}/attachments/${f.id}` })),
+          ...refused.map((r) => ({ contentType: r.contentType, name: r.name })),
+        ],
+        bot: [
+          ...stored.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: `${toBot}/v3/attachments/${f.id}/views/original` })),
+          ...refused.map((r) => refusedUploadAttachment(r.name, r.note)),
+        ],
       });
       res.send(200, { id });
     }),

@@ -17,11 +17,25 @@ export interface UploadedFile {
   bytes: Buffer;
 }
 
+/** Why a file part was read to its end but not kept. */
+export type UploadRefusal = 'too-large' | 'too-many';
+
+/** A file part that was drained, not kept: the user hears why in the chat instead of a failed send. */
+export interface RefusedFile {
+  name: string;
+  contentType: string;
+  reason: UploadRefusal;
+  /** The file's real size (it was counted while it was drained). */
+  sizeBytes: number;
+}
+
 /** What an upload carried. */
 export interface ParsedUpload {
   /** The template activity, parsed from JSON, when the client sent one. */
   activity: unknown;
   files: UploadedFile[];
+  /** Files over the size cap or past the file limit, in the order they came. */
+  refused: RefusedFile[];
 }
 
 /** Caps of {@link parseUpload}. */
@@ -32,7 +46,17 @@ export interface UploadLimits {
   maxFiles: number;
   /** Largest `activity` part. */
   maxActivityBytes: number;
+  /**
+   * Largest request body. Files over `maxFileBytes` (or past `maxFiles`) are read to their end
+   * without being kept, so that the user gets a message rather than a failed send; this caps
+   * how much is read. Default: room for `maxFiles` full files, and at least 64 MiB (a phone's
+   * largest photos).
+   */
+  maxRequestBytes?: number;
 }
+
+/** Most refused file parts in one request; more is not a phone's upload. */
+const MAX_REFUSED_FILES = 20;
 
 const MEDIA_TYPE = /^[a-z0-9][\w.+-]{0,63}\/[a-z0-9][\w.+-]{0,127}$/i;
 
@@ -55,7 +79,8 @@ export function cleanFileName(value: string | undefined): string {
 
 /** Reads the multipart body of `req`; 4xx {@link HttpError}s for anything malformed or too big. */
 export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise<ParsedUpload> {
-  const ceiling = limits.maxFiles * limits.maxFileBytes + limits.maxActivityBytes + 64 * 1024;
+  const ceiling =
+    limits.maxRequestBytes ?? Math.max(limits.maxFiles * limits.maxFileBytes, 64 * 1024 * 1024) + limits.maxActivityBytes + 64 * 1024;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > ceiling) return Promise.reject(tooLarge(ceiling));
 
@@ -64,11 +89,12 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
     parser = busboy({
       headers: req.headers,
       limits: {
-        fileSize: Math.max(limits.maxFileBytes, limits.maxActivityBytes),
-        files: limits.maxFiles + 1, // the `activity` part arrives as a file too
+        // Over-size files are drained (and counted) here, not cut off by busboy.
+        fileSize: ceiling,
+        files: limits.maxFiles + MAX_REFUSED_FILES + 1, // the `activity` part arrives as a file too
         fields: 4,
         fieldSize: limits.maxActivityBytes,
-        parts: limits.maxFiles + 5,
+        parts: limits.maxFiles + MAX_REFUSED_FILES + 5,
         headerPairs: 20,
       },
     });
@@ -78,6 +104,7 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
 
   return new Promise<ParsedUpload>((resolve, reject) => {
     const files: UploadedFile[] = [];
+    const refused: RefusedFile[] = [];
     let activityText: string | undefined;
     let failure: HttpError | undefined;
     let settled = false;
@@ -106,41 +133,48 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
           return;
         }
       }
-      resolve({ activity, files });
+      resolve({ activity, files, refused });
     };
 
     parser.on('file', (field, stream, info) => {
       const isActivity = field === 'activity';
       if (!isActivity) fileCount += 1;
-      if (fileCount > limits.maxFiles) {
-        stream.resume();
-        fail(tooManyFiles(limits.maxFiles));
-        return;
-      }
+      const name = cleanFileName(info.filename);
+      const contentType = cleanMediaType(info.mimeType);
+      // Past the file limit the part is still read (and counted), then reported as refused.
+      let refusal: UploadRefusal | undefined = !isActivity && fileCount > limits.maxFiles ? 'too-many' : undefined;
       const cap = isActivity ? limits.maxActivityBytes : limits.maxFileBytes;
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > cap) fail(isActivity ? tooLarge(cap) : attachmentTooLarge(cap));
-        else if (!failure) chunks.push(chunk);
+        if (failure) return;
+        if (size > cap) {
+          if (isActivity) {
+            fail(tooLarge(cap));
+            return;
+          }
+          refusal ??= 'too-large';
+          chunks.length = 0; // drained from here on: nothing of it is kept
+        }
+        if (refusal === undefined) chunks.push(chunk);
       });
-      stream.on('limit', () => fail(isActivity ? tooLarge(cap) : attachmentTooLarge(cap)));
+      stream.on('limit', () => fail(tooLarge(ceiling)));
       // busboy destroys the part's stream with an error on a truncated body: without this
       // listener that error would be uncaught and take the process down.
       stream.on('error', () => fail(badArgument('Malformed multipart body')));
       stream.on('close', () => {
         if (failure) return;
-        const bytes = Buffer.concat(chunks, size);
-        if (isActivity) activityText = bytes.toString('utf8');
-        else files.push({ name: cleanFileName(info.filename), contentType: cleanMediaType(info.mimeType), bytes });
+        if (isActivity) activityText = Buffer.concat(chunks, size).toString('utf8');
+        else if (refusal !== undefined) refused.push({ name, contentType, reason: refusal, sizeBytes: size });
+        else files.push({ name, contentType, bytes: Buffer.concat(chunks, size) });
       });
     });
     parser.on('field', (field, value, info) => {
       if (info.valueTruncated) fail(tooLarge(limits.maxActivityBytes));
       else if (field === 'activity') activityText = value;
     });
-    parser.on('filesLimit', () => fail(tooManyFiles(limits.maxFiles)));
+    parser.on('filesLimit', () => fail(tooManyFiles(limits.maxFiles + MAX_REFUSED_FILES)));
     parser.on('partsLimit', () => fail(badArgument('Too many parts')));
     parser.on('fieldsLimit', () => fail(badArgument('Too many fields')));
     parser.on('error', () => fail(badArgument('Malformed multipart body')));
@@ -154,6 +188,3 @@ function tooManyFiles(max: number): HttpError {
   return new HttpError(413, 'TooManyFiles', `At most ${max} files per upload`);
 }
 
-function attachmentTooLarge(cap: number): HttpError {
-  return new HttpError(413, 'AttachmentTooLarge', `Each file may be at most ${cap} bytes`, { Connection: 'close' });
-}

@@ -28,6 +28,8 @@ export interface WebChatOptions {
   limits: {
     /** BODY_LIMIT_BYTES. */
     bodyLimitBytes: number;
+    /** ATTACHMENT_MAX_BYTES: the page shows it beside a picked file that is larger. */
+    attachmentMaxBytes?: number;
     /** RATE_LIMIT_PER_IP_PER_MINUTE: requests to the token endpoint per IP per minute... */
     ratePerIpPerMinute: number;
     /** ...of which new tokens at most (default a tenth, at least 5). */
@@ -54,6 +56,8 @@ export interface ChatSession {
   /** Azure streams over WebSocket; the local service is polled. */
   webSocket: boolean;
   pollingIntervalMs?: number;
+  /** The largest file the bot takes (ATTACHMENT_MAX_BYTES), for the page's pending-file note. */
+  attachmentMaxBytes?: number;
 }
 
 const azureTokenSchema = z.object({
@@ -69,15 +73,18 @@ export function registerWebChat(server: Server, options: WebChatOptions): void {
   const endpoint = options.directLineEndpoint.replace(/\/+$/, '');
   const azure = new URL(endpoint);
   const azureConnect = options.directLineSecret ? ` ${azure.origin} wss://${azure.host}` : '';
-  // Web Chat needs inline styles (it uses CSS-in-JS) and blob:/data: for file previews.
+  // What Web Chat needs and no more: inline styles (it uses CSS-in-JS); a worker from a blob:
+  // URL (it resizes a picked photo off the main thread); blob: reads (Direct Line reads the
+  // picked file through its object URL before uploading it); data:/blob: images (previews).
   const pageCsp = [
     "default-src 'self'",
     "script-src 'self'",
+    'worker-src blob:',
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob: https:",
-    "media-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' blob: data:${azureConnect}`,
+    "img-src 'self' data: blob:",
+    "media-src 'none'",
+    "font-src 'self'",
+    `connect-src 'self' blob:${azureConnect}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
@@ -160,7 +167,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): void {
       }
       await newTokens.consume(ip);
       if (options.directLineSecret) {
-        res.send(200, await azureSession());
+        res.send(200, { ...(await azureSession()), attachmentMaxBytes: options.limits.attachmentMaxBytes });
         return;
       }
       const issued = (options.localDirectLine as LocalDirectLine).issueToken();
@@ -172,6 +179,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): void {
         domain: DIRECTLINE_BASE_PATH.slice(1),
         webSocket: false,
         pollingIntervalMs: options.pollingIntervalMs ?? 1000,
+        attachmentMaxBytes: options.limits.attachmentMaxBytes,
       };
       res.send(200, session);
     }),

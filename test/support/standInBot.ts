@@ -1,4 +1,4 @@
-import { ActivityHandler, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityHandler, MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 
 /**
  * A small stand-in for the real help-desk bot, so the Web Chat and Direct Line tests exercise
@@ -22,13 +22,13 @@ const ALLOWED_EXTENSIONS = ['gif', 'png', 'tiff', 'tif', 'jpg', 'jpeg', 'txt', '
 /** The stand-in bot. `seen` records what it received, for assertions. */
 export class StandInBot extends ActivityHandler {
   /** Every activity the bot received, in order. */
-  readonly seen: Array<{ type: string; text?: string; fromId?: string; attachmentNames: string[] }> = [];
+  readonly seen: Array<{ type: string; text?: string; fromId?: string; attachmentNames: string[]; attachments: Attachment[] }> = [];
 
   constructor() {
     super();
     this.onTurn(async (context, next) => {
       const a = context.activity;
-      this.seen.push({ type: a.type, text: a.text, fromId: a.from?.id, attachmentNames: (a.attachments ?? []).map((x) => x.name ?? '') });
+      this.seen.push({ type: a.type, text: a.text, fromId: a.from?.id, attachmentNames: (a.attachments ?? []).map((x) => x.name ?? ''), attachments: a.attachments ?? [] });
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -60,6 +60,56 @@
     uploadMultiple: false
   };
 
+  /* The pending file: Web Chat keeps a picked file in its store until Send is pressed, and shows
+     only a dot on the paperclip. This bar names the file beside the send box, with its size and
+     a Remove button, and the send box's placeholder says to press Send. */
+  var pending = document.getElementById('pending-file');
+  var pendingText = document.getElementById('pending-file-text');
+  var pendingRemove = document.getElementById('pending-file-remove');
+  var pendingAnnounce = document.getElementById('pending-file-announce');
+  var PLACEHOLDER = 'Type your message';
+  var PLACEHOLDER_WITH_FILE = 'Press Send to send your file';
+
+  function humanSize(bytes) {
+    var mb = bytes / (1024 * 1024);
+    if (mb >= 1) return Math.round(mb * 10) / 10 + ' MB';
+    return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+  }
+
+  function fileLabel(files) {
+    return files
+      .map(function (file) {
+        return (file.name || 'file') + ' (' + humanSize(file.size || 0) + ')';
+      })
+      .join(', ');
+  }
+
+  function showPending(files, limitBytes) {
+    if (!files.length) {
+      pending.hidden = true;
+      pendingText.textContent = '';
+      return;
+    }
+    var label = fileLabel(files);
+    var tooBig = files.some(function (file) {
+      return limitBytes && file.size > limitBytes;
+    });
+    pendingText.textContent = '';
+    var name = document.createElement('strong');
+    name.textContent = label;
+    pendingText.appendChild(name);
+    pendingText.appendChild(
+      document.createTextNode(
+        tooBig
+          ? ' is larger than the ' + humanSize(limitBytes) + ' this chat takes. Press Send and I will tell you what to do, or remove it.'
+          : ' is ready. Press Send to send it.'
+      )
+    );
+    pendingRemove.setAttribute('aria-label', 'Remove ' + label);
+    pending.hidden = false;
+    pendingAnnounce.textContent = 'File ' + label + ' attached. Press Send to send it.';
+  }
+
   function start() {
     if (!window.WebChat) {
       showError();
@@ -83,10 +133,44 @@
           webSocket: session.webSocket === true,
           pollingInterval: session.pollingIntervalMs
         });
-        window.WebChat.renderWebChat(
-          { directLine: directLine, locale: 'en-US', styleOptions: styleOptions },
-          root
-        );
+        var store = window.WebChat.createStore();
+        var withFile = false;
+
+        function render() {
+          window.WebChat.renderWebChat(
+            {
+              directLine: directLine,
+              store: store,
+              locale: 'en-US',
+              styleOptions: styleOptions,
+              overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: withFile ? PLACEHOLDER_WITH_FILE : PLACEHOLDER }
+            },
+            root
+          );
+        }
+
+        var shown = null;
+        store.subscribe(function () {
+          var attachments = store.getState().sendBoxAttachments || [];
+          if (attachments === shown) return;
+          shown = attachments;
+          var files = attachments.map(function (attachment) {
+            return attachment.blob;
+          });
+          showPending(files, session.attachmentMaxBytes);
+          if (withFile !== files.length > 0) {
+            withFile = files.length > 0;
+            render();
+          }
+        });
+        pendingRemove.addEventListener('click', function () {
+          store.dispatch({ type: 'WEB_CHAT/SET_SEND_BOX_ATTACHMENTS', payload: { attachments: [] } });
+          pendingAnnounce.textContent = 'File removed.';
+          var input = root.querySelector('[data-id="webchat-sendbox-input"]');
+          if (input) input.focus();
+        });
+
+        render();
         status.hidden = true;
       })
       .catch(function () {

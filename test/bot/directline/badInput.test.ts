@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { startChatServer, type ChatServer } from '../../support/chatServer';
 import { call, DirectLineTestClient, userMessage, type TestSession } from '../../support/directLineClient';
+import type { StandInBot } from '../../support/standInBot';
+import { REFUSED_UPLOAD_TYPE } from '../../../bot/uploadRefusals';
 
 /**
  * Malformed, oversized, unauthenticated and mistargeted requests to every Direct Line route
@@ -115,11 +117,10 @@ describe('local Direct Line: bad input gets a 4xx and the server keeps serving',
     { name: 'upload: JSON instead of multipart', status: 415, send: () => call(url(upload()), { method: 'POST', token: session.token, json: userMessage('hi') }) },
     { name: 'upload: no file part', status: 400, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart(['Content-Disposition: form-data; name="note"\r\n\r\nhello']) }) },
     { name: 'upload: truncated multipart', status: 400, send: () => call(url(upload()), { method: 'POST', token: session.token, headers: { 'content-type': 'multipart/form-data; boundary=XyZ' }, body: `--XyZ\r\n${filePart('a.txt', 'abc')}` }) },
-    { name: 'upload: file over the cap', status: 413, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('big.pdf', 'b'.repeat(FILE_LIMIT + 1))]) }) },
-    { name: 'upload: too many files', status: 413, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('1.txt', '1'), filePart('2.txt', '2'), filePart('3.txt', '3')]) }) },
+    // A file over the cap, or past the file limit, is read and refused in the chat (200), see localDirectLine.test.ts.
     { name: 'upload: activity part not JSON', status: 400, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('blob', '{oops', 'activity'), filePart('a.txt', 'a')]) }) },
     { name: 'upload: activity part of the wrong type', status: 400, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('blob', '{"type":"event"}', 'activity'), filePart('a.txt', 'a')]) }) },
-    { name: 'upload: oversized activity part', status: 413, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('blob', JSON.stringify({ type: 'message', text: 'q'.repeat(BODY_LIMIT) }), 'activity'), filePart('a.txt', 'a')]) }) },
+    { name: 'upload: oversized activity part', status: 413, send: () => call(url(upload()), { method: 'POST', token: session.token, ...multipart([filePart('blob', JSON.stringify({ type: 'message', text: 'q'.repeat(1024 * 1024) }), 'activity'), filePart('a.txt', 'a')]) }) },
     // GET /directline/attachments/:id
     { name: 'file: malformed id', status: 404, send: () => call(url('/directline/attachments/not-an-id')) },
     { name: 'file: unknown id', status: 404, send: () => call(url('/directline/attachments/AAAAAAAAAAAAAAAAAAAAAA')) },
@@ -135,6 +136,23 @@ describe('local Direct Line: bad input gets a 4xx and the server keeps serving',
       if (status !== c.status) wrong.push(`${c.name}: expected ${c.status}, got ${status}`);
     }
     expect(wrong).to.deep.equal([]);
+  });
+
+  it('a file over the cap and files past the per-upload limit (2): 200, each noted as refused for the bot, the others kept', async () => {
+    const bot = server.bot as StandInBot;
+    const response = await call<{ id: string }>(url(upload()), {
+      method: 'POST',
+      token: session.token,
+      ...multipart([filePart('big.pdf', 'b'.repeat(FILE_LIMIT + 1)), filePart('1.txt', '1'), filePart('2.txt', '2'), filePart('3.txt', '3')]),
+    });
+    expect(response.status).to.equal(200);
+    const seen = bot.seen.find((a) => a.attachmentNames.includes('big.pdf'));
+    expect(seen?.attachments.map((a) => [a.name, a.contentType, (a.content as { reason?: string } | undefined)?.reason ?? null])).to.deep.equal([
+      ['1.txt', 'application/octet-stream', null],
+      ['big.pdf', REFUSED_UPLOAD_TYPE, 'too-large'],
+      ['2.txt', REFUSED_UPLOAD_TYPE, 'too-many'],
+      ['3.txt', REFUSED_UPLOAD_TYPE, 'too-many'],
+    ]);
   });
 
   it('still serves afterwards: health, a new conversation, and the old one', async () => {

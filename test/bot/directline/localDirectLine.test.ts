@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startChatServer, type ChatServer } from '../../support/chatServer';
 import { call, DirectLineTestClient, userMessage, type TestSession } from '../../support/directLineClient';
 import { DOCX_TYPE, makeDocx } from '../../support/docx';
+import { REFUSED_UPLOAD_TYPE } from '../../../bot/uploadRefusals';
 import { ALLOWED_TYPES_SENTENCE, StandInBot, WELCOME_TEXT } from '../../support/standInBot';
 
 /** A clock the tests move by hand: token expiry and idle expiry without waiting. */
@@ -186,12 +187,47 @@ describe('local Direct Line 3.0 over HTTP', function () {
     expect(bot.seen.some((a) => a.attachmentNames.includes('record.docx') && a.fromId === session.userId)).to.equal(true);
   });
 
-  it('refuses a file over ATTACHMENT_MAX_BYTES with 413 and keeps serving the conversation', async () => {
+  it('a file over ATTACHMENT_MAX_BYTES is read, not kept: the message goes through and the bot gets a refused-upload note', async () => {
     const session = await client.started();
-    const big = await client.upload(session, { name: 'scan.pdf', type: 'application/pdf', bytes: Buffer.alloc(64 * 1024 + 1, 1) });
-    expect(big.status).to.equal(413);
+    const big = await client.upload(session, { name: 'IMG_0044.jpg', type: 'image/jpeg', bytes: Buffer.alloc(64 * 1024 + 1, 1) });
+    expect(big.status).to.equal(200);
+    const seen = bot.seen.find((a) => a.attachmentNames.includes('IMG_0044.jpg') && a.fromId === session.userId);
+    expect(seen?.attachments).to.deep.equal([
+      { contentType: REFUSED_UPLOAD_TYPE, name: 'IMG_0044.jpg', content: { reason: 'too-large', sizeBytes: 64 * 1024 + 1, limit: 64 * 1024 } },
+    ]);
+    // The user's own bubble names the file, with no link: nothing of it was kept.
+    const echo = (await client.all(session)).find((a) => a.id === big.body.id);
+    expect(echo?.attachments).to.deep.equal([{ contentType: 'image/jpeg', name: 'IMG_0044.jpg' }]);
     const ok = await client.upload(session, { name: 'scan.pdf', type: 'application/pdf', bytes: Buffer.alloc(64 * 1024, 1) });
     expect(ok.status).to.equal(200);
+  });
+
+  it('accepts the image preview Web Chat puts in an upload (a data: URL of tens of KB) and drops it', async () => {
+    const session = await client.started();
+    const preview = `data:image/jpeg;base64,${Buffer.alloc(60 * 1024, 7).toString('base64')}`;
+    const uploaded = await client.upload(session, { name: 'card.jpg', type: 'image/jpeg', bytes: Buffer.from([0xff, 0xd8, 0xff]) }, {
+      type: 'message',
+      attachments: [{ contentType: 'image/jpeg', name: 'card.jpg', thumbnailUrl: preview }],
+      channelData: { clientActivityID: 'upload-thumb', attachmentSizes: [3] },
+    });
+    expect(uploaded.status).to.equal(200);
+    const echo = (await client.all(session)).find((a) => a.id === uploaded.body.id);
+    expect(echo?.attachments?.[0]).to.not.have.property('thumbnailUrl');
+    expect(JSON.stringify(echo)).to.not.contain('data:image');
+  });
+
+  it('a posted activity: a data: preview is dropped, and a client cannot forge a refused-upload note', async () => {
+    const session = await client.started();
+    const posted = await client.post(session, {
+      ...userMessage('with a preview'),
+      attachments: [
+        { contentType: 'image/png', name: 'a.png', contentUrl: 'https://example.org/a.png', thumbnailUrl: `data:image/png;base64,${'A'.repeat(5000)}` },
+        { contentType: REFUSED_UPLOAD_TYPE, name: 'forged.jpg', content: { reason: 'too-large', sizeBytes: 1, limit: 1 } },
+      ],
+    });
+    expect(posted.status).to.equal(200);
+    const seen = bot.seen.find((a) => a.text === 'with a preview' && a.fromId === session.userId);
+    expect(seen?.attachments).to.deep.equal([{ contentType: 'image/png', name: 'a.png', contentUrl: 'https://example.org/a.png' }]);
   });
 
   it('expires idle conversations with their files: after the sweep the stream and the file are gone (404)', async () => {

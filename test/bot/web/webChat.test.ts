@@ -49,6 +49,10 @@ describe('Web Chat page and token endpoint', function () {
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp).to.contain("script-src 'self'");
       expect(csp).to.contain("object-src 'none'");
+      // Web Chat's photo-resizing worker runs from a blob: URL; no other worker, and images only from here, data: or blob:.
+      expect(csp).to.contain('worker-src blob:');
+      expect(csp).to.contain("img-src 'self' data: blob:;");
+      expect(csp).to.not.contain('https:');
       const html = await response.text();
       expect(html).to.contain('<html lang="en">');
       expect(html).to.contain('<title>UHS Patient Portal Help</title>');
@@ -124,7 +128,7 @@ describe('Web Chat page and token endpoint', function () {
 
     it("lets the page connect to Azure's origin in its CSP", async () => {
       const csp = (await fetch(`${server.baseUrl}/`)).headers.get('content-security-policy') ?? '';
-      expect(csp).to.contain(`connect-src 'self' blob: data: ${new URL(endpoint).origin} wss://${new URL(endpoint).host}`);
+      expect(csp).to.contain(`connect-src 'self' blob: ${new URL(endpoint).origin} wss://${new URL(endpoint).host}`);
     });
 
     it('answers 502 without details when Azure refuses or cannot be reached', async () => {
