@@ -16,18 +16,19 @@ export const MAX_TEXT_LENGTH = 10_000;
 
 const shortString = (max: number) => z.string().max(max);
 
-const clientAttachmentSchema = z.object({
-  contentType: shortString(256),
-  contentUrl: shortString(2048).optional(),
-  content: z.unknown().optional(),
-  name: shortString(255).optional(),
+const clientAttachmentSchema = z
+  .object({
+    contentType: shortString(256),
+    contentUrl: shortString(2048).optional(),
+    content: z.unknown().optional(),
+    name: shortString(255).optional(),
+    thumbnailUrl: z.unknown().optional(),
+  })
   // Web Chat sends a resized preview of every image as a data: URL (tens of kilobytes). It is
   // the browser's own copy of the picture, so it is dropped rather than refused with the message.
-  thumbnailUrl: z
-    .unknown()
-    .optional()
-    .transform((v) => (typeof v === 'string' && v.length <= 2048 && !/^data:/i.test(v) ? v : undefined)),
-});
+  .transform(({ thumbnailUrl, ...attachment }) =>
+    typeof thumbnailUrl === 'string' && thumbnailUrl.length <= 2048 && !/^data:/i.test(thumbnailUrl) ? { ...attachment, thumbnailUrl } : attachment,
+  );
 
 /** The activity a Direct Line client may post (unknown fields are dropped). */
 export const clientActivitySchema = z.object({

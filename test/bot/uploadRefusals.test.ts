@@ -6,7 +6,7 @@ import { REFUSED_UPLOAD_TYPE, humanSize, refusalMessage, refusedUploadAttachment
 import { DEVICE_TIP } from '../../dialogs/flowHelpers';
 import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../dialogs/uploadRules';
 
-const { text } = BotHarness;
+const text = (replies: Array<Partial<Activity>>): string => BotHarness.text(replies);
 const MB = 1024 * 1024;
 
 /** A photo as the channel delivers it: a file with a contentUrl the fake fetcher answers. */
@@ -56,7 +56,7 @@ describe('files the channel refused (bot layer)', () => {
   });
 
   it('the bot answers a refused file alone with the message, and keeps the step that was waiting', async () => {
-    const bot = new BotHarness({ fetchAttachment: async () => ({ ok: true, bytes: makeJpeg() }) });
+    const bot = new BotHarness({ fetchAttachment: () => Promise.resolve({ ok: true, bytes: makeJpeg() }) });
     const asked = await bot.say('my file wont upload');
     expect(text(asked)).to.match(/What's the file called/);
     const refused = await bot.say({
@@ -72,7 +72,7 @@ describe('files the channel refused (bot layer)', () => {
 
   it('a new file while a tip waits for "Did that work?" is checked, not answered with "choose a button"', async () => {
     let bytes = makeJpeg();
-    const bot = new BotHarness({ fetchAttachment: async () => ({ ok: true, bytes }) });
+    const bot = new BotHarness({ fetchAttachment: () => Promise.resolve({ ok: true, bytes }) });
     const first = await bot.say(photo('card.jpg'));
     expect(text(first)).to.contain('is a JPG photo');
     expect(text(first)).to.match(/Did that work\?/);

@@ -287,7 +287,7 @@ describe('Web Chat page in a real browser (Chromium)', function () {
     },
     {
       title: 'an iPhone HEIC photo',
-      file: async () => ({ name: 'IMG_0043.HEIC', mimeType: 'image/heic', buffer: makeHeic() }),
+      file: () => Promise.resolve({ name: 'IMG_0043.HEIC', mimeType: 'image/heic', buffer: makeHeic() }),
       expect: [/IMG_0043\.HEIC/, /iPhone photo \(HEIC\)/, /Most Compatible/],
       expectedConsoleError: /^console error: InvalidStateError: The source image could not be decoded\.$/,
     },
