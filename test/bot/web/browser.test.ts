@@ -94,7 +94,7 @@ describe('Web Chat page in a real browser (Chromium)', function () {
   }
 
   /** Waits until the user's message shows as sent (echoed back), not "Sending" or "Send failed". */
-  async function waitUntilSent(page: Page, text: string | RegExp): Promise<void> {
+  async function waitUntilSent(page: Scope, text: string | RegExp): Promise<void> {
     await page
       .locator('.webchat__basic-transcript__activity', { has: page.locator(USER_BUBBLE, { hasText: text }) })
       .locator('.webchat__activity-status--self')
@@ -468,7 +468,10 @@ describe('Web Chat page in a real browser (Chromium)', function () {
     const label = (await frame()?.evaluate(() => (document.activeElement as HTMLElement).innerText.trim())) ?? '';
     expect(label).to.not.equal('');
     await page.keyboard.press('Enter');
-    await chat.locator(USER_BUBBLE).filter({ hasText: label }).first().waitFor(WAIT);
+    await waitUntilSent(chat, label);
+    // The bot's answer has come in (the last message is the bot's), so no new message moves
+    // the focus while the next steps tab around.
+    await chat.locator('.webchat__basic-transcript__activity').last().locator(BOT_BUBBLE).waitFor(WAIT);
 
     // Attach: Tab to the paperclip, Enter opens the file chooser.
     await tabUntil(page, () => focusedInChat('button[title="Upload file"]'), 'the upload button');
