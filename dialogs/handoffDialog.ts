@@ -20,7 +20,7 @@ import { isGaveUp, limitRetries } from './retryLimit';
 import { parseEmail } from './validation';
 import { errorCode } from './errorCode';
 import { markdown } from './replies';
-import { CANCEL_BUTTON, yesNoPrompt } from './accountSupport';
+import { CANCEL_BUTTON, sha256, yesNoPrompt } from './accountSupport';
 import { FlowDialog } from './flowHelpers';
 import { isUninformative } from './recognizer';
 import type { HandoffTrigger } from './handoffTrigger';
@@ -42,6 +42,10 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 export const CASE_TRANSCRIPT_LINES = 30;
 /** The topic when neither the caller nor the intent names one. */
 export const DEFAULT_TOPIC = 'Portal help';
+/** New cases one client (channel and user id) may open per {@link CLIENT_CASE_WINDOW_SECONDS}. */
+export const CLIENT_CASES_PER_WINDOW = 3;
+/** The window of {@link CLIENT_CASES_PER_WINDOW}: an hour. */
+export const CLIENT_CASE_WINDOW_SECONDS = 3600;
 /** The summary stored when the patient gave no usable description. */
 export const NO_DESCRIPTION = '(the patient did not give a description)';
 
@@ -110,6 +114,8 @@ export class HandoffDialog extends FlowDialog {
   readonly pending: PendingEscalations;
   private readonly hours: BusinessHours;
   private readonly replyWithinHours: number;
+  /** The case step in progress per conversation: a burst of requests is handled one at a time. */
+  private readonly inProgress = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly services: DialogServices,
@@ -160,7 +166,86 @@ export class HandoffDialog extends FlowDialog {
     });
   }
 
+  /**
+   * At most one open case per conversation, and a few new cases per client and hour, so one
+   * chat cannot flood the help desk: a request while a case is open is added to that case.
+   */
   private async createCaseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const conversationId = step.context.activity.conversation?.id ?? '';
+    const previous = this.inProgress.get(conversationId) ?? Promise.resolve();
+    const current = previous.then(() => this.createOrAddStep(step));
+    const settled = current.catch(() => undefined);
+    this.inProgress.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.inProgress.get(conversationId) === settled) this.inProgress.delete(conversationId);
+    });
+    return current;
+  }
+
+  private async createOrAddStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const open = await this.openCaseOf(step.context);
+    if (open) return this.addToOpenCase(step, open);
+    if (!(await this.clientMayOpen(step.context))) {
+      await step.context.sendActivity(
+        `You've already sent several requests to the help desk in the last hour, so I haven't opened another one. They will answer the requests you sent; if it's urgent, email ${this.services.settings.helpdeskEmail}.`,
+      );
+      return step.endDialog();
+    }
+    return this.newCaseStep(step);
+  }
+
+  /** The conversation's open case, or `null` (also when the store cannot say). */
+  private async openCaseOf(context: TurnContext): Promise<CaseRecord | null> {
+    const conversationId = context.activity.conversation?.id;
+    if (!conversationId) return null;
+    try {
+      return await this.services.cases.findOpenByConversation(conversationId);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Counts a new case against the client's limit; admits when the limiter fails. */
+  private async clientMayOpen(context: TurnContext): Promise<boolean> {
+    const client = `${context.activity.channelId}:${context.activity.from?.id ?? ''}`;
+    try {
+      const decision = await this.services.rateLimiter.consume(`handoff:client:${sha256(client)}`, CLIENT_CASES_PER_WINDOW, CLIENT_CASE_WINDOW_SECONDS);
+      return decision.allowed;
+    } catch (err) {
+      this.services.log.warn({ event: 'handoff-limit-failed', code: errorCode(err) }, 'handoff limiter failed; case admitted');
+      return true;
+    }
+  }
+
+  /** A second request while a case is open: its description joins that case; no new email. */
+  private async addToOpenCase(step: WaterfallStepContext, open: CaseRecord): Promise<DialogTurnResult> {
+    const { description } = values(step);
+    const detail = redact(description ?? NO_DESCRIPTION);
+    let record: CaseRecord | null = null;
+    try {
+      record = await this.services.cases.update(open.id, (c) => ({
+        ...c,
+        events: [...c.events, { type: 'patient-message', by: 'patient', detail, at: this.services.now().toISOString() }],
+      }));
+    } catch (err) {
+      this.services.log.warn({ event: 'handoff-add-failed', caseId: open.id, code: errorCode(err) }, 'could not add to the open case');
+    }
+    if (record) {
+      try {
+        await this.services.notifier.caseUpdated(record);
+      } catch (err) {
+        this.services.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
+      }
+    }
+    this.services.log.info({ event: 'handoff-added', caseId: open.id, added: Boolean(record) });
+    await step.context.sendActivity(
+      markdown(`You already have an open case with the help desk, **${open.id}**. I've added this to it, so there's no need to ask again: they will reply about it.`),
+    );
+    const result: HandoffResult = { caseId: open.id };
+    return step.endDialog(result);
+  }
+
+  private async newCaseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as HandoffOptions;
     // Giving up on the consent question means no: privacy is the default.
     const consent = step.result === true;
