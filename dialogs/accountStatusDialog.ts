@@ -18,6 +18,7 @@ import {
   textValidator,
   yesNoPrompt,
   yesNoQuestion,
+  MAIL_PER_ADDRESS_LIMIT,
 } from './accountSupport';
 import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf, parseDob } from './validation';
@@ -141,9 +142,10 @@ export class AccountStatusDialog extends FlowDialog {
       this.services.log.warn({ event: 'directory-unavailable', dialog: ACCOUNT_STATUS_DIALOG });
       return offerHelpDesk(step, "Sorry, I can't reach the UHS patient directory right now, so I can't check your account.", { dialog: ACCOUNT_STATUS_DIALOG, reason: 'unavailable' });
     }
-    // The per-address limit is consumed whether or not the details matched, so the work done
-    // (and the time it takes) is the same either way.
-    const allowed = await mayMail(this.services.rateLimiter, email);
+    // The per-address limit counts the mails really sent, so that wrong guesses at someone's
+    // date of birth cannot use up that person's emails; a miss counts against a key of its
+    // own, so the work done (and the time it takes) is the same either way.
+    const allowed = await mayMail(this.services.rateLimiter, email, found.status === 'found');
     if (found.status === 'found' && allowed) {
       this.mail.dispatch(accountResultMail(found.record, 'account-check', this.services.settings.helpdeskEmail));
     }
@@ -160,6 +162,8 @@ export class AccountStatusDialog extends FlowDialog {
       `Look for an email from **${addressOf(mailFrom)}**, and check your spam/junk folder too.`,
       `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). For UMass students and employees it is usually the UMass email address.`,
       `Hampshire College and other users without a UMass NetID create an account at ${PORTAL_URL}.`,
+      // Said every time, so it never hints that a limit was reached (which only a real record can reach).
+      `At most ${MAIL_PER_ADDRESS_LIMIT} of these emails go to one address per hour: if you asked several times, look for the earlier ones.`,
       `Still stuck? Email the help desk at ${helpdeskEmail}.`,
     ]);
     return `${lead}\n\n${tips}`;

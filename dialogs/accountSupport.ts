@@ -131,9 +131,14 @@ export function conversationRateKey(dialogId: string, conversationId: string): s
   return `${dialogId}:conversation:${sha256(conversationId)}`;
 }
 
-/** Consumes one result email to `email` from the shared per-address limit. */
-export async function mayMail(rateLimiter: RateLimiter, email: string): Promise<boolean> {
-  const decision = await rateLimiter.consume(mailRateKey(email), MAIL_PER_ADDRESS_LIMIT, MAIL_PER_ADDRESS_WINDOW_SECONDS);
+/**
+ * Consumes one result email to `email` from the shared per-address limit. With `sending`
+ * false (no record matched, nothing will be sent) it counts against a separate key instead,
+ * at the same cost, so a miss neither uses up the owner's emails nor answers faster.
+ */
+export async function mayMail(rateLimiter: RateLimiter, email: string, sending = true): Promise<boolean> {
+  const key = sending ? mailRateKey(email) : `account-mail:miss:${sha256(emailKey(email))}`;
+  const decision = await rateLimiter.consume(key, MAIL_PER_ADDRESS_LIMIT, MAIL_PER_ADDRESS_WINDOW_SECONDS);
   return decision.allowed;
 }
 

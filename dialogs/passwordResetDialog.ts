@@ -16,6 +16,7 @@ import {
   textPrompt,
   yesNoPrompt,
   yesNoQuestion,
+  MAIL_PER_ADDRESS_LIMIT,
 } from './accountSupport';
 import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { addressOf } from './validation';
@@ -110,23 +111,37 @@ export class PasswordResetDialog extends FlowDialog {
 
     const { rateLimiter, directory, log } = this.services;
     const perConversation = await rateLimiter.consume(conversationRateKey(PASSWORD_RESET_DIALOG, step.context.activity.conversation.id), RESETS_PER_CONVERSATION, RESET_WINDOW_SECONDS);
-    const allowed = perConversation.allowed && (await mayMail(rateLimiter, email));
-    if (!allowed) {
+    if (!perConversation.allowed) {
       // Same reply as always, and nothing is sent: the limit must not become a way to learn anything.
-      log.info({ event: 'rate-limited', dialog: PASSWORD_RESET_DIALOG, scope: perConversation.allowed ? 'address' : 'conversation' });
+      log.info({ event: 'rate-limited', dialog: PASSWORD_RESET_DIALOG, scope: 'conversation' });
     } else {
-      const portal = await directory.requestPasswordReset(email);
-      const found = portal === 'unsupported' ? await directory.findByEmail(email) : null;
-      if (portal === 'unavailable' || found?.status === 'unavailable') {
+      const outcome = await this.requestReset(email);
+      if (outcome === 'unavailable') {
         log.warn({ event: 'directory-unavailable', dialog: PASSWORD_RESET_DIALOG });
         return offerHelpDesk(step, "Sorry, I can't reach the UHS patient portal right now, so I can't send a reset.", { dialog: PASSWORD_RESET_DIALOG, reason: 'unavailable' });
       }
-      if (found?.status === 'found') {
-        this.mail.dispatch(accountResultMail(found.record, 'password-reset', this.services.settings.helpdeskEmail));
-      }
+      if (outcome === 'limited') log.info({ event: 'rate-limited', dialog: PASSWORD_RESET_DIALOG, scope: 'address' });
     }
     await step.context.sendActivity(markdown(this.sentReply(email)));
     return step.endDialog(done(PASSWORD_RESET_DIALOG));
+  }
+
+  /**
+   * Asks for the reset. The per-address limit is counted only for a mail really sent, so
+   * requests for an address nobody has on file cannot use up its owner's emails. A portal that
+   * sends its own reset mail is asked only within the limit (whether it found the address is
+   * not known before).
+   */
+  private async requestReset(email: string): Promise<'done' | 'limited' | 'unavailable'> {
+    const { rateLimiter, directory } = this.services;
+    const portal = await directory.requestPasswordReset(email).catch(() => 'unavailable' as const);
+    if (portal === 'unavailable') return 'unavailable';
+    if (portal !== 'unsupported') return 'done';
+    const found = await directory.findByEmail(email);
+    if (found.status === 'unavailable') return 'unavailable';
+    const allowed = await mayMail(rateLimiter, email, found.status === 'found');
+    if (found.status === 'found' && allowed) this.mail.dispatch(accountResultMail(found.record, 'password-reset', this.services.settings.helpdeskEmail));
+    return found.status === 'found' && !allowed ? 'limited' : 'done';
   }
 
   /** The one reply to every reset request, whatever happened behind it. */
@@ -136,6 +151,8 @@ export class PasswordResetDialog extends FlowDialog {
     const tips = bulleted([
       `It comes from **${PORTAL_RESET_SENDER}** or from **${addressOf(mailFrom)}**. Check your spam/junk folder too.`,
       `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file. For UMass students and employees it is usually the UMass email address. You can also use the "Forgot Password" link on the Login page yourself: ${LOGIN_URL}`,
+      // Said every time, so it never hints that a limit was reached (which only a real record can reach).
+      `At most ${MAIL_PER_ADDRESS_LIMIT} of these emails go to one address per hour: if you asked several times, look for the earlier ones.`,
       `Still stuck? Email the help desk at ${helpdeskEmail}.`,
     ]);
     return `${lead}\n\n${tips}`;
