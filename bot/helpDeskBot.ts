@@ -13,6 +13,7 @@ import type { MainDialog } from '../dialogs/mainDialog';
 import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT } from '../dialogs/conversationMemory';
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
+import { STI_TESTING_DIALOG } from '../dialogs/stiTestingDialog';
 import type { CaseNotifier, CaseStore } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
 import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';
@@ -21,6 +22,11 @@ import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRef
 export const DIALOG_STATE_PROPERTY = 'dialogState';
 /** The conversation-state property holding {@link ConversationMemory}. */
 export const MEMORY_PROPERTY = 'memory';
+
+/** Flows whose answers are not recorded (the bot says so when it asks). */
+const PRIVATE_FLOWS: ReadonlySet<string> = new Set([STI_TESTING_DIALOG]);
+/** What the transcript keeps of a turn in a private flow. */
+export const PRIVATE_ANSWER = '[answer not recorded]';
 
 /**
  * How much of a bot reply is redacted before the transcript cuts it to {@link BOT_LINE_LIMIT}:
@@ -150,7 +156,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
     if (this.deps.staff && (await this.deps.staff.handleMessage(context))) return;
 
     const memory = await this.memory.get(context, emptyMemory());
-    this.recordTranscript(context, memory);
+    this.recordTranscript(context, memory, await this.inPrivateFlow(context));
     if (text && memory.openCaseId) await this.relayToStaff(memory.openCaseId, text, memory);
     // Files the channel could not keep (too large, too many): say why, whatever flow is active.
     const refusal = refusalMessage(refusedUploads(context.activity.attachments), this.deps.helpdeskEmail);
@@ -163,17 +169,35 @@ export class HelpDeskBot extends TeamsActivityHandler {
     await this.deps.mainDialog.run(context, this.dialogState);
   }
 
-  /** Keeps a redacted transcript: the user's words as they arrive, and every reply the bot sends. */
-  private recordTranscript(context: TurnContext, memory: ConversationMemory): void {
+  /**
+   * Whether the turn answers a flow whose answers the bot promises not to record (the STI
+   * screening questions): its lines stay out of the transcript, replies included, since they
+   * follow from the answer.
+   */
+  private async inPrivateFlow(context: TurnContext): Promise<boolean> {
+    const saved = (await this.dialogState.get(context)) as { dialogStack?: Array<{ id?: string }> } | undefined;
+    return (saved?.dialogStack ?? []).some((entry) => PRIVATE_FLOWS.has(entry.id ?? ''));
+  }
+
+  /**
+   * Keeps a redacted transcript: the user's words as they arrive, and every reply the bot
+   * sends. Email addresses are masked too: the reply address of a case is kept on its own, and
+   * an address typed for an account check is nobody's business later.
+   */
+  private recordTranscript(context: TurnContext, memory: ConversationMemory, privateTurn: boolean): void {
     // One time for the whole turn: its lines are milliseconds apart, the help desk reads minutes,
     // and formatting a date per line showed in the load profile.
     const at = new Date().toISOString();
+    if (privateTurn) {
+      appendTranscript(memory, { from: 'user', text: PRIVATE_ANSWER, at });
+      return;
+    }
     const text = context.activity.text ?? '';
     const files = (context.activity.attachments ?? []).map((a) => `[attachment: ${a.name ?? a.contentType ?? 'file'}]`);
-    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' ')), at });
+    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' '), { emails: true }), at });
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities) {
-        if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text.slice(0, BOT_REDACT_LIMIT)), at });
+        if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text.slice(0, BOT_REDACT_LIMIT), { emails: true }), at });
       }
       return next();
     });
