@@ -19,16 +19,16 @@ describe('Security: handoff limits', function () {
   });
 
   it('a conversation has at most one open case: asking again adds to it, with no second email', async () => {
-    const first = await escalate(t, 'conv-flood', 'My upload fails');
+    const first = await escalate(t, 'conv-flood');
     for (let i = 0; i < 3; i++) {
-      const replies = await converse(t, 'conv-flood', [TALK_TO_HELPDESK, `Still failing, attempt ${i}`, 'skip', 'Yes']);
+      const replies = await converse(t, 'conv-flood', [TALK_TO_HELPDESK, `The upload page still shows an error, attempt ${i}`, 'skip anyway', 'Yes']);
       expect(caseIdIn(replies[3]), replies[3]).to.equal(first);
       expect(replies[3]).to.match(/already have an open case/);
     }
     await outboxIdle(t);
     const cases = (await t.app.services.cases.list()).filter((c) => c.conversationReference.conversation?.id === 'conv-flood');
     expect(cases.map((c) => c.id)).to.deep.equal([first]);
-    expect(cases[0].events.filter((e) => e.type === 'patient-message').map((e) => e.detail)).to.deep.equal(['Still failing, attempt 0', 'Still failing, attempt 1', 'Still failing, attempt 2']);
+    expect(cases[0].events.filter((e) => e.type === 'patient-message').map((e) => e.detail)).to.deep.equal(['The upload page still shows an error, attempt 0', 'The upload page still shows an error, attempt 1', 'The upload page still shows an error, attempt 2']);
     expect(smtp.received.filter((m) => (m.parsed.subject ?? '').includes(first))).to.have.length(1);
   });
 
@@ -38,7 +38,7 @@ describe('Security: handoff limits', function () {
     for (let i = 0; i < 4; i++) {
       const conversation = `conv-client-${i}`;
       let reply = '';
-      for (const text of [TALK_TO_HELPDESK, 'Please help', 'skip', 'Yes']) reply = texts(await t.say(conversation, text, { from })).join('\n');
+      for (const text of [TALK_TO_HELPDESK, 'The portal shows a blank page after I log in', 'skip anyway', 'Yes']) reply = texts(await t.say(conversation, text, { from })).join('\n');
       last.push(reply);
     }
     expect(last.slice(0, 3).every((r) => caseIdIn(r) !== null), last.join('\n---\n')).to.equal(true);

