@@ -103,6 +103,22 @@ function howToReply(record: CaseRecord, replyTo: string[]): string {
   return `The patient left no email address. They were given the case number ${record.id} to quote when they write to the help desk.`;
 }
 
+/** A diagnostic value as text: objects as JSON, anything else as it prints. */
+function scalarText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      return JSON.stringify(value);
+    default:
+      return '';
+  }
+}
+
 /** `label: value` lines for the diagnostics, nested objects flattened as `a › b`. */
 export function flattenDiagnostics(diagnostics: Record<string, unknown>, path: string[] = []): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -112,7 +128,7 @@ export function flattenDiagnostics(diagnostics: Record<string, unknown>, path: s
     if (typeof value === 'object' && !Array.isArray(value)) {
       out.push(...flattenDiagnostics(value as Record<string, unknown>, label));
     } else {
-      const text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ') : String(value);
+      const text = Array.isArray(value) ? value.map(scalarText).join(', ') : scalarText(value);
       out.push([label.join(' › '), redact(text)]);
     }
   }

@@ -1,7 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { done, handoff } from './accountSupport';
 import { chosen, GuidedFlowDialog, IT_WORKED, sharedDialog, WORKED_CHOICES } from './flowHelpers';
-import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
+import { OFFER_HELPDESK_DIALOG, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
 import type { Log } from './ports';
 import { markdown } from './replies';
 import { isGaveUp } from './retryLimit';
@@ -75,7 +75,7 @@ export interface EndTipsOptions {
  * limit ends with a handoff; a tip that worked ends with `done`; none working says
  * `stillFailing` and replaces the dialog's waterfall with the help-desk offer (reason
  * `still-failing`), so the offer's outcome becomes the dialog's own. The calling flow must
- * depend on the shared `OfferHelpDeskDialog` ({@link offerHelpDeskDialog}).
+ * depend on the shared `OfferHelpDeskDialog` ({@link OFFER_HELPDESK_DIALOG}).
  */
 export async function endTipSequence(step: WaterfallStepContext, dialogId: string, log: Log, options: EndTipsOptions): Promise<DialogTurnResult> {
   const diagnostics = options.diagnostics ?? {};

@@ -307,6 +307,7 @@ function splitName(name: string): { stem: string; ext: string | null } {
   return { stem: name.slice(0, dot), ext: name.slice(dot + 1) };
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters in file names is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function isSafeChar(ch: string): boolean {
@@ -406,6 +407,7 @@ function nameProblems(fileName: string): { problems: Problem[]; extension: strin
       ),
     );
   }
+  // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
   if (/[^\u0000-\u007f]/.test(fileName.replace(new RegExp(CONTROL.source, 'g'), ''))) {
     problems.push(
       problem(
@@ -532,6 +534,7 @@ export function hasPdfEnd(bytes: Uint8Array): boolean {
   return latin1(bytes.subarray(Math.max(0, bytes.length - 1024))).includes('%%EOF');
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typescript-eslint cannot resolve an import type with resolution-mode; tsc checks it
 type FileTypeModule = typeof import('file-type', { with: { 'resolution-mode': 'import' } });
 let fileTypeModule: Promise<FileTypeModule> | null = null;
 

@@ -107,7 +107,7 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
     this.worker.on('completed', (job, result) => {
       if ('messageId' in result) {
         this.log.info({ caseId: job.id, attempts: job.attemptsMade }, 'escalation email sent');
-        this.emit('delivered', String(job.id), result.messageId);
+        this.emit('delivered', String(job.id), String((result as { messageId: unknown }).messageId));
       }
     });
     this.worker.on('failed', (job, err) => this.onFailed(job, err));

@@ -78,7 +78,7 @@ export class LeanConversationState extends ConversationState {
 
   /** Loads the state once per turn (again with `force`) and remembers its JSON. */
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
-    const cached = context.turnState.get(this.cacheKey) as CachedState | undefined;
+    const cached = context.turnState.get<CachedState | undefined>(this.cacheKey);
     if (cached && !force) return cached.state;
     const key = await this.storageKey(context);
     let loaded: CachedState;
@@ -87,7 +87,7 @@ export class LeanConversationState extends ConversationState {
       // snapshot, or by `write` with the same JSON.stringify). Were it written differently, the
       // only effect is one save of an unchanged state.
       const stored = await this.storage.readJson(key);
-      loaded = stored ? { state: stored.item as Record<string, unknown>, json: stored.json } : { state: {}, json: snapshot({}) };
+      loaded = stored ? { state: stored.item, json: stored.json } : { state: {}, json: snapshot({}) };
     } else {
       const items = await this.storage.read([key]);
       const state = (items[key] as Record<string, unknown> | undefined) ?? {};
@@ -99,7 +99,7 @@ export class LeanConversationState extends ConversationState {
 
   /** Writes the state when its JSON differs from the loaded (or last saved) one, or with `force`. */
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
-    let cached = context.turnState.get(this.cacheKey) as CachedState | undefined;
+    let cached = context.turnState.get<CachedState | undefined>(this.cacheKey);
     if (!cached && !force) return;
     cached ??= { state: {}, json: '' };
     const key = await this.storageKey(context);
@@ -128,7 +128,7 @@ export class LeanConversationState extends ConversationState {
 
   /** The state loaded this turn, or `undefined` before `load`. */
   override get(context: TurnContext): Record<string, unknown> | undefined {
-    const cached = context.turnState.get(this.cacheKey) as CachedState | undefined;
+    const cached = context.turnState.get<CachedState | undefined>(this.cacheKey);
     return cached?.state;
   }
 }

@@ -210,7 +210,7 @@ export class RedisCaseStore implements CaseStore {
 }
 
 declare module 'ioredis' {
-  interface RedisCommander<Context> {
+  interface RedisCommander<Context> { // eslint-disable-line @typescript-eslint/no-unused-vars -- the merged declaration must repeat ioredis's type parameter
     /** Reserves an id and writes a case with its indexes ({@link RedisCaseStore}). */
     uhsCreateCase(numKeys: number, ...args: string[]): Promise<unknown>;
     /** Compare-and-set of one case ({@link RedisCaseStore}). */

@@ -114,7 +114,7 @@ export class RedisStorage implements JsonStateStorage {
 }
 
 declare module 'ioredis' {
-  interface RedisCommander<Context> {
+  interface RedisCommander<Context> { // eslint-disable-line @typescript-eslint/no-unused-vars -- the merged declaration must repeat ioredis's type parameter
     /** The eTag-checking batch write of {@link RedisStorage}. */
     writeState(numKeys: number, ...args: string[]): Promise<unknown>;
   }

@@ -8,7 +8,7 @@ import {
   firstIssue,
 } from './activities';
 import type { Conversation, ConversationStore, StoredAttachment } from './conversationStore';
-import { timingSafeEqual } from 'crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { HttpError, badArgument, isLoopback, isProxied, paramOf, readJson, route } from './httpKit';
 
 /**
@@ -45,6 +45,7 @@ export function connectorBasePath(key: string): string {
 }
 
 /** Ids the bot may use: anything printable up to 256 characters (proactive ids included). */
+// eslint-disable-next-line no-control-regex -- refusing control characters in untrusted ids is the point
 export const CONNECTOR_ID = /^[^\s\u0000-\u001f\u007f]{1,256}$/u;
 /** Attachment ids we issue (`randomId(16)`). */
 export const ATTACHMENT_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -84,7 +85,8 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
 
   const key = Buffer.from(context.key);
   const keyMatches = (req: Request): boolean => {
-    const given = Buffer.from(String((req.params as Record<string, unknown> | undefined)?.connectorKey ?? ''));
+    const param = (req.params as Record<string, unknown> | undefined)?.connectorKey;
+    const given = Buffer.from(typeof param === 'string' ? param : '');
     return given.length === key.length && timingSafeEqual(given, key);
   };
   const guarded = (name: string, body: (req: Request, res: Response) => Promise<void>) =>
@@ -107,7 +109,7 @@ export function registerConnectorRoutes(server: Server, context: ConnectorContex
   const readActivity = async (req: Request): Promise<Partial<Activity>> => {
     const parsed = botActivitySchema.safeParse(await readJson(req, context.bodyLimitBytes));
     if (!parsed.success) throw badArgument(firstIssue(parsed.error));
-    return parsed.data as Partial<Activity>;
+    return parsed.data;
   };
 
   /**

@@ -1,5 +1,5 @@
-import { randomBytes } from 'crypto';
-import type { IncomingMessage } from 'http';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'restify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Log } from '../../dialogs/ports/logger';

@@ -90,7 +90,9 @@ export function isAllowedSender(address: string, allowed: string[]): boolean {
 function isAutomatic(parsed: ParsedMail): boolean {
   const header = (name: string) => {
     const value = parsed.headers.get(name);
-    return typeof value === 'string' ? value.toLowerCase() : value ? String((value as { value?: unknown }).value ?? value).toLowerCase() : '';
+    if (typeof value === 'string') return value.toLowerCase();
+    const inner = (value as { value?: unknown } | undefined)?.value;
+    return typeof inner === 'string' ? inner.toLowerCase() : '';
   };
   const autoSubmitted = header('auto-submitted');
   return (

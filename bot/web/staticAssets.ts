@@ -1,9 +1,9 @@
-import { createHash } from 'crypto';
-import { promises as fsp, readFileSync } from 'fs';
-import { join } from 'path';
+import { createHash } from 'node:crypto';
+import { promises as fsp, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Request, Response } from 'restify';
-import { promisify } from 'util';
-import { gzip } from 'zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MemoryStorage, type StoreItems } from 'botbuilder-core';
+import { MemoryStorage } from 'botbuilder-core';
 import { DialogSet, TextPrompt, type Dialog } from 'botbuilder-dialogs';
 import { dialogsWithDependencies, FlowDialog, sharedDialog } from '../../dialogs/flowHelpers';
 import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, OFFER_HELPDESK_PROMPT } from '../../dialogs/offerHelpDeskDialog';
@@ -74,7 +74,7 @@ describe('Flows in one dialog set (FlowDialog, sharedDialog)', () => {
     expect(BotHarness.text(await bot.say('do I already have an account?'))).to.include('Shall I check?');
     const conversation = bot.adapter.conversation;
     const key = `${conversation.channelId}/conversations/${conversation.conversation.id}/`;
-    const saved = (await storage.read([key]))[key] as StoreItems[string] & { dialogState: { dialogStack: unknown[]; layout?: number } };
+    const saved = (await storage.read([key]))[key];
     expect(saved.dialogState.layout).to.equal(DIALOG_STACK_LAYOUT);
     // What layout 1 saved mid-flow: the flow as a ComponentDialog holding its own stack.
     saved.dialogState = {

@@ -1,5 +1,5 @@
 import type { Activity, ConversationState } from 'botbuilder-core';
-import type { Dialog, DialogTurnResult } from 'botbuilder-dialogs';
+import { DialogTurnStatus, type Dialog, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { isDialogOutcome, type DialogOutcome } from '../../dialogs/outcome';
 
@@ -34,7 +34,7 @@ export class FlowClient {
   /** The outcome the dialog ended with; fails the test when it has not ended with one. */
   outcome(): DialogOutcome {
     const { status, result } = this.client.dialogTurnResult;
-    if (status !== 'complete' || !isDialogOutcome(result)) {
+    if (status !== DialogTurnStatus.complete || !isDialogOutcome(result)) {
       throw new Error(`dialog has not ended with an outcome (status ${status}, result ${JSON.stringify(result)})`);
     }
     return result;
@@ -42,7 +42,7 @@ export class FlowClient {
 
   /** Whether the dialog is still waiting for the user. */
   get waiting(): boolean {
-    return this.client.dialogTurnResult.status === 'waiting';
+    return this.client.dialogTurnResult.status === DialogTurnStatus.waiting;
   }
 }
 

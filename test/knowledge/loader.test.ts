@@ -47,7 +47,7 @@ describe('knowledge loader', () => {
   });
 
   it('names the file, the entry and the field when a required field is missing', () => {
-    editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^answer: \|\n(  .*\n|\n)*/m, ''));
+    editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^answer: \|\n( {2}.*\n|\n)*/m, ''));
     const error = loadError(dir);
     expect(error.message).to.include('upload-problem.yaml: entry "upload-problem": field "answer": Required');
     expect(error.issues).to.have.length(1);
@@ -68,7 +68,7 @@ describe('knowledge loader', () => {
 
   it('rejects an empty answer and a too long label', () => {
     editFile(dir, 'minor-child-account.yaml', (t) =>
-      t.replace(/^answer: \|\n(  .*\n)+/m, 'answer: "  "\n').replace(/^label: .*$/m, `label: ${'x'.repeat(41)}`),
+      t.replace(/^answer: \|\n( {2}.*\n)+/m, 'answer: "  "\n').replace(/^label: .*$/m, `label: ${'x'.repeat(41)}`),
     );
     const fields = loadError(dir).issues.map((i) => `${i.field}: ${i.message}`);
     expect(fields).to.include('answer: Must not be empty');
@@ -167,7 +167,7 @@ describe('knowledge loader', () => {
   });
 
   it('loadKnowledge validates before building the matcher', () => {
-    editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^examples:\n(  - .*\n)+/m, 'examples: []\n'));
+    editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^examples:\n( {2}- .*\n)+/m, 'examples: []\n'));
     expect(() => loadKnowledge(dir)).to.throw(KnowledgeError, 'field "examples": At least 3 examples');
   });
 });

@@ -34,9 +34,8 @@ export class RecordingConnector {
 
   /** Starts the connector on an ephemeral port of 127.0.0.1. */
   static async start(): Promise<RecordingConnector> {
-    let connector: RecordingConnector | undefined;
-    const server = http.createServer((req, res) => connector!.handle(req, res));
-    connector = new RecordingConnector(server);
+    const server: http.Server = http.createServer((req, res) => connector.handle(req, res));
+    const connector = new RecordingConnector(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return connector;
   }
@@ -92,7 +91,7 @@ export class RecordingConnector {
       const conversationId = decodeURIComponent(match[1]);
       const activityId = match[2] ? decodeURIComponent(match[2]) : null;
       const assignedId = method === 'POST' ? `activity-${this.nextId++}` : null;
-      if (!this.record({ method, conversationId, activityId, assignedId, activity: body as Partial<Activity> })) return this.notFound(res);
+      if (!this.record({ method, conversationId, activityId, assignedId, activity: body })) return this.notFound(res);
       this.reply(res, 200, { id: assignedId ?? activityId });
     });
   }

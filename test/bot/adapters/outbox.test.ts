@@ -22,7 +22,7 @@ function mail(caseId: string): OutgoingMail {
   return { to: 'uhsportalhelp@umass.edu', subject: `[${caseId}] Upload problem — portal help request`, text: `Case ${caseId}`, headers: { 'X-UHS-Case': caseId } };
 }
 
-const casesReceived = (smtp: TestSmtpServer) => smtp.received.map((m) => String(m.parsed.headers.get('x-uhs-case')));
+const casesReceived = (smtp: TestSmtpServer) => smtp.received.map((m) => m.parsed.headers.get('x-uhs-case') as string);
 
 interface Factory {
   name: string;

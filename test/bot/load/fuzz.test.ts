@@ -132,7 +132,7 @@ const malformed: fc.Arbitrary<RawCase> = fc.oneof(
   // Wrong types.
   wrongTypes.map((a) => ({ body: JSON.stringify(a), contentType: 'application/json' })),
   // Deep JSON, in the body and inside an otherwise valid activity; too large bodies.
-  fc.tuple(fc.integer({ min: 65, max: 120000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'])).map(([depth, [open, close]]) => ({
+  fc.tuple(fc.integer({ min: 65, max: 120000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'])).map(([depth, [open, _close]]) => ({
     body: `{"type":"message","conversation":{"id":"deep"},"channelData":${open === '[' ? deepJson(depth, '[', ']') : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`}}`,
     contentType: 'application/json',
   })),

@@ -33,7 +33,7 @@ describe('Security: the service URL policy', () => {
   it('sends no proactive message to a stored reference whose serviceUrl is not allowed', async () => {
     let called = 0;
     const adapter = { continueConversationAsync: async () => void (called += 1) };
-    const messenger = new CloudMessenger(adapter as never, '', (url: string | undefined) => url === ALLOWED);
+    const messenger = new CloudMessenger(adapter, '', (url: string | undefined) => url === ALLOWED);
     let error: unknown;
     try {
       await messenger.send({ serviceUrl: 'http://127.0.0.1:9/internal/admin', conversation: { id: 'c' } as never }, { type: 'message', text: 'x' });
