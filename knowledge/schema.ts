@@ -22,6 +22,30 @@ function list<T extends z.ZodType>(item: T, what: string) {
   return z.array(item, { error: (issue) => (issue.input === undefined ? REQUIRED : `Expected a list of ${what}`) });
 }
 
+/** A line that starts a Markdown block of its own (list item, quote, heading, table row, fence). */
+const BLOCK_START = /^\s*(?:[-*+]\s|\d+[.)]\s|>|#|\||```)/;
+
+/**
+ * Joins the lines of each paragraph with a space. Staff wrap answers wherever they like, and
+ * Markdown reads a single line break as a space, but not every renderer does: Web Chat puts a
+ * zero-width space around links and browsers drop a line break next to one, so "at" ending a
+ * line before a link showed as "athttps://…". Blank lines, list items, quotes, headings, table
+ * rows and code fences keep their breaks.
+ */
+export function unwrapParagraphs(markdown: string): string {
+  const lines = markdown.split('\n');
+  const out: string[] = [];
+  let fenced = false;
+  for (const line of lines) {
+    const previous = out.length ? out[out.length - 1] : undefined;
+    const joins = !fenced && previous !== undefined && previous.trim() !== '' && line.trim() !== '' && !BLOCK_START.test(line) && !/^\s*```/.test(previous);
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    if (joins) out[out.length - 1] = `${previous.trimEnd()} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
 /** URL schemes a link may use: web pages, e-mail and phone numbers. */
 const LINK_PROTOCOLS = ['https:', 'http:', 'mailto:', 'tel:'];
 
@@ -51,7 +75,7 @@ export const entryFileSchema = z
       }),
       question: nonEmpty('text'),
       label: nonEmpty('text').max(40, 'At most 40 characters (it is a button)'),
-      answer: nonEmpty('Markdown text'),
+      answer: nonEmpty('Markdown text').transform(unwrapParagraphs),
       examples: list(nonEmpty('text'), 'phrasings').min(3, 'At least 3 examples'),
       keywords: list(nonEmpty('text'), 'keywords').default([]),
       links: list(linkSchema, 'links').default([]),
