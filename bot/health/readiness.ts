@@ -98,13 +98,30 @@ export function notConfigured(name: string): ReadinessCheck {
 }
 
 /**
+ * How long a successful SMTP check stands. Readiness probes come every few seconds from every
+ * replica; logging in to the relay each time would look like abuse to it. A failure is not
+ * remembered: the next probe tries again, so recovery shows at once.
+ */
+export const SMTP_UP_FOR_MS = 60_000;
+
+/** `probe`, skipped while its last success is younger than `ms`. */
+export function rememberSuccess(probe: () => Promise<void>, ms: number, now: () => number = () => performance.now()): () => Promise<void> {
+  let upAt = -Infinity;
+  return async () => {
+    if (now() - upAt < ms) return;
+    await probe();
+    upAt = now();
+  };
+}
+
+/**
  * Mail: the SMTP server greets and accepts our login (`verify`), or the outbox folder is
  * writable. Not required: escalations wait in the outbox and are retried.
  */
-export function mailCheck(mailer: { transport: string; verify?: () => Promise<unknown> }, outboxFolder: string): ReadinessCheck {
+export function mailCheck(mailer: { transport: string; verify?: () => Promise<unknown> }, outboxFolder: string, upForMs = SMTP_UP_FOR_MS): ReadinessCheck {
   if (mailer.transport === 'smtp' && mailer.verify) {
     const verify = mailer.verify.bind(mailer);
-    return { name: 'mail', required: false, kind: 'smtp', probe: async () => void (await verify()) };
+    return { name: 'mail', required: false, kind: 'smtp', probe: rememberSuccess(async () => void (await verify()), upForMs) };
   }
   return {
     name: 'mail',

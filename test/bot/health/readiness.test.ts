@@ -4,7 +4,7 @@ import { startTestApp } from '../../support/app';
 import { readiness } from '../../support/flows';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { testRedisUrl, uniquePrefix } from '../../support/redis';
-import { checkReadiness, type ReadinessCheck } from '../../../bot/health/readiness';
+import { checkReadiness, rememberSuccess, type ReadinessCheck } from '../../../bot/health/readiness';
 
 async function closedPort(): Promise<number> {
   return new Promise<number>((resolve) => {
@@ -73,5 +73,32 @@ describe('Health: /healthz is liveness, /readyz readiness with a status per syst
     expect(report.ready).to.equal(false);
     expect(report.checks.database).to.include({ status: 'down', required: true, error: 'ETIMEOUT' });
     expect(report.checks.mail.status).to.equal('up');
+  });
+
+  it('a successful SMTP check stands for a while (no login to the relay on every probe); a failure is tried again at once', async () => {
+    let clock = 0;
+    let calls = 0;
+    let failing = false;
+    const probe = rememberSuccess(
+      () => {
+        calls += 1;
+        return failing ? Promise.reject(new Error('down')) : Promise.resolve();
+      },
+      60_000,
+      () => clock,
+    );
+    await probe();
+    clock = 59_000;
+    await probe();
+    expect(calls, 'the second probe within a minute is skipped').to.equal(1);
+    clock = 61_000;
+    failing = true;
+    let failures = 0;
+    for (let i = 0; i < 2; i += 1) await probe().catch(() => (failures += 1));
+    expect(failures).to.equal(2);
+    expect(calls, 'failures are probed every time').to.equal(3);
+    failing = false;
+    await probe();
+    expect(calls).to.equal(4);
   });
 });
