@@ -21,7 +21,14 @@ export class ConsoleAdapter extends BotAdapter {
   /** The last suggested actions, so "2" can stand for the second button. */
   lastActions: string[] = [];
 
-  constructor(private readonly write: (line: string) => void) {
+  /**
+   * @param write prints one line
+   * @param ansi bold with ANSI escape codes (a terminal); otherwise bold is plain text (a pipe, a file)
+   */
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly ansi = false,
+  ) {
     super();
   }
 
@@ -34,7 +41,10 @@ export class ConsoleAdapter extends BotAdapter {
         continue;
       }
       if (activity.type !== ActivityTypes.Message) continue;
-      if (activity.text) this.write(`\nbot> ${activity.text.replace(/\n/g, '\n     ')}`);
+      if (activity.text) {
+        const shown = activity.textFormat === 'plain' ? activity.text : terminalText(activity.text, this.ansi);
+        this.write(`\nbot> ${shown.replace(/\n/g, '\n     ')}`);
+      }
       for (const attachment of activity.attachments ?? []) this.write(`     [card: ${attachment.contentType}]`);
       const actions = activity.suggestedActions?.actions ?? [];
       if (actions.length) {
@@ -64,6 +74,25 @@ export class ConsoleAdapter extends BotAdapter {
   }
 }
 
+const BOLD_ON = '\u001b[1m';
+const BOLD_OFF = '\u001b[22m';
+
+/**
+ * The bot's Markdown as a terminal shows it: `**bold**` in bold (ANSI) or as plain words, a
+ * link as its text with the address after it in brackets (just the address when the text is
+ * the address), `>` quotes indented with a bar, backslash escapes removed.
+ */
+export function terminalText(markdown: string, ansi: boolean): string {
+  return markdown
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, text: string, url: string) => {
+      const address = url.replace(/^mailto:/i, '');
+      return text === url || text === address ? address : `${text} <${address}>`;
+    })
+    .replace(/\*\*([^*\n]+?)\*\*/g, (_m, text: string) => (ansi ? `${BOLD_ON}${text}${BOLD_OFF}` : text))
+    .replace(/^> ?/gm, '  | ')
+    .replace(/\\([\\`*_[\]()#>.!-])/g, '$1');
+}
+
 const MIME_BY_EXTENSION: Record<string, string> = { '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.txt': 'text/plain' };
 
 /** Runs the terminal chat with the same bot, dialogs and knowledge as the server. */
@@ -82,7 +111,7 @@ async function chat(): Promise<void> {
   const log = createLogger({ level: config.LOG_LEVEL, format: 'json', production: false, destination: process.stderr });
   const app = await createApp(config, { log });
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const adapter = new ConsoleAdapter(out);
+  const adapter = new ConsoleAdapter(out, process.stdout.isTTY === true && !process.env.NO_COLOR);
   adapter.onTurnError = async (context, error) => {
     log.error({ code: error.name }, 'turn failed');
     await context.sendActivity(`Sorry, something went wrong. Email ${config.HELPDESK_EMAIL} if it keeps happening.`);
