@@ -134,7 +134,11 @@ export function makeServer(deps: ServerDeps): BuiltServer {
       res.send(400, { error: `Invalid activity: ${issue.path.join('.') || 'body'}: ${issue.message}` });
       return;
     }
-    if (deps.serviceUrlAllowed && !deps.serviceUrlAllowed(checked.data.serviceUrl)) {
+    // An expectReplies activity gets its replies in the response body, so its serviceUrl is not
+    // called during the turn (local tools and HTTP tests rely on this); a proactive message to a
+    // stored reference is checked again where it is sent.
+    const repliesInBody = checked.data.deliveryMode === 'expectReplies';
+    if (deps.serviceUrlAllowed && !repliesInBody && !deps.serviceUrlAllowed(checked.data.serviceUrl)) {
       // Nothing is called: not the URL, and not the bot (whose replies would go there).
       res.send(403, { error: 'Invalid activity: serviceUrl is not an allowed service URL' });
       return;

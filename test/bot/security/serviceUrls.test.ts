@@ -45,4 +45,15 @@ describe('Security: service URLs the bot may call', () => {
     }
   });
 
+  it('answers an expectReplies activity in the response body whatever its serviceUrl names, and calls nothing', async () => {
+    const { serviceUrl: _none, ...withoutUrl } = messageActivity('conv-replies-none', 'i forgot my password');
+    const plain = await t.post(withoutUrl);
+    expect(plain.status).to.equal(200);
+    expect((JSON.parse(plain.body) as { activities: unknown[] }).activities).to.not.be.empty;
+    const foreign = await t.post(messageActivity('conv-replies-foreign', 'i forgot my password', { serviceUrl: `${target.serviceUrl}internal/admin` }));
+    expect(foreign.status).to.equal(200);
+    expect((JSON.parse(foreign.body) as { activities: unknown[] }).activities).to.not.be.empty;
+    expect(target.calls).to.have.length(0);
+  });
+
 });
