@@ -49,9 +49,13 @@ export interface EvalReport {
   readonly ambiguous: number;
 }
 
-/** The default evaluation file: `<project root>/../shared/eval/dev.tsv`. */
+/**
+ * The default evaluation file: `<project root>/../shared/eval/dev.tsv`, or its copy in
+ * `test/fixtures/dev.tsv` where the shared folder is not beside the project (a fresh clone).
+ */
 export function defaultDevSet(): string {
-  return path.resolve(projectRoot(), '..', 'shared', 'eval', 'dev.tsv');
+  const shared = path.resolve(projectRoot(), '..', 'shared', 'eval', 'dev.tsv');
+  return fs.existsSync(shared) ? shared : path.join(projectRoot(), 'test', 'fixtures', 'dev.tsv');
 }
 
 /** Reads an `intent<TAB>text` file; blank lines and `#` comments are skipped. */

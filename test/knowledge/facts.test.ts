@@ -9,7 +9,8 @@ import { knowledge } from './helpers';
  * is in the seed (so the test itself quotes the FAQ, not a paraphrase) and in the answer.
  */
 
-const SEED = path.resolve(projectRoot(), '..', 'shared', 'seed', '000_c32a69e188b974f7.txt');
+/** The seed FAQ (`../shared/seed/…`), from its copy in `test/fixtures/`. */
+const SEED = path.join(projectRoot(), 'test', 'fixtures', 'seed', '000_c32a69e188b974f7.txt');
 
 /** Text for comparison: straight quotes, no Markdown bold, single spaces. */
 function plain(text: string): string {
