@@ -61,6 +61,16 @@ const json = (status: number, body: unknown): Handler => (_req, res) => {
   res.end(JSON.stringify(body));
 };
 
+/** A log stream that appends each line to `lines`. */
+function logTo(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+}
+
 const MINNIE = { email: 'minnie.minuteman@umass.edu', dob: '04/15/2003', portalUsername: 'mminuteman', affiliation: 'umass' };
 
 describe('HttpPortalDirectory (contract against a real HTTP server)', () => {
@@ -73,13 +83,10 @@ describe('HttpPortalDirectory (contract against a real HTTP server)', () => {
     service = new PortalService();
     origin = await service.start();
     lines = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    directory = new HttpPortalDirectory({ baseUrl: `${origin}/portal-api`, token: 'test-token', timeoutMs: 200, log: pino(stream) });
+    const stream = logTo(lines);
+    // A generous timeout: a busy machine's first request in a process can take far more than a
+    // short one, and only the test of a server that never answers needs it short.
+    directory = new HttpPortalDirectory({ baseUrl: `${origin}/portal-api`, token: 'test-token', timeoutMs: 10_000, log: pino(stream) });
   });
 
   afterEach(async () => {
@@ -126,7 +133,7 @@ describe('HttpPortalDirectory (contract against a real HTTP server)', () => {
     });
 
     it('works with a trailing slash on the base URL and without a token', async () => {
-      const plain = new HttpPortalDirectory({ baseUrl: `${origin}/v1/`, timeoutMs: 200 });
+      const plain = new HttpPortalDirectory({ baseUrl: `${origin}/v1/`, timeoutMs: 10_000 });
       service.handler = json(200, { found: false });
       await plain.findByEmail('nobody@umass.edu');
       expect(service.received[0]).to.include({ url: '/v1/lookup-by-email', authorization: undefined });
@@ -171,6 +178,7 @@ describe('HttpPortalDirectory (contract against a real HTTP server)', () => {
 
     it('a server that never answers is unavailable after the configured timeout', async () => {
       service.handler = () => undefined; // never responds
+      directory = new HttpPortalDirectory({ baseUrl: `${origin}/portal-api`, token: 'test-token', timeoutMs: 200, log: pino(logTo(lines)) });
       expect(await directory.lookup(MINNIE.email, MINNIE.dob)).to.deep.equal({ status: 'unavailable' });
       expect(await directory.requestPasswordReset(MINNIE.email)).to.equal('unavailable');
       expect(lines.filter((l) => l.includes('"code":"timeout"'))).to.have.length(2);
