@@ -76,6 +76,15 @@ export const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default('uhsbot:'),
   STATE_TTL_SECONDS: positiveInt(30 * 24 * 3600),
 
+  /** PostgreSQL (`postgres://…`): cases, insights and approved phrasings. Unset: PGlite in DATA_DIR. */
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  /** Folder of the embedded database (PGlite) when DATABASE_URL is unset; `memory://` keeps nothing. */
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** How often recorded insights are written to the database, in ms. */
+  INSIGHTS_FLUSH_MS: positiveInt(2000),
+  /** How often the bot reloads the phrasings staff approved, in ms (at most a minute). */
+  PHRASINGS_REFRESH_MS: z.coerce.number().int().positive().max(60000).default(30000),
+
   DIRECTORY_FILE: optionalString,
   PORTAL_API_URL: optionalUrl(['http', 'https']),
   PORTAL_API_TOKEN: optionalString,

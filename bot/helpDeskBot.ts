@@ -14,7 +14,8 @@ import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT 
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
 import { STI_TESTING_DIALOG } from '../dialogs/stiTestingDialog';
-import type { CaseNotifier, CaseStore } from '../dialogs/ports';
+import type { CaseNotifier, CaseStore, InsightsRecorder } from '../dialogs/ports';
+import { noInsights } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
 import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';
 
@@ -53,6 +54,8 @@ export interface HelpDeskBotDeps {
   knowledge: KnowledgeBase;
   cases: CaseStore;
   notifier: CaseNotifier;
+  /** Records turns and emergencies shown (the dialogs record the rest); default: nothing. */
+  insights?: InsightsRecorder;
   log: Logger;
   helpdeskEmail: string;
   staff?: StaffHandler;
@@ -145,11 +148,16 @@ export class HelpDeskBot extends TeamsActivityHandler {
     const text = (context.activity.text ?? '').trim();
     context.activity.text = text;
 
+    const insights = this.deps.insights ?? noInsights;
+    const conversationId = context.activity.conversation?.id ?? '';
+
     // Safety first: an emergency gets 911 and 988 whatever dialog is active, then the main
     // dialog acknowledges the person and offers to carry on (never resuming a flow silently).
     if (text && this.deps.knowledge.isEmergency(text)) {
       markTurnOutcome(context, 'emergency');
       await this.deps.mainDialog.answerEmergency(context, this.dialogState);
+      insights.record({ kind: 'emergency', conversationId });
+      insights.record({ kind: 'turn', conversationId, waitingIn: await this.waitingIn(context) });
       return;
     }
 
@@ -167,6 +175,17 @@ export class HelpDeskBot extends TeamsActivityHandler {
       context.activity.attachments = rest;
     }
     await this.deps.mainDialog.run(context, this.dialogState);
+    insights.record({ kind: 'turn', conversationId, waitingIn: await this.waitingIn(context) });
+  }
+
+  /**
+   * The flow a dialog waits in after this turn (the dialog under the root router), or `null` when
+   * nothing waits: a conversation left waiting 30 minutes counts as abandoned.
+   */
+  private async waitingIn(context: TurnContext): Promise<string | null> {
+    const state = (await this.dialogState.get(context)) as { dialogStack?: Array<{ id: string }> } | undefined;
+    const stack = state?.dialogStack ?? [];
+    return stack[1]?.id ?? stack[0]?.id ?? null;
   }
 
   /**

@@ -20,8 +20,11 @@ import { createMailer } from './adapters/mailer';
 import { CsvPortalDirectory, defaultDirectoryFile } from './adapters/csvDirectory';
 import { HttpPortalDirectory } from './adapters/httpDirectory';
 import { createRateLimiter } from './adapters/rateLimiters';
-import { MemoryCaseStore } from './adapters/memoryCaseStore';
 import { RedisCaseStore } from './adapters/redisCaseStore';
+import { SqlCaseStore } from './adapters/sqlCaseStore';
+import { SqlInsightsRecorder, purgeExpired } from './adapters/sqlInsights';
+import { openDatabase, type SqlDatabase } from './db/database';
+import { migrate } from './db/migrate';
 import { MemoryOutbox } from './adapters/memoryOutbox';
 import { BullmqOutbox } from './adapters/bullmqOutbox';
 import { recordOutboxEventsOnCases, type ManagedOutbox } from './adapters/outbox';
@@ -36,7 +39,7 @@ import { startInboundMailServer } from './inbound/inboundMailServer';
 import type { DNSResolver } from 'mailauth';
 import { withTurnBudget, TURN_REPLY_GRACE_MS } from './limits/turnBudget';
 import { makeRequestLimiter } from './limits/requestLimits';
-import { checkReadiness, mailCheck, notConfigured, redisCheck, type ReadinessCheck } from './health/readiness';
+import { checkReadiness, mailCheck, redisCheck, type ReadinessCheck } from './health/readiness';
 import { BotMetrics } from './telemetry/metrics';
 import { registerMetricsRoute, startMetricsServer } from './telemetry/metricsServer';
 import { startTracing, traced } from './telemetry/tracing';
@@ -64,6 +67,9 @@ export interface AppOverrides {
   dnsResolver?: DNSResolver;
 }
 
+/** How often data past its retention is deleted (and once at start-up). */
+const PURGE_INTERVAL_MS = 6 * 3600 * 1000;
+
 /** The running graph: server, adapter, bot and services, and one way to shut it all down. */
 export interface App extends BuiltServer {
   config: Config;
@@ -73,6 +79,10 @@ export interface App extends BuiltServer {
   services: DialogServices;
   storage: Storage;
   outbox: ManagedOutbox;
+  /** The database of record: PostgreSQL (DATABASE_URL) or PGlite (DATA_DIR). */
+  database: SqlDatabase;
+  /** The batched insights recorder (flush it to see recent events in a report). */
+  insights: SqlInsightsRecorder;
   localDirectLine?: LocalDirectLine;
   /** The bot's metrics (served at GET /metrics when enabled). */
   metrics: BotMetrics;
@@ -128,6 +138,24 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metricsServed = config.METRICS_ENABLED || config.METRICS_PORT !== undefined;
   const metrics = new BotMetrics({ defaultMetrics: metricsServed });
 
+  // The database of record, migrated before anything uses it. A database that cannot be
+  // reached or migrated stops start-up with the reason.
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, log);
+  try {
+    const applied = await migrate(database);
+    if (applied.length) log.info({ event: 'database-migrated', kind: database.kind, applied }, 'database migrated');
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  const insights = new SqlInsightsRecorder(database, { log, now, flushMs: config.INSIGHTS_FLUSH_MS }).start();
+  const purge = () =>
+    purgeExpired(database, now())
+      .then((deleted) => log.info({ event: 'retention-purge', deleted }, 'expired data deleted'))
+      .catch((err: unknown) => log.warn({ code: 'E_PURGE', err: { code: (err as { code?: string }).code } }, 'retention purge failed'));
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
+
   const knowledge = loadKnowledge();
   // Every call to an outside system is a child span of the turn (bot/telemetry/tracing.ts).
   const storage: Storage = traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
@@ -149,8 +177,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   directory = traced(directory, 'directory', ['lookup', 'findByEmail', 'requestPasswordReset'], { 'directory.kind': directory.kind });
   const rateLimiter = metrics.countRefusals(traced(createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`), 'ratelimit', ['consume']));
+  // Cases in the database when DATABASE_URL is set; else in Redis when it is (shared by instances,
+  // as before); else in the embedded database, where they survive a restart.
   const cases = traced(
-    redis ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new MemoryCaseStore({ now }),
+    redis && !config.DATABASE_URL ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new SqlCaseStore(database, { log, now }),
     'cases',
     ['create', 'get', 'update', 'list', 'findOpenByConversation', 'getSetting', 'setSetting'],
   );
@@ -200,6 +230,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cases,
     escalations,
     notifier,
+    insights,
     log,
     settings: {
       helpdeskEmail: config.HELPDESK_EMAIL,
@@ -230,7 +261,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     authenticated: Boolean(config.MicrosoftAppId),
     now,
   });
-  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
   adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL });
 
   // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
@@ -243,9 +274,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       directory: directory.kind,
       cases: cases.kind,
       outbox: outbox.kind,
+      database: database.kind,
     });
-  // One named check per system; a new store adds its check here.
-  const readinessChecks: ReadinessCheck[] = [redisCheck(redis), notConfigured('database'), mailCheck(mailer, config.MAIL_OUTBOX)];
+  // One named check per system; a new store adds its check here. The database is not required:
+  // without it FAQ answers and dialogs go on, and a handoff numbers its case locally until it is back.
+  const databaseCheck: ReadinessCheck = { name: 'database', required: false, kind: database.kind, probe: async () => void (await database.query('SELECT 1')) };
+  const readinessChecks: ReadinessCheck[] = [redisCheck(redis), databaseCheck, mailCheck(mailer, config.MAIL_OUTBOX)];
 
   const built = makeServer({
     adapter,
@@ -310,6 +344,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (inbound) await bounded(inbound.close(), 3000);
     if (metricsListener) await bounded(metricsListener.close(), 3000);
     for (const closer of closers) await bounded(closer(), 3000);
+    clearInterval(purgeTimer);
+    // Last: the closers above may still write cases, and the recorder writes its last batch.
+    await bounded(insights.close(), 5000);
+    await bounded(database.close(), 5000);
     if (redis) {
       if (redis.status === 'ready') await bounded(redis.quit(), 2000);
       redis.disconnect();
@@ -318,7 +356,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const inboundMailPort = () => inbound?.port ?? null;
   const metricsPort = () => metricsListener?.port ?? null;
-  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close };
+  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, database, insights, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close };
 }
 
 /** Starts the bot: validates the environment, builds the graph, listens, and shuts down cleanly on a signal. */

@@ -1,7 +1,8 @@
 /**
  * The one redaction helper, used by the logger, the case transcript and the escalation email.
  * It masks dates of birth (and anything shaped like a date that could be one, however it is
- * written), US Social Security numbers and other ID numbers, and optionally email addresses.
+ * written), US Social Security numbers and other ID numbers, and optionally email addresses and
+ * phone numbers.
  */
 
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
@@ -34,6 +35,10 @@ const SSN_PATTERN = /\b\d{3}[\s-]?\d{2}[\s-]?\d{4}\b/g;
  */
 const ID_PATTERNS: RegExp[] = [/\b\d{7,}\b/g, /\b(id|number|no\.?|#)(\s*[:#]?\s*)[A-Za-z]{0,2}\d{5,}\b/gi];
 const EMAIL_PATTERN = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
+// (413) 545-2337, 413-545-2337, 413.545.2337, +1 413 545 2337, 4135452337
+const PHONE_PATTERN = /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b/g;
+// Student, patient and card numbers: any run of five or more digits left after the above.
+const ID_NUMBER_PATTERN = /\b\d{5,}\b/g;
 
 /** The mask that replaces a date of birth. */
 export const DOB_MASK = '[date redacted]';
@@ -41,11 +46,18 @@ export const DOB_MASK = '[date redacted]';
 export const SSN_MASK = '[number redacted]';
 /** The mask that replaces an email address. */
 export const EMAIL_MASK = '[email redacted]';
+/** The mask that replaces a phone number. */
+export const PHONE_MASK = '[phone redacted]';
 
 /** Options for {@link redact}. */
 export interface RedactOptions {
   /** Also mask email addresses (logs do; transcripts keep them so the help desk can reply). */
   emails?: boolean;
+  /**
+   * Also mask phone numbers and any other run of five or more digits (student and patient ids):
+   * for text kept for reporting, which needs none of them.
+   */
+  numbers?: boolean;
 }
 
 /** Returns `text` with dates, SSN-shaped numbers and (optionally) emails masked. */
@@ -57,6 +69,7 @@ export function redact(text: string, options: RedactOptions = {}): string {
     for (const pattern of DATE_PATTERNS) out = out.replace(pattern, DOB_MASK);
     out = out.replace(SSN_PATTERN, SSN_MASK);
     out = out.replace(ID_PATTERNS[0], SSN_MASK).replace(ID_PATTERNS[1], (_m, word: string, gap: string) => `${word}${gap}${SSN_MASK}`);
+    if (options.numbers) out = out.replace(PHONE_PATTERN, PHONE_MASK).replace(ID_NUMBER_PATTERN, SSN_MASK);
   }
   if (options.emails && out.includes('@')) out = out.replace(EMAIL_PATTERN, EMAIL_MASK);
   return out;

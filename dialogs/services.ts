@@ -3,6 +3,7 @@ import type {
   CaseNotifier,
   CaseStore,
   EscalationOutbox,
+  InsightsRecorder,
   Log,
   Mailer,
   PortalDirectory,
@@ -39,6 +40,8 @@ export interface DialogServices {
   cases: CaseStore;
   escalations: EscalationOutbox;
   notifier: CaseNotifier;
+  /** Where answers, misses and outcomes are recorded for the help desk's insights. */
+  insights: InsightsRecorder;
   log: Log;
   settings: DialogSettings;
   /** Downloads an attachment's bytes with a size cap and timeout (transport-specific; in `bot/`). */

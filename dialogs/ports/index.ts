@@ -6,3 +6,4 @@ export * from './logger';
 export * from './caseStore';
 export * from './escalationOutbox';
 export * from './caseNotifier';
+export * from './insights';

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../knowledge/projectRoot';
+import { freshPgliteDir } from '../support/postgres';
 
 /**
  * The compiled entry points as a person runs them: `npm start` (dist/bot/index.js) and
@@ -43,8 +44,10 @@ describe('Processes: the bot and the terminal chat', function () {
   after(() => fs.rmSync(outbox, { recursive: true, force: true }));
 
   it('starts, answers, and on SIGTERM stops accepting and exits 0', async () => {
+    // The embedded database (no DATABASE_URL), in a folder of the test's own.
+    const dataDir = await freshPgliteDir(outbox);
     const child = spawn(process.execPath, [path.join(distBot, 'index.js')], {
-      env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', MAIL_OUTBOX: outbox, REDIS_URL: '' },
+      env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', MAIL_OUTBOX: outbox, REDIS_URL: '', DATABASE_URL: '', DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collect(child);
@@ -74,8 +77,9 @@ describe('Processes: the bot and the terminal chat', function () {
   });
 
   it('npm run chat: talks with the same bot in the terminal; a number picks a button', async () => {
+    const dataDir = await freshPgliteDir(outbox);
     const child = spawn(process.execPath, [path.join(distBot, 'chat.js')], {
-      env: { ...process.env, MAIL_OUTBOX: outbox, REDIS_URL: '', LOG_LEVEL: 'silent' },
+      env: { ...process.env, MAIL_OUTBOX: outbox, REDIS_URL: '', DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const output = collect(child);

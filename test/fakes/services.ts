@@ -8,6 +8,7 @@ import { FakeRateLimiter } from './fakeRateLimiter';
 import { FakeCaseStore } from './fakeCaseStore';
 import { RecordingOutbox } from './recordingOutbox';
 import { RecordingNotifier } from './recordingNotifier';
+import { RecordingInsights } from './recordingInsights';
 
 let knowledge: KnowledgeBase | null = null;
 
@@ -35,6 +36,7 @@ export interface TestServices extends DialogServices {
   cases: FakeCaseStore;
   escalations: RecordingOutbox;
   notifier: RecordingNotifier;
+  insights: RecordingInsights;
 }
 
 /**
@@ -50,6 +52,7 @@ export function makeTestServices(overrides: Partial<DialogServices> = {}): TestS
     cases: new FakeCaseStore(),
     escalations: new RecordingOutbox(),
     notifier: new RecordingNotifier(),
+    insights: new RecordingInsights(),
     log: silentLog,
     settings: testSettings,
     fetchAttachment: async () => ({ ok: false, reason: 'refused' }),

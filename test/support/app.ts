@@ -6,6 +6,7 @@ import type { Activity } from 'botbuilder';
 import { createLogger } from '../../bot/logger';
 import { loadConfig } from '../../bot/config';
 import { createApp, type App, type AppOverrides } from '../../bot/index';
+import { createTestDatabase, freshPgliteDir, type TestDatabase } from './postgres';
 
 /** Log lines captured from a test app, as raw JSON strings. */
 export class LogCapture extends Writable {
@@ -37,15 +38,36 @@ export interface TestApp {
 
 /**
  * Starts the real composition root on an ephemeral port with a test environment (mail to a
- * temporary outbox folder, debug logs captured in memory).
+ * temporary outbox folder, debug logs captured in memory). Unless `env` names a database
+ * (DATABASE_URL or DATA_DIR), the app gets one of its own, removed by `stop`: a fresh PostgreSQL
+ * database on the test server, or, when `env` has REDIS_URL (whose tests keep cases in Redis,
+ * shared by instances), a PGlite folder.
  */
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-outbox-'));
   const logs = new LogCapture();
-  // UNUSED_SERVICE_URL is allowed: expectReplies tests name it, and nothing listens there.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', MAIL_OUTBOX: outbox, ALLOWED_SERVICE_URLS: UNUSED_SERVICE_URL, ...env });
+  const own = !env.DATABASE_URL && !env.DATA_DIR;
+  const database: TestDatabase | null = own && !env.REDIS_URL ? await createTestDatabase('app') : null;
+  const dataDir = own && env.REDIS_URL ? await freshPgliteDir() : null;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    MAIL_OUTBOX: outbox,
+    // UNUSED_SERVICE_URL is allowed: expectReplies tests name it, and nothing listens there.
+    ALLOWED_SERVICE_URLS: UNUSED_SERVICE_URL,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...env,
+  });
   const log = createLogger({ level: 'debug', format: 'json', production: false, destination: logs });
-  const app = await createApp(config, { log, ...overrides });
+  let app: App;
+  try {
+    app = await createApp(config, { log, ...overrides });
+  } catch (err) {
+    await database?.drop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
   const post = async (body: string | object, headers: Record<string, string> = {}) => {
@@ -70,6 +92,8 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     post,
     stop: async () => {
       await app.close();
+      await database?.drop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(outbox, { recursive: true, force: true });
     },
   };

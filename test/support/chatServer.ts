@@ -9,6 +9,7 @@ import type { LocalDirectLine, LocalDirectLineLimits } from '../../bot/directlin
 import { makeServer } from '../../bot/server';
 import { registerChatRoutes, type ChatChannel } from '../../bot/web/chatRoutes';
 import { StandInBot } from './standInBot';
+import { createTestDatabase } from './postgres';
 
 /**
  * Starts the real restify server (`makeServer` from bot/server.ts) on an ephemeral port with the
@@ -106,7 +107,9 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
  */
 export async function startAppChatServer(env: NodeJS.ProcessEnv = {}): Promise<ChatServer> {
   const outbox = mkdtempSync(join(tmpdir(), 'webchat-outbox-'));
-  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', MAIL_OUTBOX: outbox, ...env }));
+  // A database of its own on the test PostgreSQL server, dropped on close.
+  const database = await createTestDatabase('webchat');
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', MAIL_OUTBOX: outbox, DATABASE_URL: database.url, ...env }));
   const port = await app.listen(0);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -114,6 +117,7 @@ export async function startAppChatServer(env: NodeJS.ProcessEnv = {}): Promise<C
     bot: app.bot,
     close: async () => {
       await app.close();
+      await database.drop();
       rmSync(outbox, { recursive: true, force: true });
     },
   };

@@ -77,6 +77,8 @@ async function start(spec: ServerSpec, mailFolder: string): Promise<Running> {
       ALLOWED_SERVICE_URLS: 'http://127.0.0.1:1',
       LOG_LEVEL: 'info',
       MAIL_OUTBOX: mailFolder,
+      // The embedded database in the run's own folder, so a bot running on ./data is not disturbed.
+      DATA_DIR: `${mailFolder}/data`,
       REDIS_KEY_PREFIX: spec.prefix,
       RATE_LIMIT_PER_IP_PER_MINUTE: UNLIMITED,
       RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: UNLIMITED,

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 10000);
   const mailFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-mail-'));
   const log = createLogger({ level: 'silent', format: 'json', production: true });
-  const app = await createApp(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', LOG_LEVEL: 'silent', MAIL_OUTBOX: mailFolder }), { log });
+  const app = await createApp(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', LOG_LEVEL: 'silent', MAIL_OUTBOX: mailFolder, DATA_DIR: `${mailFolder}/data` }), { log });
   /** Runs one turn and returns the texts of its replies. */
   const turn = async (activity: object): Promise<string> => {
     const replies: string[] = [];

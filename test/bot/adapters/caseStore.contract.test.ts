@@ -4,7 +4,9 @@ import type { CaseStore } from '../../../dialogs/ports';
 import { CASE_ID_PATTERN } from '../../../dialogs/caseId';
 import { MemoryCaseStore, type CaseStoreOptions } from '../../../bot/adapters/memoryCaseStore';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
+import { SqlCaseStore } from '../../../bot/adapters/sqlCaseStore';
 import { FakeCaseStore } from '../../fakes/fakeCaseStore';
+import { openTestPglite, openTestPostgres, truncate, type MigratedDatabase } from '../../support/postgres';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import { newCase, steppingClock } from './caseFixtures';
 
@@ -23,7 +25,26 @@ interface Adapter {
   open(options?: CaseStoreOptions): Promise<Subject>;
 }
 
+/**
+ * One migrated database per kind for the whole file (PGlite takes seconds to start), emptied
+ * before each test.
+ */
+function sharedSql(open: () => Promise<MigratedDatabase>): Adapter['open'] {
+  let shared: Promise<MigratedDatabase> | null = null;
+  after(async () => {
+    if (shared) await (await shared).close();
+  });
+  return async (options) => {
+    shared ??= open();
+    const { db } = await shared;
+    await truncate(db, ['cases', 'settings']);
+    return { store: new SqlCaseStore(db, { now: steppingClock(), ...options }), close: async () => undefined };
+  };
+}
+
 const adapters: Adapter[] = [
+  { name: 'SqlCaseStore on PostgreSQL', realIds: true, open: sharedSql(() => openTestPostgres('cases')) },
+  { name: 'SqlCaseStore on PGlite', realIds: true, open: sharedSql(openTestPglite) },
   { name: 'MemoryCaseStore', realIds: true, open: async (options) => ({ store: new MemoryCaseStore({ now: steppingClock(), ...options }), close: async () => undefined }) },
   {
     name: 'RedisCaseStore',
