@@ -53,7 +53,7 @@ export class SqlInsightsRecorder implements InsightsRecorder {
 
   record(event: InsightEvent): void {
     try {
-      const stamped = { ...event, at: this.now() } as Stamped;
+      const stamped: Stamped = { ...event, at: this.now() };
       if (stamped.kind === 'miss') stamped.text = maskQuestion(stamped.text);
       this.queue.push(stamped);
       if (this.queue.length >= this.maxBatch) void this.flush();
