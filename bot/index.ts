@@ -25,6 +25,9 @@ import { SqlCaseStore } from './adapters/sqlCaseStore';
 import { SqlInsightsRecorder, purgeExpired } from './adapters/sqlInsights';
 import { openDatabase, type SqlDatabase } from './db/database';
 import { migrate } from './db/migrate';
+import { LiveKnowledge, PhrasingRefresher, PhrasingStore } from './insights/approvedPhrasings';
+import { StaffInsights, WeeklyDigest } from './teams/staffInsights';
+import { recordingEscalations } from './insights/escalationRecorder';
 import { MemoryOutbox } from './adapters/memoryOutbox';
 import { BullmqOutbox } from './adapters/bullmqOutbox';
 import { recordOutboxEventsOnCases, type ManagedOutbox } from './adapters/outbox';
@@ -156,7 +159,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   void purge();
   const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
 
-  const knowledge = loadKnowledge();
+  // The shipped knowledge plus the phrasings staff approved (reloaded every PHRASINGS_REFRESH_MS).
+  const knowledge = new LiveKnowledge(loadKnowledge());
+  const phrasings = new PhrasingStore(database);
+  const refresher = new PhrasingRefresher(phrasings, knowledge, log, config.PHRASINGS_REFRESH_MS);
+  await refresher.refresh();
+  refresher.start();
+  closers.push(() => refresher.stop());
   // Every call to an outside system is a child span of the turn (bot/telemetry/tracing.ts).
   const storage: Storage = traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
     redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
@@ -229,7 +238,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     rateLimiter,
     cases,
     escalations,
-    notifier,
+    notifier: recordingEscalations(notifier, insights),
     insights,
     log,
     settings: {
@@ -250,7 +259,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Account emails go out in the background: let them finish before the process exits.
   closers.push(() => mainDialog.whenIdle());
   closers.push(() => mainDialog.handoff.pending.close());
+  const staffInsights = new StaffInsights({ db: database, knowledge, store: phrasings, refresher, timeZone: config.BUSINESS_TIMEZONE, log, now });
+  const digest = new WeeklyDigest({ db: database, insights: staffInsights, cases, messenger, timeZone: config.BUSINESS_TIMEZONE, log, now }).start();
+  closers.push(() => digest.stop());
   const staff = new TeamsStaff({
+    insights: staffInsights,
     cases,
     notifier,
     directory,

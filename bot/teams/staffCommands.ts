@@ -8,6 +8,8 @@ export type StaffCommand =
   | { kind: 'help' }
   | { kind: 'cases' }
   | { kind: 'use-channel' }
+  | { kind: 'insights' }
+  | { kind: 'review' }
   | { kind: 'claim'; caseId: string | null }
   | { kind: 'resolve'; caseId: string | null }
   | { kind: 'lookup'; email: string | null; dob: string | null };
@@ -40,6 +42,8 @@ export function parseStaffCommand(text: string): StaffCommand | null {
   if (lower === 'help') return { kind: 'help' };
   if (lower === 'cases' || lower === 'open cases') return { kind: 'cases' };
   if (lower === USE_CHANNEL_COMMAND || lower === 'use this channel for escalation') return { kind: 'use-channel' };
+  if (lower === 'insights') return { kind: 'insights' };
+  if (lower === 'unanswered' || lower === 'review unanswered' || lower === 'review') return { kind: 'review' };
   const [verb, ...rest] = text.split(' ');
   switch (verb.toLowerCase()) {
     case 'claim':

@@ -8,6 +8,7 @@ import { ESCALATION_CHANNEL_SETTING, escalationChannelFrom } from './escalationC
 import { normalizeTeamsText, parseStaffCommand, USE_CHANNEL_COMMAND, type StaffCommand } from './staffCommands';
 import { StaffLookup } from './staffLookup';
 import { StaffPolicy, staffMemberOf, type StaffMember } from './staffPolicy';
+import { isInsightsVerb, type StaffInsights } from './staffInsights';
 
 /** What {@link TeamsStaff} needs; `bot/index.ts` builds it from the configuration and the adapters. */
 export interface TeamsStaffOptions {
@@ -25,6 +26,8 @@ export interface TeamsStaffOptions {
   staffAadIds: readonly string[];
   /** Whether requests are authenticated (`MicrosoftAppId` set); without it nobody is staff. */
   authenticated: boolean;
+  /** The insights digest and the learning loop's review cards; absent: those commands say so. */
+  insights?: StaffInsights;
   now?: () => Date;
 }
 
@@ -96,8 +99,28 @@ export class TeamsStaff {
       this.warnIfUnconfigured(activity.channelId);
       return false;
     }
+    if (command.kind === 'insights' || command.kind === 'review') {
+      await this.insightsCommand(context, command.kind);
+      return true;
+    }
     await context.sendActivity(await this.runCommand(context, command, staffMemberOf(activity)));
     return true;
+  }
+
+  /** `insights`: the digest card; `unanswered`: the review cards of the learning loop. */
+  private async insightsCommand(context: TurnContext, kind: 'insights' | 'review'): Promise<void> {
+    const insights = this.options.insights;
+    if (!insights) {
+      await context.sendActivity('Insights are not available on this bot.');
+      return;
+    }
+    if (kind === 'insights') {
+      await context.sendActivity({ attachments: [await insights.digest()] });
+      return;
+    }
+    const cards = await insights.reviewCards();
+    if (!cards.length) await context.sendActivity('No unanswered questions to review.');
+    for (const card of cards) await context.sendActivity({ attachments: [card] });
   }
 
   /**
@@ -106,6 +129,15 @@ export class TeamsStaff {
    * the notifier also updates the posted card for everyone else.
    */
   async handleCardAction(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
+    if (this.options.insights && isInsightsVerb(context.activity.value)) {
+      if (!this.policy.isStaff(context.activity)) {
+        this.warnIfUnconfigured(context.activity.channelId);
+        return messageResponse('Only the UHS help-desk team can review unanswered questions.');
+      }
+      const result = await this.options.insights.handleCardAction(context.activity.value, staffMemberOf(context.activity));
+      for (const card of result.post) await context.sendActivity({ attachments: [card] });
+      return result.response;
+    }
     const parsed = cardActionSchema.safeParse(context.activity.value);
     if (!parsed.success) {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Unknown card action' } };
@@ -131,7 +163,7 @@ export class TeamsStaff {
     return result.ok ? cardResponse(result.record) : messageResponse(result.message);
   }
 
-  private async runCommand(context: TurnContext, command: Exclude<StaffCommand, { kind: 'lookup' }>, staff: StaffMember): Promise<string> {
+  private async runCommand(context: TurnContext, command: Exclude<StaffCommand, { kind: 'lookup' | 'insights' | 'review' }>, staff: StaffMember): Promise<string> {
     switch (command.kind) {
       case 'help':
         return this.helpText(context);
@@ -169,6 +201,8 @@ export class TeamsStaff {
       '- **cases**: list the open cases',
       '- **claim** <case number>: take a case',
       '- **resolve** <case number>: close a case and ask the patient whether it is solved',
+      '- **insights**: what the bot did in the last seven days, against the week before',
+      '- **unanswered**: review questions the bot could not answer, and teach it the answer',
       `- **${USE_CHANNEL_COMMAND}** (in a team channel): post new cases there`,
     ];
     if (this.policy.mayLookUp(context.activity)) lines.push('- **lookup** <email> <MM/DD/YYYY>: portal account status of a caller (logged)');

@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MemoryStorage, type Activity } from 'botbuilder';
 import { LeanConversationState } from '../../../bot/adapters/leanConversationState';
 import pino from 'pino';
-import type { CaseStore, Log, PortalDirectory } from '../../../dialogs/ports';
+import type { CaseStore, InsightsRecorder, Log, PortalDirectory } from '../../../dialogs/ports';
+import type { KnowledgeBase } from '../../../knowledge/types';
+import type { StaffInsights } from '../../../bot/teams/staffInsights';
 import { makeServer } from '../../../bot/server';
 import { CloudMessenger } from '../../../bot/teams/cloudMessenger';
 import { TeamsNotifier } from '../../../bot/teams/teamsNotifier';
@@ -45,24 +47,37 @@ export interface StaffHarness {
   close(): Promise<void>;
 }
 
+/** Optional parts of the harness: the insights staff features, the knowledge base and the recorder the dialogs use. */
+export interface StaffHarnessExtras {
+  insights?: StaffInsights;
+  knowledge?: KnowledgeBase;
+  recorder?: InsightsRecorder;
+}
+
 /**
  * Starts the bot on an ephemeral port with `cases` and `directory`. The adapter runs without an
  * app id (no tokens to mint), while the staff policy is told requests are `authenticated`, as
  * they are in a deployment with one; pass `false` to see a deployment without authentication.
  */
-export async function startStaffHarness(cases: CaseStore, directory: PortalDirectory, staffAadIds: string[], authenticated = true): Promise<StaffHarness> {
+export async function startStaffHarness(
+  cases: CaseStore,
+  directory: PortalDirectory,
+  staffAadIds: string[],
+  authenticated = true,
+  extras: StaffHarnessExtras = {},
+): Promise<StaffHarness> {
   const connector = await RecordingConnector.start();
   const log = new RecordingLog();
   // No MicrosoftAppId: requests are not authenticated, as in local development.
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const messenger = new CloudMessenger(adapter, '');
   const notifier = new TeamsNotifier({ cases, messenger, log });
-  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds, authenticated });
+  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds, authenticated, insights: extras.insights });
   // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
-  const services = makeTestServices({ cases, directory, notifier, log });
+  const services = makeTestServices({ cases, directory, notifier, log, ...(extras.knowledge ? { knowledge: extras.knowledge } : {}), ...(extras.recorder ? { insights: extras.recorder } : {}) });
   const conversationState = new LeanConversationState(new MemoryStorage());
   const mainDialog = new MainDialog(services, conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
-  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, cases, notifier, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, cases, notifier, insights: services.insights, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
   const { server } = makeServer({
     adapter,
     runTurn: (context) => bot.run(context),
