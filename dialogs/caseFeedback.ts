@@ -79,3 +79,63 @@ export async function recordCaseFeedback(
   if (updated) await notifier.caseUpdated(updated);
   return updated;
 }
+
+/** The key in the answer's `activity.value` that marks it as a 1–5 rating of the help desk. */
+export const CASE_RATING_KEY = 'uhsCaseRating';
+/** Asked after the patient answered {@link CASE_FEEDBACK_QUESTION}. */
+export const CASE_RATING_QUESTION = 'One last thing: how would you rate the help you got from the help desk, from 1 (poor) to 5 (excellent)?';
+/** The text a rating button sends (and shows in the chat). */
+export function caseRatingText(rating: number): string {
+  return `Rating: ${rating} of 5`;
+}
+const RATING_TEXT = /^rating:\s*([1-5])\s*of\s*5$/i;
+
+/** A recognised rating. `caseId` is `null` when only the text arrived. */
+export interface CaseRatingAnswer {
+  caseId: string | null;
+  rating: number;
+}
+
+/** The five rating buttons for case `caseId` (`messageBack`, so text-only channels can answer too). */
+export function caseRatingActions(caseId: string): CardAction[] {
+  return [1, 2, 3, 4, 5].map((rating) => ({
+    type: ActionTypes.MessageBack,
+    title: rating === 1 ? '1 (poor)' : rating === 5 ? '5 (excellent)' : String(rating),
+    text: caseRatingText(rating),
+    displayText: caseRatingText(rating),
+    value: { [CASE_RATING_KEY]: rating, caseId },
+  }));
+}
+
+/** Recognises a rating in an incoming message, or returns `null`. */
+export function parseCaseRating(activity: Pick<Partial<Activity>, 'text' | 'value'>): CaseRatingAnswer | null {
+  const value = activity.value as Record<string, unknown> | undefined;
+  if (value && typeof value === 'object' && CASE_RATING_KEY in value) {
+    const rating = value[CASE_RATING_KEY];
+    if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) return null;
+    return { caseId: typeof value.caseId === 'string' ? value.caseId : null, rating };
+  }
+  const match = RATING_TEXT.exec((activity.text ?? '').trim());
+  return match ? { caseId: null, rating: Number(match[1]) } : null;
+}
+
+/**
+ * Stores a rating on its case (a `feedback` event) and updates what staff see. Like
+ * {@link recordCaseFeedback}, only the case's own conversation may rate it; otherwise `null`.
+ */
+export async function recordCaseRating(
+  cases: CaseStore,
+  notifier: CaseNotifier,
+  answer: CaseRatingAnswer & { caseId: string },
+  conversationId: string,
+  now: Date,
+): Promise<CaseRecord | null> {
+  const current = await cases.get(answer.caseId);
+  if (!current || current.conversationReference.conversation?.id !== conversationId) return null;
+  const updated = await cases.update(answer.caseId, (c) => ({
+    ...c,
+    events: [...c.events, { type: 'feedback', by: 'patient', detail: `rating ${answer.rating} of 5`, at: now.toISOString() }],
+  }));
+  if (updated) await notifier.caseUpdated(updated);
+  return updated;
+}

@@ -44,7 +44,7 @@ import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
 import { immunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
 import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
 import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
-import { parseCaseFeedback, recordCaseFeedback } from './caseFeedback';
+import { CASE_RATING_QUESTION, caseRatingActions, parseCaseFeedback, parseCaseRating, recordCaseFeedback, recordCaseRating } from './caseFeedback';
 import { dialogsWithDependencies } from './flowHelpers';
 import { markTurnOutcome } from './turnOutcome';
 
@@ -503,6 +503,16 @@ export class MainDialog {
     }
     if (memory.paused) memory.paused = false;
 
+    const rating = parseCaseRating(context.activity);
+    if (rating) {
+      const caseId = rating.caseId ?? memory.openCaseId;
+      const conversationId = context.activity.conversation?.id ?? '';
+      const recorded = caseId ? await recordCaseRating(this.services.cases, this.services.notifier, { ...rating, caseId }, conversationId, this.services.now()) : null;
+      if (recorded) this.services.insights.record({ kind: 'rating', conversationId, caseId: recorded.id, rating: rating.rating });
+      await context.sendActivity(markdown('Thank you for your rating. Is there anything else I can help you with?', TOPIC_BUTTONS));
+      return DONE;
+    }
+
     const caseFeedback = parseCaseFeedback(context.activity);
     if (caseFeedback) {
       const caseId = caseFeedback.caseId ?? memory.openCaseId;
@@ -515,12 +525,15 @@ export class MainDialog {
         ? "Thank you for letting us know. I'm glad it's solved! Is there anything else I can help you with?"
         : `Thank you for telling us. I've let the help desk know it isn't solved yet${recorded ? ` (case ${recorded.id})` : ''}. You can add details here, or email ${this.services.settings.helpdeskEmail}.`;
       await context.sendActivity(markdown(reply, caseFeedback.solved ? TOPIC_BUTTONS : [TALK_TO_HELPDESK, SOMETHING_ELSE]));
+      // Once the case is settled, one more click: how the help desk did (the insights' CSAT).
+      if (recorded && caseFeedback.solved) await context.sendActivity({ ...markdown(CASE_RATING_QUESTION), suggestedActions: { to: [], actions: caseRatingActions(recorded.id) } });
       return DONE;
     }
 
     if (files.length) {
       memory.misses = 0;
       memory.awaitingFeedback = null;
+      this.recordAnswer(context, 'upload-problem', 1);
       return this.troubleshootRoute(memory, 'upload-problem', text, files);
     }
     if (!text) {
@@ -551,6 +564,9 @@ export class MainDialog {
       const pending = memory.awaitingFeedback;
       const feedback = this.feedback(text);
       memory.awaitingFeedback = null;
+      if (feedback === 'yes' || feedback === 'no') {
+        this.services.insights.record({ kind: 'helped', conversationId: context.activity.conversation?.id ?? '', intent: pending.intent, dialog: pending.dialog, helped: feedback === 'yes' });
+      }
       if (feedback === 'objection') {
         await context.sendActivity(markdown("OK, no problem. If you need anything else, just ask."));
         return DONE;
@@ -619,6 +635,13 @@ export class MainDialog {
       case 'none': {
         markTurnOutcome(context, 'miss');
         memory.misses += 1;
+        this.services.insights.record({
+          kind: 'miss',
+          conversationId: context.activity.conversation?.id ?? '',
+          text,
+          score: match.score,
+          suggestions: match.ranked.slice(0, 3).map((r) => ({ intent: r.id, score: r.score })),
+        });
         if (memory.misses >= 2) {
           // Offered, not started: the person decides (an out-of-scope question never opens a case).
           memory.misses = 0;
@@ -640,11 +663,11 @@ export class MainDialog {
       }
       case 'match':
         memory.misses = 0;
-        return this.routeIntent(context, memory, match.intent, text);
+        return this.routeIntent(context, memory, match.intent, text, false, match.score);
     }
   }
 
-  private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false): Promise<Route> {
+  private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false, score = 1): Promise<Route> {
     memory.misses = 0;
     if (intent === 'human-handoff') {
       const topic = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? memory.lastIntent : null;
@@ -655,7 +678,10 @@ export class MainDialog {
       await this.sendAnswer(context, 'emergency');
       return DONE;
     }
-    if (DIALOG_FOR_INTENT[intent]) return this.troubleshootRoute(memory, intent, text, []);
+    if (DIALOG_FOR_INTENT[intent]) {
+      this.recordAnswer(context, intent, score, DIALOG_FOR_INTENT[intent]);
+      return this.troubleshootRoute(memory, intent, text, []);
+    }
     const entry = this.services.knowledge.get(intent);
     if (!entry) {
       await context.sendActivity(markdown("Sorry, I don't have an answer for that yet.", TOPIC_BUTTONS));
@@ -663,6 +689,7 @@ export class MainDialog {
     }
     if (!(await this.answerOnce(context, memory, intent, again))) return DONE;
     if (intent !== 'smalltalk') {
+      this.recordAnswer(context, intent, score);
       memory.awaitingFeedback = { intent, dialog: null };
       await context.sendActivity(helpedQuestion(entry.followUps));
     }
@@ -689,6 +716,11 @@ export class MainDialog {
     this.rememberAnswer(memory, intent);
     if (intent !== 'smalltalk') remember(facts, 'shown', intent);
     return true;
+  }
+
+  /** Records an answer (an FAQ answer, or the troubleshooting dialog started) for the insights. */
+  private recordAnswer(context: TurnContext, intent: string, score: number, dialog: string | null = null): void {
+    this.services.insights.record({ kind: 'answer', conversationId: context.activity.conversation?.id ?? '', intent, score, dialog });
   }
 
   private rememberAnswer(memory: ConversationMemory, intent: string): void {

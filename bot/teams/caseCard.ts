@@ -1,6 +1,6 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import type { CaseRecord, CaseStatus } from '../../dialogs/ports';
-import { CASE_FEEDBACK_SOLVED } from '../../dialogs/caseFeedback';
+import { CASE_FEEDBACK_NOT_SOLVED, CASE_FEEDBACK_SOLVED } from '../../dialogs/caseFeedback';
 
 /**
  * The Adaptive Card a case is shown as in the escalation channel. Its buttons are
@@ -37,13 +37,15 @@ function localTime(iso: string): string {
 
 function facts(record: CaseRecord): Array<{ title: string; value: string }> {
   const replies = record.events.filter((e) => e.type === 'reply').length;
-  const feedback = [...record.events].reverse().find((e) => e.type === 'feedback');
+  const feedback = [...record.events].reverse().find((e) => e.type === 'feedback' && (e.detail === CASE_FEEDBACK_SOLVED || e.detail === CASE_FEEDBACK_NOT_SOLVED));
+  const rating = [...record.events].reverse().find((e) => e.type === 'feedback' && e.detail?.startsWith('rating '));
   const list = [
     { title: 'Status', value: STATUS_LABEL[record.status] },
     { title: 'Claimed by', value: record.claimedBy ?? 'nobody yet' },
     { title: 'Replies sent', value: String(replies) },
   ];
   if (feedback) list.push({ title: 'Patient says', value: feedback.detail === CASE_FEEDBACK_SOLVED ? 'solved' : 'still needs help' });
+  if (rating?.detail) list.push({ title: 'Patient rated', value: rating.detail.replace(/^rating /, '') });
   return list;
 }
 

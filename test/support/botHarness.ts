@@ -28,6 +28,7 @@ export class BotHarness {
       knowledge: this.services.knowledge,
       cases: this.services.cases,
       notifier: this.services.notifier,
+      insights: this.services.insights,
       log: pino({ level: 'silent' }),
       helpdeskEmail: this.services.settings.helpdeskEmail,
     });
