@@ -62,11 +62,18 @@ export async function openTestPostgres(label: string): Promise<MigratedDatabase>
   };
 }
 
-/** Opens and migrates a PGlite database in memory. */
+/** Opens a migrated PGlite database in a folder of its own (removed by `close`). */
 export async function openTestPglite(): Promise<MigratedDatabase> {
-  const db = await PgliteDatabase.open('memory://');
+  const dir = await freshPgliteDir();
+  const db = await PgliteDatabase.open(dir);
   await migrate(db);
-  return { db, close: () => db.close() };
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Empties the given tables (between tests sharing one database). */
@@ -75,6 +82,15 @@ export async function truncate(db: SqlDatabase, tables: string[]): Promise<void>
 }
 
 let template: Promise<string> | null = null;
+
+/**
+ * Makes the PGlite template now. Creating a PGlite database runs initdb in WebAssembly, which
+ * takes 5 to 30 seconds on a busy 2-core machine: a root `before` hook calls this once with a
+ * generous timeout, so no single test pays for it within its own.
+ */
+export async function warmPgliteTemplate(): Promise<void> {
+  fs.rmSync(await freshPgliteDir(), { recursive: true, force: true });
+}
 
 /**
  * A fresh PGlite data folder, already migrated: a copy of one template made once per test

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { insightsDetails } from '../../../bot/insights/report';
 import { renderHtmlReport } from '../../../bot/insights/htmlReport';
+import { digestCard } from '../../../bot/teams/insightsCards';
 import { launchBrowser } from '../../support/browser';
 import { openTestPostgres, type MigratedDatabase } from '../../support/postgres';
 import { seedWeek } from './seed';
@@ -80,5 +81,52 @@ describe('insights HTML report in the browser', function () {
     fs.mkdirSync('test/artifacts', { recursive: true });
     await page.screenshot({ path: 'test/artifacts/insights-report.png', fullPage: true });
     await page.close();
+  });
+});
+
+/**
+ * The weekly digest card as an Adaptive Card renderer draws it (the Adaptive Cards JS renderer
+ * that Web Chat ships, in headless Chromium): the numbers and the unanswered questions are
+ * readable. Its screenshot is the one in the README.
+ */
+describe('insights digest card in the browser', function () {
+  this.timeout(90000);
+
+  it('renders the week in numbers, the change from last week and the top unanswered questions', async () => {
+    const opened = await openTestPostgres('digest');
+    const browser = await launchBrowser();
+    try {
+      const end = new Date('2026-11-30T15:00:00Z');
+      // Last week had one quiet day less.
+      await seedWeek(opened.db, new Date(end.getTime() - 7 * 86400e3), 6);
+      await seedWeek(opened.db, end, 7);
+      const window = (until: Date) => ({ since: new Date(until.getTime() - 7 * 86400e3), until, timeZone: 'America/New_York', now: end, unanswered: 5 });
+      const card = digestCard(await insightsDetails(opened.db, window(end)), await insightsDetails(opened.db, window(new Date(end.getTime() - 7 * 86400e3))));
+      // The renderer Web Chat ships speaks Adaptive Cards 1.2: Teams' Action.Execute shows as a plain button there.
+      const content = JSON.parse(JSON.stringify(card.content).replace(/"Action\.Execute"/g, '"Action.Submit"')) as Record<string, unknown>;
+      content.version = '1.2';
+      const library = fs.readFileSync(path.join(path.dirname(require.resolve('adaptivecards')), '..', 'dist', 'adaptivecards.min.js'), 'utf8');
+      const page = await browser.newPage({ viewport: { width: 560, height: 900 }, deviceScaleFactor: 2 });
+      await page.setContent(
+        `<!doctype html><html><body style="margin:0;padding:16px;background:#f5f5f5;font-family:'Segoe UI',system-ui,sans-serif"><div id="card" style="background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.2);max-width:520px"></div><script>${library}</script></body></html>`,
+      );
+      await page.evaluate((json) => {
+        const AC = (window as unknown as { AdaptiveCards: { AdaptiveCard: new () => { parse(j: unknown): void; render(): HTMLElement } } }).AdaptiveCards;
+        const adaptive = new AC.AdaptiveCard();
+        adaptive.parse(json);
+        document.getElementById('card')!.appendChild(adaptive.render());
+      }, content);
+      const shown = await page.locator('#card').innerText();
+      expect(shown).to.include('weekly insights');
+      expect(shown).to.include('27 (+3 vs last week)');
+      expect(shown).to.include('can I get my parking permit here');
+      expect(shown).to.include('Review unanswered questions');
+      fs.mkdirSync('test/artifacts', { recursive: true });
+      await page.locator('#card').screenshot({ path: 'test/artifacts/insights-digest-card.png' });
+      await page.close();
+    } finally {
+      await browser.close();
+      await opened.close();
+    }
   });
 });
