@@ -21,8 +21,8 @@ function insightsCli(args: string[], env: Record<string, string>): Promise<{ cod
   });
 }
 
-const MISSED = 'can I renew my parking permit here? my DOB is 01/02/2003, call 413-555-0142';
-const MISSED_MASKED = 'can I renew my parking permit here? my DOB is [date redacted], call [phone redacted]';
+const MISSED = 'who won the football game last night? my DOB is 01/02/2003, call 413-555-0142';
+const MISSED_MASKED = 'who won the football game last night? my DOB is [date redacted], call [phone redacted]';
 
 /**
  * The insights of real conversations over HTTP, read back with the insights command: answers,

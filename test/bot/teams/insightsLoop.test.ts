@@ -125,23 +125,23 @@ describe('Teams insights and the learning loop (real CloudAdapter, PostgreSQL)',
   });
 
   it('the learning loop: review cards group similar questions with suggestions; an approved phrasing changes the next match, is recorded with who and when, and can be undone', async () => {
-    const question = 'is my tb blood test result on here';
+    const question = 'can i get a printout of everything my doctor wrote';
     recorder.record({ kind: 'miss', conversationId: 'p1', text: question, score: 0.9, suggestions: [] });
-    recorder.record({ kind: 'miss', conversationId: 'p2', text: 'Is my TB blood test result on here?', score: 0.9, suggestions: [] });
-    recorder.record({ kind: 'miss', conversationId: 'p3', text: 'is my tb blood test result on here yet', score: 0.9, suggestions: [] });
+    recorder.record({ kind: 'miss', conversationId: 'p2', text: 'Can I get a printout of everything my doctor wrote?', score: 0.9, suggestions: [] });
+    recorder.record({ kind: 'miss', conversationId: 'p3', text: 'can i get a printout of everything my doctor wrote down', score: 0.9, suggestions: [] });
     await recorder.flush();
     expect(knowledge.match(question).intent).not.to.equal('medical-records-copy');
 
     let mark = h.connector.calls.length;
     await h.post(teamsMessage(inChannel, 'unanswered'));
     const cards = sentAfter(mark, ESCALATIONS).flatMap((c) => cardsOf(c.activity));
-    const tb = cards.find((c) => textOf(c).includes('tb blood test'))!;
-    expect(tb, 'a card for the TB question').to.exist;
-    expect(textOf(tb)).to.include('asked 3 times');
-    expect(textOf(tb)).to.match(/Matcher's suggestions: .+\(\d\.\d\d\)/);
-    const picker = tb.body.find((b) => b.type === 'Input.ChoiceSet') as { choices: Array<{ value: string }> };
+    const printout = cards.find((c) => textOf(c).includes('printout of everything'))!;
+    expect(printout, 'a card for the printout question').to.exist;
+    expect(textOf(printout)).to.include('asked 3 times');
+    expect(textOf(printout)).to.match(/Matcher's suggestions: .+\(\d\.\d\d\)/);
+    const picker = printout.body.find((b) => b.type === 'Input.ChoiceSet') as { choices: Array<{ value: string }> };
     expect(picker.choices.map((c) => c.value)).to.include('medical-records-copy').and.not.include('emergency');
-    const approve = tb.actions.find((a) => a.verb === INSIGHTS_VERBS.approve)!;
+    const approve = printout.actions.find((a) => a.verb === INSIGHTS_VERBS.approve)!;
 
     // Someone outside the staff tenant cannot approve.
     const refused = await h.post(teamsCardAction(outsider, INSIGHTS_VERBS.approve, { ...approve.data, [INTENT_INPUT_ID]: 'medical-records-copy' }, 'card-1'));
@@ -156,7 +156,7 @@ describe('Teams insights and the learning loop (real CloudAdapter, PostgreSQL)',
     // The next match uses it, without a restart, and so does the next patient.
     expect(knowledge.match(question).intent).to.equal('medical-records-copy');
     mark = h.connector.calls.length;
-    await h.post(webChatMessage(h.connector.serviceUrl, 'patient-tb', question));
+    await h.post(webChatMessage(h.connector.serviceUrl, 'patient-printout', question));
     const answer = h.connector.calls.slice(mark).map((c) => c.activity.text ?? '').join('\n');
     expect(answer).to.include(knowledge.get('medical-records-copy')!.answer.slice(0, 40));
     const [row] = await opened.db.query<{ decided_by: string; decided_at: Date }>("SELECT decided_by, decided_at FROM phrasing_decisions WHERE intent = 'medical-records-copy' LIMIT 1");
@@ -166,7 +166,7 @@ describe('Teams insights and the learning loop (real CloudAdapter, PostgreSQL)',
     // Decided: no longer up for review.
     mark = h.connector.calls.length;
     await h.post(teamsMessage(inChannel, 'unanswered'));
-    expect(sentAfter(mark, ESCALATIONS).flatMap((c) => cardsOf(c.activity)).some((c) => textOf(c).includes('tb blood test'))).to.equal(false);
+    expect(sentAfter(mark, ESCALATIONS).flatMap((c) => cardsOf(c.activity)).some((c) => textOf(c).includes('printout of everything'))).to.equal(false);
 
     // Undo: back to before, recorded.
     const undo = decided.actions.find((a) => a.verb === INSIGHTS_VERBS.undo)!;
