@@ -9,6 +9,7 @@ import { messageActivity, texts, UNUSED_SERVICE_URL } from '../support/app';
 import { startChildServer, freePort, type ChildServer } from '../support/botProcess';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis';
 import { waitUntil } from '../support/waitUntil';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { sample } from '../support/metrics';
 
 /**
@@ -50,12 +51,16 @@ describe('nginx (deploy/nginx/bot.conf) in front of two bot processes', function
   let bots: ChildServer[] = [];
   let nginx: ChildProcess | undefined;
   let url: string;
+  let database: TestDatabase | undefined;
 
   before(async () => {
     if (!fs.existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX}: apt-get install -y nginx (bash .ci/run does), or set NGINX_PATH`);
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-nginx-'));
+    // Both instances share one PostgreSQL database, as scale-out needs (PGlite is one process's).
+    database = await createTestDatabase('nginx');
     const env = {
       ...process.env,
+      DATABASE_URL: database.url,
       PORT: '0',
       REDIS_URL: testRedisUrl(0),
       REDIS_KEY_PREFIX: prefix,
@@ -108,6 +113,7 @@ describe('nginx (deploy/nginx/bot.conf) in front of two bot processes', function
   after(async () => {
     nginx?.kill('SIGTERM');
     await Promise.all(bots.map((b) => b.stop()));
+    await database?.drop();
     await deleteKeys(redis, prefix);
     redis.disconnect();
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
