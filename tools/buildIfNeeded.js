@@ -46,6 +46,9 @@ const sourceTime = Math.max(...dirs.map((d) => newestSource(path.join(root, d)))
 const builtTime = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (process.argv.includes('--force') || builtTime < sourceTime) {
   process.stderr.write('Building TypeScript (dist/ is missing or out of date)...\n');
+  // tsc never deletes the output of a source that was removed or renamed; a stale compiled test
+  // would still run under mocha's dist/test/**/*.test.js, so the tests are compiled afresh.
+  fs.rmSync(path.join(root, 'dist', 'test'), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', path.join(root, 'tsconfig.json')], { stdio: ['ignore', process.stderr, process.stderr], cwd: root });
   fs.mkdirSync(path.dirname(stamp), { recursive: true });
   fs.writeFileSync(stamp, new Date().toISOString());
