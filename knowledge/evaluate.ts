@@ -11,6 +11,8 @@ export interface LabelledLine {
   readonly text: string;
   /** 1-based line number in the file. */
   readonly line: number;
+  /** Where the line came from (an optional third column), for sets collected from public pages. */
+  readonly source?: string;
 }
 
 /** A line the matcher got wrong. */
@@ -47,6 +49,15 @@ export interface EvalReport {
   readonly falseEmergencies: LabelledLine[];
   /** How many lines came out `ambiguous` (their top intent still counts for accuracy). */
   readonly ambiguous: number;
+  /** Expected → got pairs of the misses, most frequent first. */
+  readonly confusions: Confusion[];
+}
+
+/** How often lines of one intent came out as another. */
+export interface Confusion {
+  readonly expected: string;
+  readonly got: string;
+  readonly count: number;
 }
 
 /**
@@ -58,7 +69,10 @@ export function defaultDevSet(): string {
   return fs.existsSync(shared) ? shared : path.join(projectRoot(), 'test', 'fixtures', 'dev.tsv');
 }
 
-/** Reads an `intent<TAB>text` file; blank lines and `#` comments are skipped. */
+/**
+ * Reads an `intent<TAB>text` file, optionally with a third `<TAB>source` column (where an outside
+ * line was found); blank lines and `#` comments are skipped.
+ */
 export function readLabelled(file: string): LabelledLine[] {
   const out: LabelledLine[] = [];
   fs.readFileSync(file, 'utf8')
@@ -67,7 +81,11 @@ export function readLabelled(file: string): LabelledLine[] {
       if (raw.trim() === '' || raw.startsWith('#')) return;
       const tab = raw.indexOf('\t');
       if (tab < 0) throw new Error(`${file}:${i + 1}: expected "intent<TAB>text"`);
-      out.push({ intent: raw.slice(0, tab).trim(), text: raw.slice(tab + 1), line: i + 1 });
+      const rest = raw.slice(tab + 1);
+      const second = rest.indexOf('\t');
+      const text = second < 0 ? rest : rest.slice(0, second);
+      const source = second < 0 ? '' : rest.slice(second + 1).trim();
+      out.push({ intent: raw.slice(0, tab).trim(), text, line: i + 1, ...(source === '' ? {} : { source }) });
     });
   return out;
 }
@@ -103,6 +121,15 @@ export function evaluate(kb: KnowledgeBase, lines: readonly LabelledLine[]): Eva
     }))
     .sort((a, b) => a.intent.localeCompare(b.intent));
   const correct = lines.length - misses.length;
+  const pairs = new Map<string, Confusion>();
+  for (const m of misses) {
+    const key = `${m.intent}\u0000${m.got}`;
+    const c = pairs.get(key);
+    pairs.set(key, { expected: m.intent, got: m.got, count: (c?.count ?? 0) + 1 });
+  }
+  const confusions = [...pairs.values()].sort(
+    (a, b) => b.count - a.count || a.expected.localeCompare(b.expected) || a.got.localeCompare(b.got),
+  );
   return {
     total: lines.length,
     correct,
@@ -112,6 +139,7 @@ export function evaluate(kb: KnowledgeBase, lines: readonly LabelledLine[]): Eva
     missedEmergencies,
     falseEmergencies,
     ambiguous,
+    confusions,
   };
 }
 

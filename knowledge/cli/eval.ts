@@ -1,5 +1,6 @@
 /**
- * `npm run eval [-- FILE.tsv]`: top-1 accuracy, per-intent precision and recall, and the misses
+ * `npm run eval [-- FILE.tsv]`: top-1 accuracy, per-intent precision and recall, the confusion
+ * pairs and the misses
  * of the matcher on a labelled file (default `../shared/eval/dev.tsv`).
  */
 import * as fs from 'node:fs';
@@ -31,6 +32,11 @@ function main(): number {
     out.push(`${s.intent.padEnd(28)}${String(s.support).padStart(8)}${pct(s.precision).padStart(11)}${pct(s.recall).padStart(9)}`);
   }
   out.push('');
+  if (report.confusions.length > 0) {
+    out.push('Confusion pairs (expected -> got: lines):');
+    for (const c of report.confusions) out.push(`  ${c.expected} -> ${c.got}: ${c.count}`);
+    out.push('');
+  }
   if (copies.length > 0) {
     out.push(`WARNING: ${copies.length} example(s)/keyword(s) copy lines of this file, so it overstates accuracy:`);
     for (const c of copies) out.push(`  ${c.entry}: "${c.text}" (line ${c.line})`);
