@@ -1,12 +1,14 @@
 import { createEmergencyDetector } from './emergency';
 import { EMERGENCY_INTENT } from './intents';
 import { Matcher, type MatcherOptions } from './matcher';
-import type { KnowledgeBase, KnowledgeEntry, MatchResult } from './types';
+import type { KnowledgeBase, KnowledgeEntry, MatchResult, OutOfScopeTopic } from './types';
 
 /** Options of {@link createKnowledgeBase}. */
 export interface KnowledgeBaseOptions {
   /** Overrides of the matcher's thresholds (tests use them; production keeps the defaults). */
   matcher?: Partial<MatcherOptions>;
+  /** Topics the FAQ does not answer; a message about one comes out `none` naming it. */
+  outOfScope?: readonly OutOfScopeTopic[];
 }
 
 /**
@@ -16,7 +18,9 @@ export interface KnowledgeBaseOptions {
 export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions = {}): KnowledgeBase {
   const byId = new Map<string, KnowledgeEntry>(entries.map((e) => [e.id, e]));
   const detector = createEmergencyDetector(byId.get(EMERGENCY_INTENT)?.keywords ?? []);
-  const matcher = new Matcher(entries, detector, options.matcher);
+  const topics = options.outOfScope ?? [];
+  const matcher = new Matcher(entries, detector, options.matcher, topics);
+  const outOfScope = new Map<string, OutOfScopeTopic>(topics.map((t) => [t.id, t]));
   // The bot matches each message for its emergency pre-check and the main dialog matches the
   // same text again in the same turn: remembering the last answer saves the second match.
   let last: { text: string; result: MatchResult } | null = null;
@@ -30,5 +34,6 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     },
     isEmergency: (text: string): boolean => (last?.text === text ? last.result.kind === 'emergency' : detector(text) !== null),
     get: (id: string) => byId.get(id),
+    outOfScope,
   };
 }

@@ -37,6 +37,8 @@ export const CONTRACTIONS: Readonly<Record<string, string>> = {
   gonna: 'going to',
   gotta: 'have to',
   inactive: 'not active',
+  deactivated: 'not active',
+  unactivated: 'not active',
   nothin: 'nothing',
 };
 
@@ -109,6 +111,19 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['lab portal', 'labservices portal'],
   ['women s health', 'womenshealth'],
   ['womens health', 'womenshealth'],
+  // Portal words other schools use for the same things.
+  ['two factor', 'sso'],
+  ['two step', 'sso'],
+  ['multi factor', 'sso'],
+  ['2 factor', 'sso'],
+  ['2 step', 'sso'],
+  ['locked out', 'locked login'],
+  ['lock out', 'locked login'],
+  ['file size', 'filesize'],
+  ['too large', 'filesize'],
+  ['too big', 'filesize'],
+  ['green check', 'healthhub'],
+  ['sign in page', 'login'],
 ];
 
 /**
@@ -385,6 +400,44 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   detail: 'information',
   infos: 'information',
   immunotherapy: 'immunotherapy allergy injection',
+  // Portal words other schools use for the same things (so a phrasing written elsewhere lands on
+  // the tokens of this FAQ's entries).
+  activate: 'register',
+  activated: 'register',
+  activating: 'register',
+  activation: 'register',
+  forgotten: 'forgot',
+  recover: 'reset',
+  recovering: 'reset',
+  recovery: 'reset',
+  duo: 'sso',
+  mfa: 'sso',
+  '2fa': 'sso',
+  authentication: 'sso',
+  authenticator: 'sso',
+  lockout: 'locked login',
+  lockedout: 'locked login',
+  unlock: 'locked login',
+  unlocked: 'locked login',
+  invitation: 'email',
+  invite: 'email',
+  credentials: 'password',
+  credential: 'password',
+  documentation: 'document',
+  proof: 'document',
+  scan: 'document',
+  scanned: 'document',
+  scans: 'document',
+  mb: 'filesize',
+  kb: 'filesize',
+  megabyte: 'filesize',
+  megabytes: 'filesize',
+  titer: 'immunization',
+  titers: 'immunization',
+  titre: 'immunization',
+  proxy: 'parent',
+  messaging: 'message',
+  messages: 'message',
 };
 
 /**
@@ -421,3 +474,78 @@ export const SOFT_WORDS: ReadonlySet<string> = new Set(
     'actually suppose supposed tomorrow under'
   ).split(' '),
 );
+
+/**
+ * Conversational openers and closers: dropped from the start and the end of a message (never
+ * from the middle, and never when nothing else is left) before matching, so "Alright, last
+ * question: can I print my immunization record? Thanks!" is matched on what it asks. Words the
+ * knowledge base does not know count against a match, and these would.
+ */
+export const OPENERS: readonly string[] = [
+  'alright',
+  'alrighty',
+  'all right',
+  'ok so',
+  'okay so',
+  'so',
+  'well',
+  'hi there',
+  'hello there',
+  'hey there',
+  'hi',
+  'hello',
+  'hey',
+  'good morning',
+  'good afternoon',
+  'good evening',
+  'quick question',
+  'last question',
+  'one more question',
+  'another question',
+  'one more thing',
+  'i have a question',
+  'i have a quick question',
+  'question',
+  'excuse me',
+  'sorry to bother you',
+  'sorry',
+  'um',
+  'uh',
+  'also',
+  'and',
+  'but',
+  'please',
+  'can you help me',
+  'could you help me',
+  'can you help',
+  'i need help',
+  'i need some help',
+  'help me',
+  'help',
+];
+
+/** Closers dropped from the end of a message; see {@link OPENERS}. */
+export const CLOSERS: readonly string[] = [
+  'what should i do',
+  'what do i do',
+  'what can i do',
+  'what do i need to do',
+  'where can i find this information',
+  'what does this mean',
+  'any ideas',
+  'any help would be appreciated',
+  'any help',
+  'thanks in advance',
+  'thank you so much',
+  'thank you',
+  'thanks so much',
+  'thanks',
+  'thx',
+  'please help me',
+  'please help',
+  'please',
+  'can you help me',
+  'can you help',
+  'is that possible',
+];
+

@@ -5,9 +5,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ENTRY_INTENT_IDS } from './intents';
 import { createKnowledgeBase, type KnowledgeBaseOptions } from './knowledgeBase';
-import { defaultEntriesDir, projectRoot } from './projectRoot';
-import { entryFileSchema } from './schema';
-import type { KnowledgeBase, KnowledgeEntry } from './types';
+import { defaultEntriesDir, defaultOutOfScopeDir, projectRoot } from './projectRoot';
+import { entryFileSchema, outOfScopeFileSchema } from './schema';
+import type { KnowledgeBase, KnowledgeEntry, OutOfScopeTopic } from './types';
 
 /** One problem found in the knowledge files, located as precisely as the file allows. */
 export interface KnowledgeIssue {
@@ -51,6 +51,11 @@ export interface LoadOptions extends KnowledgeBaseOptions {
    * the default entries folder, none for any other folder (tests' temporary copies).
    */
   parseCache?: string | false;
+  /**
+   * Folder of the out-of-scope topic files, or `false` for none. Default: {@link defaultOutOfScopeDir}
+   * for the default entries folder, none for any other folder (tests' temporary copies).
+   */
+  outOfScopeDir?: string | false;
 }
 
 /** What {@link loadEntries} read. */
@@ -247,5 +252,49 @@ export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<Loa
  * and everything the matcher needs is precomputed here so each message costs microseconds).
  */
 export function loadKnowledge(dir?: string, options: LoadOptions = {}): KnowledgeBase {
-  return createKnowledgeBase(loadEntries(dir, options).entries, options);
+  const entries = loadEntries(dir, options).entries;
+  const isDefault = dir === undefined || path.resolve(dir) === path.resolve(defaultEntriesDir());
+  const topicsDir = options.outOfScopeDir ?? (isDefault ? defaultOutOfScopeDir() : false);
+  const outOfScope = topicsDir === false ? [] : loadOutOfScope(topicsDir).topics;
+  return createKnowledgeBase(entries, { ...options, outOfScope });
+}
+
+/**
+ * Reads and validates every `*.yaml` / `*.yml` file of `dir` (default `knowledge/out-of-scope`):
+ * the topics the portal FAQ does not answer. Fails with a {@link KnowledgeError} on any invalid
+ * file or duplicate id.
+ */
+export function loadOutOfScope(dir: string = defaultOutOfScopeDir()): { topics: OutOfScopeTopic[]; files: string[] } {
+  const absoluteDir = path.resolve(dir);
+  if (!fs.existsSync(absoluteDir) || !fs.statSync(absoluteDir).isDirectory()) {
+    throw new KnowledgeError([{ file: display(absoluteDir), entry: '*', field: null, message: 'Out-of-scope folder not found' }]);
+  }
+  const issues: KnowledgeIssue[] = [];
+  const topics: OutOfScopeTopic[] = [];
+  const seen = new Map<string, string>();
+  const names = fs.readdirSync(absoluteDir).filter((name) => ENTRY_FILE.test(name)).sort();
+  for (const name of names) {
+    const absolute = path.join(absoluteDir, name);
+    const source: SourceFile = { absolute, file: display(absolute), stem: name.replace(ENTRY_FILE, ''), text: fs.readFileSync(absolute, 'utf8') };
+    const parsed = parseYaml(source);
+    issues.push(...parsed.issues);
+    if (parsed.issues.length > 0) continue;
+    const raw = parsed.raw;
+    const rawId = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
+    const entry = typeof rawId === 'string' && rawId.trim() !== '' ? rawId.trim() : source.stem;
+    const result = outOfScopeFileSchema.safeParse(raw);
+    if (!result.success) {
+      issues.push(...issuesOf(source.file, entry, result.error));
+      continue;
+    }
+    const first = seen.get(result.data.id);
+    if (first !== undefined) {
+      issues.push({ file: source.file, entry: result.data.id, field: 'id', message: `Duplicate id: already defined in ${first}` });
+      continue;
+    }
+    seen.set(result.data.id, source.file);
+    topics.push({ ...result.data, source: source.file });
+  }
+  if (issues.length > 0) throw new KnowledgeError(issues);
+  return { topics, files: names.map((n) => display(path.join(absoluteDir, n))) };
 }

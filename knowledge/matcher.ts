@@ -1,7 +1,7 @@
 import { EMERGENCY_INTENT, NONE_INTENT } from './intents';
 import type { EmergencyDetector } from './emergency';
 import { SpellingCorrector } from './spelling';
-import { expand, isLexiconWord, lexiconWords, tokensOf, words, type Token } from './text';
+import { canonical, dropFillers, expand, isFiller, isLexiconWord, lexiconWords, tokensOf, words, type Token } from './text';
 import type { IntentScore, KnowledgeEntry, MatchResult } from './types';
 
 /**
@@ -46,6 +46,16 @@ export interface MatcherOptions {
   unknownFactor: number;
   /** Share of the best-example similarity in the final score (the rest is intent coverage). */
   exampleShare: number;
+  /**
+   * A message using a word only out-of-scope topics use ("requirements", "bill") is out of scope
+   * when its best topic scores at least this fraction of its best entry: the word that says what
+   * is wanted outweighs the domain word it comes with ("immunization requirements").
+   */
+  topicWordRatio: number;
+  /** Weight multiplier of such a topic-only word in a message (it names what the user wants). */
+  topicWordBoost: number;
+  /** Match a message's sentences on their own too (two questions in one message). */
+  splitParts: boolean;
 }
 
 /** The defaults of {@link MatcherOptions}. */
@@ -59,6 +69,9 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = {
   bigramFactor: 0.5,
   unknownFactor: 1,
   exampleShare: 0.5,
+  topicWordRatio: 0.6,
+  topicWordBoost: 3,
+  splitParts: true,
 };
 
 /** Field weights: an example or the question is worth a bit more than a bare keyword. */
@@ -101,6 +114,8 @@ interface Analysis {
   readonly unknownWeight: number;
   /** How many topic (non-soft) tokens the message has. */
   readonly topicTokens: number;
+  /** Whether a word of the message is used by out-of-scope topics only. */
+  readonly topicWord: boolean;
 }
 
 /** Per-call working arrays, allocated once so that matching creates almost no garbage. */
@@ -114,6 +129,36 @@ interface Scratch {
 
 /** Ranked intents with confidences in [0, 1], best first, before thresholds are applied. */
 export type Ranking = IntentScore[];
+
+/** A match result that is not an emergency (emergency detection runs once, on the whole message). */
+type Classified = Exclude<MatchResult, { kind: 'emergency' }>;
+
+/** A whole-message match at least this confident is not split into parts. */
+const CONFIDENT_SCORE = 0.6;
+
+/** How clear a result is, to choose between a message's parts: a match, then "did you mean", then a topic. */
+function strength(r: Classified): number {
+  if (r.kind === 'match') return 2 + r.score;
+  if (r.kind === 'ambiguous') return 1 + r.score;
+  return r.topic === undefined ? 0 : 0.5 + r.score / 2;
+}
+
+/**
+ * The parts of a message that may each ask something: its sentences (split after ".", "?", "!"
+ * or ";") and the halves of "…, and also …". Parts of fewer than two words, and parts that are
+ * only a closer ("What should I do?"), are dropped.
+ */
+function questionParts(text: string): string[][] {
+  return text
+    .split(/[.?!;]+(?:\s+|$)|\s*\b(?:and also|also|plus)\b\s*/i)
+    .map((part) => words(part))
+    .filter((part) => part.length >= 2 && !isFiller(part));
+}
+
+/** A ranked intent or out-of-scope topic. */
+interface RankedScore extends IntentScore {
+  readonly topic: boolean;
+}
 
 /** The lexical matcher over a set of entries; `match` is pure and synchronous. */
 export class Matcher {
@@ -135,6 +180,13 @@ export class Matcher {
    * topic word: "what time is it" shares "what" and "time" with FAQ examples but asks no FAQ.
    */
   private readonly conversational: Uint8Array;
+  /**
+   * Intent indexes from here on are out-of-scope topics (billing, appointments, …): indexed like
+   * entries, so their words are known and pull a message away from the FAQ, but never answered.
+   */
+  private readonly topicFrom: number;
+  /** Feature id → 1 when only out-of-scope topics use it. */
+  private readonly topicOnly: Uint8Array;
 
   /**
    * @param entries the knowledge entries; the emergency entry is not indexed (detection owns it)
@@ -144,11 +196,13 @@ export class Matcher {
     entries: readonly KnowledgeEntry[],
     private readonly detectEmergency: EmergencyDetector,
     options: Partial<MatcherOptions> = {},
+    topics: readonly KnowledgeEntry[] = [],
   ) {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     const texts: Array<{ intent: number; text: string; field: keyof typeof FIELD_WEIGHT }> = [];
-    for (const entry of entries) {
-      if (entry.id === EMERGENCY_INTENT) continue;
+    const indexed = [...entries.filter((e) => e.id !== EMERGENCY_INTENT), ...topics];
+    this.topicFrom = indexed.length - topics.length;
+    for (const entry of indexed) {
       const intent = this.intents.push(entry.id) - 1;
       texts.push({ intent, text: entry.question, field: 'question' });
       texts.push({ intent, text: entry.label, field: 'label' });
@@ -196,6 +250,7 @@ export class Matcher {
       this.weights.push(isSoftKey(key) ? this.options.softWeight : key.includes(' ') ? this.options.bigramFactor * weight : weight);
     }
     this.unknownWeight = this.options.unknownFactor * maxWeight;
+    this.topicOnly = Uint8Array.from(this.intentShares, (shares) => (shares.length > 0 && shares.every(([i]) => i >= this.topicFrom) ? 1 : 0));
 
     // Posting lists (feature → documents) and the documents' totals.
     const postingLists: number[][] = Array.from({ length: featureCount }, () => []);
@@ -234,10 +289,40 @@ export class Matcher {
   match(text: string): MatchResult {
     const split = words(text);
     const emergency = this.detectEmergency(text, split);
-    const analysis = this.analyse(split);
-    const ranked = this.rank(analysis);
+    const whole = this.classify(split);
     if (emergency !== null) {
-      return { kind: 'emergency', intent: EMERGENCY_INTENT, score: 1, ranked: [{ id: EMERGENCY_INTENT, score: 1 }, ...ranked] };
+      return { kind: 'emergency', intent: EMERGENCY_INTENT, score: 1, ranked: [{ id: EMERGENCY_INTENT, score: 1 }, ...whole.ranked] };
+    }
+    if (whole.kind === 'match' && whole.score >= CONFIDENT_SCORE) return whole;
+    // Two questions in one message, or the question after a sentence of context: each part is
+    // matched on its own; the clearest answer wins and another part's answer comes as `also`.
+    const parts = this.options.splitParts ? questionParts(text) : [];
+    if (parts.length < 2) return whole;
+    const results = parts.map((part) => this.classify(part));
+    let best: Classified = whole;
+    for (const r of results) if (strength(r) > strength(best)) best = r;
+    const also = results.find((r) => r.kind === 'match' && r.intent !== best.intent);
+    if (best.kind === 'match' && also !== undefined) return { ...best, also: also.intent };
+    return best;
+  }
+
+  /** Threshold, topics and ambiguity for one message (or one part of it), without emergency detection. */
+  private classify(split: readonly string[]): Classified {
+    const analysis = this.analyse(dropFillers(split));
+    const all = this.rank(analysis);
+    const ranked = all.filter((r) => !r.topic).slice(0, this.options.maxRanked).map(({ id, score }) => ({ id, score }));
+    // Out of scope: the message is best explained by a topic the FAQ does not answer, or it says
+    // what it wants with a topic's own word and that topic is close enough.
+    const bestTopic = all.find((r) => r.topic);
+    const bestEntry = ranked[0];
+    if (
+      bestTopic !== undefined &&
+      bestTopic.score >= this.options.threshold &&
+      (bestEntry === undefined ||
+        bestTopic.score >= bestEntry.score ||
+        (analysis.topicWord && bestTopic.score >= this.options.topicWordRatio * bestEntry.score))
+    ) {
+      return { kind: 'none', intent: NONE_INTENT, score: bestTopic.score, ranked, topic: bestTopic.id };
     }
     const top = ranked[0];
     if (top === undefined || top.score < this.options.threshold) {
@@ -253,8 +338,11 @@ export class Matcher {
     return { kind: 'match', intent: top.id, score: top.score, ranked };
   }
 
-  /** The lexical ranking (no emergency detection, no threshold): best first, scores in [0, 1]. */
-  private rank(analysis: Analysis): Ranking {
+  /**
+   * The lexical ranking (no emergency detection, no threshold) over entries and out-of-scope
+   * topics (`topic: true`): best first, scores in [0, 1].
+   */
+  private rank(analysis: Analysis): RankedScore[] {
     let queryTotal = analysis.unknownWeight;
     for (const w of analysis.known.values()) queryTotal += w;
     if (queryTotal === 0 || analysis.known.size === 0) return [];
@@ -284,35 +372,44 @@ export class Matcher {
       const sim = this.docs.fieldWeight[docId] * (m / queryTotal) * Math.sqrt(Math.min(1, m / total));
       if (sim > best[intent]) best[intent] = sim;
     }
-    const ranked: IntentScore[] = [];
+    const ranked: RankedScore[] = [];
     const share = this.options.exampleShare;
     for (let i = 0; i < this.intents.length; i++) {
       if (analysis.topicTokens === 0 && this.conversational[i] === 0) continue;
       let score = share * best[i] + (1 - share) * (coverage[i] / queryTotal);
       // The message says exactly what one of the intent's examples says.
       if (exact[i] === 1) score = Math.max(score, EXACT_SCORE);
-      if (score > 0) ranked.push({ id: this.intents[i], score: round(Math.min(1, score)) });
+      if (score > 0) ranked.push({ id: this.intents[i], score: round(Math.min(1, score)), topic: i >= this.topicFrom });
     }
     ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return ranked.slice(0, this.options.maxRanked);
+    return ranked;
   }
 
   /** Analyses a message into weighted features, repairing typos of words the index does not know. */
   private analyse(split: readonly string[]): Analysis {
-    const tokens = tokensOf(this.repairAll(split));
+    const repaired = this.repairAll(split);
+    const tokens = tokensOf(repaired);
     const keys = featureKeys(tokens);
+    const verbForms = new Set<string>();
+    for (const w of repaired) if (w.length > 5 && /(ing|ed)$/.test(w)) for (const t of canonical(w)) verbForms.add(t);
     const known = new Map<number, number>();
     let unknownWeight = 0;
+    let topicWord = false;
     for (const key of keys) {
       const id = this.featureIds.get(key);
-      if (id !== undefined) known.set(id, this.weights[id]);
+      if (id !== undefined) {
+        const onlyTopics = this.topicOnly[id] === 1 && !isSoftKey(key);
+        known.set(id, onlyTopics ? this.options.topicWordBoost * this.weights[id] : this.weights[id]);
+        if (onlyTopics) topicWord = true;
+      }
       else if (!key.includes(' ') && !isSoftKey(key)) {
         // A number ("16", "2") is half an unknown word: it rarely names a topic, but a message
         // made of numbers and question words ("what is 2 plus 2") is not about the portal.
-        unknownWeight += /^[0-9]+$/.test(key) ? this.unknownWeight / 2 : this.unknownWeight;
+        // So is a verb form the entries never use ("receiving", "attempting"): it says how, rarely what.
+        unknownWeight += /^[0-9]+$/.test(key) || verbForms.has(key) ? this.unknownWeight / 2 : this.unknownWeight;
       }
     }
-    return { known, unknownWeight, topicTokens: tokens.filter((t) => !t.soft).length };
+    return { known, unknownWeight, topicTokens: tokens.filter((t) => !t.soft).length, topicWord };
   }
 
   /** Repairs the typos of a message's words; a repaired contraction ("cnat" → "cant") is expanded. */

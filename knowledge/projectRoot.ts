@@ -26,3 +26,8 @@ export function projectRoot(): string {
 export function defaultEntriesDir(): string {
   return path.join(projectRoot(), 'knowledge', 'entries');
 }
+
+/** The default folder of the out-of-scope topic files: `<project root>/knowledge/out-of-scope`. */
+export function defaultOutOfScopeDir(): string {
+  return path.join(projectRoot(), 'knowledge', 'out-of-scope');
+}

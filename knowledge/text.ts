@@ -1,4 +1,4 @@
-import { CONTRACTIONS, PHRASES, SOFT_WORDS, STOPWORDS, SYNONYMS } from './lexicon';
+import { CLOSERS, CONTRACTIONS, OPENERS, PHRASES, SOFT_WORDS, STOPWORDS, SYNONYMS } from './lexicon';
 
 /**
  * Text normalisation shared by the matcher and emergency detection: one place decides what a
@@ -155,3 +155,53 @@ export function tokensOf(input: readonly string[]): Token[] {
   }
   return out;
 }
+
+/** Openers and closers as word lists, longest first, so "thank you so much" goes before "thank you". */
+const OPENER_WORDS = OPENERS.map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
+const CLOSER_WORDS = CLOSERS.map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
+
+function startsWith(list: readonly string[], from: number, phrase: readonly string[]): boolean {
+  if (from + phrase.length > list.length) return false;
+  for (let k = 0; k < phrase.length; k++) if (list[from + k] !== phrase[k]) return false;
+  return true;
+}
+
+/**
+ * A message's words without conversational openers and closers ({@link OPENERS}, {@link CLOSERS}):
+ * "alright last question can i print my record thanks" → "can i print my record". Something is
+ * always left: a message that is only an opener ("hi", "help") stays as it is.
+ */
+export function dropFillers(input: readonly string[]): readonly string[] {
+  let start = 0;
+  let end = input.length;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const phrase of OPENER_WORDS) {
+      if (end - start > phrase.length && startsWith(input, start, phrase)) {
+        start += phrase.length;
+        changed = true;
+        break;
+      }
+    }
+    for (const phrase of CLOSER_WORDS) {
+      if (end - start > phrase.length && startsWith(input, end - phrase.length, phrase)) {
+        end -= phrase.length;
+        changed = true;
+        break;
+      }
+    }
+  }
+  if (start === 0 && end === input.length) return input;
+  // Keep the message whole when what is left says nothing ("hey there" is not "there").
+  const rest = input.slice(start, end);
+  return rest.some((w) => !STOPWORDS.has(w) && !SOFT_WORDS.has(w)) ? rest : input;
+}
+
+/** True when the words are exactly one opener or closer ("what should i do", "thanks"). */
+export function isFiller(input: readonly string[]): boolean {
+  const joined = input.join(' ');
+  return FILLERS.has(joined);
+}
+
+const FILLERS: ReadonlySet<string> = new Set([...OPENERS, ...CLOSERS]);

@@ -46,13 +46,25 @@ export interface IntentScore {
  * `score` is the confidence in `intent`: 1 for an emergency, the top intent's confidence for
  * `match`/`ambiguous`, and for `none` 1 minus the best candidate's confidence (so a message
  * nothing resembles is a confident `none`). `ranked` holds the best lexical candidates, best
- * first (after `emergency` itself when emergency detection fired).
+ * first (after `emergency` itself when emergency detection fired). A `none` may name the
+ * out-of-scope `topic` it is about (billing, appointments, …): the bot then says where to go. A
+ * `match` of a message asking two things names the second question's intent as `also`.
  */
 export type MatchResult =
   | { kind: 'emergency'; intent: 'emergency'; score: number; ranked: IntentScore[] }
-  | { kind: 'match'; intent: string; score: number; ranked: IntentScore[] }
+  | { kind: 'match'; intent: string; score: number; ranked: IntentScore[]; also?: string }
   | { kind: 'ambiguous'; intent: string; score: number; candidates: IntentScore[]; ranked: IntentScore[] }
-  | { kind: 'none'; intent: 'none'; score: number; ranked: IntentScore[] };
+  | { kind: 'none'; intent: 'none'; score: number; ranked: IntentScore[]; topic?: string };
+
+/**
+ * A question the portal FAQ does not answer (billing, insurance waivers, appointments, …), as
+ * validated from a data file in `knowledge/out-of-scope/`: its answer says the bot only helps with
+ * the portal and, where a UHS page says so, where to go instead (`sources` cite those pages).
+ */
+export interface OutOfScopeTopic extends KnowledgeEntry {
+  /** The pages the answer's facts come from ("seed FAQ 13" or an address). */
+  sources: string[];
+}
 
 /** The loaded knowledge base: entries plus the matcher over them. */
 export interface KnowledgeBase {
@@ -67,4 +79,6 @@ export interface KnowledgeBase {
   isEmergency(text: string): boolean;
   /** The entry for an intent id, or `undefined`. */
   get(id: string): KnowledgeEntry | undefined;
+  /** The out-of-scope topics by id (what a `none` result's `topic` names). */
+  readonly outOfScope: ReadonlyMap<string, OutOfScopeTopic>;
 }

@@ -50,7 +50,7 @@ describe('knowledge command-line tools', () => {
   it('check: reports OK with the number of entries and files', () => {
     const { status, stdout } = run('check.js');
     expect(status).to.equal(0);
-    expect(stdout).to.equal('Knowledge OK: 20 entries from 20 files\n');
+    expect(stdout).to.equal('Knowledge OK: 23 entries from 23 files, 7 out-of-scope topics from 7 files\n');
   });
 
   it('check: exits 1 naming the file, entry and field of a broken file', () => {
@@ -77,6 +77,30 @@ describe('knowledge command-line tools', () => {
       expect(stdout).to.match(/upload-problem\s+1\s+100\.0%\s+100\.0%/);
       expect(stdout).to.match(/sti-testing\s+1\s+100\.0%\s+0\.0%/);
       expect(stdout).to.include('line 3: expected sti-testing, got password-reset-problem');
+      expect(stdout).to.include('Confusion pairs (expected -> got: lines):\n  sti-testing -> password-reset-problem: 1');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('eval: reads a third column (the line\'s source) and counts repeated confusions once per pair', () => {
+    const dir = emptyTempDir();
+    try {
+      const file = path.join(dir, 'sourced.tsv');
+      fs.writeFileSync(
+        file,
+        [
+          '# a comment',
+          'upload-problem\tmy pdf will not upload\thttps://example.edu/faq',
+          'sti-testing\thow do I reset my password\thttps://example.edu/a',
+          'sti-testing\treset my password please\thttps://example.edu/b',
+        ].join('\n'),
+      );
+      const { status, stdout } = run('eval.js', [file]);
+      expect(status).to.equal(0);
+      expect(stdout).to.include('Top-1 accuracy: 33.3% (1/3)');
+      expect(stdout).to.include('  sti-testing -> password-reset-problem: 2');
+      expect(stdout).to.not.include('example.edu');
     } finally {
       removeDir(dir);
     }

@@ -11,6 +11,8 @@ import { knowledge } from './helpers';
 
 /** The seed FAQ (`../shared/seed/…`), from its copy in `test/fixtures/`. */
 const SEED = path.join(projectRoot(), 'test', 'fixtures', 'seed', '000_c32a69e188b974f7.txt');
+/** Quotes of other UHS pages (the live FAQ page, billing, insurance, immunizations) that answers may cite. */
+const UHS_PAGES = path.join(projectRoot(), 'test', 'knowledge', 'fixtures', 'uhs-pages.md');
 
 /** Text for comparison: straight quotes, no Markdown bold, single spaces. */
 function plain(text: string): string {
@@ -207,17 +209,37 @@ describe('knowledge facts (answers quote the seed FAQ exactly)', () => {
     }
   });
 
-  it('answers invent no contact details: every e-mail, phone number and URL is from the seed', () => {
+  it('the live FAQ page\'s answers quote it exactly and name it as their source', () => {
+    const pages = plain(fs.readFileSync(UHS_PAGES, 'utf8'));
+    const quotes: Record<string, string[]> = {
+      'wrong-clinic': ['You are probably in the wrong clinic.', 'click the name of the clinic you are currently in to return to the portal main menu and select a different clinic.'],
+      'secure-messages': ['Please keep secure messages as brief as possible. If your question or concern is complex, make an appointment to discuss it instead. Secure messages are part of your permanent medical record.'],
+      'immunization-program-message': ['Please send a secure message to the Student Immunization Program by logging into the portal and going to Action Items > Messages (envelope icon).'],
+    };
+    for (const [id, facts] of Object.entries(quotes)) {
+      const entry = kb.get(id);
+      const answer = plain(entry?.answer ?? '');
+      for (const fact of facts) {
+        expect(pages, `not on the page: ${fact}`).to.include(fact);
+        expect(answer, `${id} is missing: ${fact}`).to.include(fact);
+      }
+      expect(answer, id).to.include('umass.edu/uhs/umass-patient-portal');
+    }
+  });
+
+  it('answers and out-of-scope topics invent no contact details: every e-mail, phone number and URL is from the seed or a cited UHS page', () => {
+    const pages = plain(fs.readFileSync(UHS_PAGES, 'utf8'));
+    const sources = `${seed}\n${pages}`;
     // 911 / 988 and the Lifeline's site are the emergency entry's, not the FAQ's.
     const allowed = ['911', '988', 'https://988lifeline.org'];
-    for (const entry of kb.entries.values()) {
+    for (const entry of [...kb.entries.values(), ...kb.outOfScope.values()]) {
       const text = `${entry.answer}\n${entry.links.map((l) => l.url).join('\n')}`;
       const emails = text.match(/[\w.+-]+@[\w.-]+\.[a-z]+/gi) ?? [];
       const phones = text.match(/\(?\d{3}\)?[ -]\d{3}-\d{4}/g) ?? [];
       const urls = (text.match(/https?:\/\/[^\s)\]]+/g) ?? []).map((u) => u.replace(/^https?:\/\/(www\.)?/, ''));
       for (const fact of [...emails, ...phones, ...urls]) {
         if (allowed.some((a) => a.endsWith(fact))) continue;
-        expect(seed, `${entry.id}: ${fact}`).to.include(fact);
+        expect(sources, `${entry.id}: ${fact}`).to.include(fact);
       }
       for (const link of entry.links) {
         if (!link.url.startsWith('tel:')) continue;
@@ -225,7 +247,7 @@ describe('knowledge facts (answers quote the seed FAQ exactly)', () => {
         if (allowed.includes(digits)) continue;
         const formatted = `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
         const parenthesised = `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
-        expect(seed.includes(formatted) || seed.includes(parenthesised), `${entry.id}: ${link.url}`).to.equal(true);
+        expect(sources.includes(formatted) || sources.includes(parenthesised), `${entry.id}: ${link.url}`).to.equal(true);
       }
     }
   });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { INTENT_IDS } from '../../knowledge/intents';
 import { createKnowledgeBase } from '../../knowledge/knowledgeBase';
 import { editDistance, SpellingCorrector } from '../../knowledge/spelling';
-import { stem, words } from '../../knowledge/text';
+import { dropFillers, stem, words } from '../../knowledge/text';
 import type { MatchResult } from '../../knowledge/types';
 import { knowledge } from './helpers';
 
@@ -53,6 +53,96 @@ describe('knowledge matcher', () => {
       expect(speller.correct('cnat')).to.equal('cant');
       expect(speller.correct('game')).to.equal(null); // a short real word, not a typo of "name"
       expect(speller.correct('library')).to.equal(null);
+    });
+  });
+
+  describe('openers, closers and portal words', () => {
+    it('drops openers and closers at the edges only, and never leaves a message empty', () => {
+      expect(dropFillers(words('Alright, last question: can I print my record? Thanks!'))).to.deep.equal(['can', 'i', 'print', 'my', 'record']);
+      expect(dropFillers(words('hi there, what should I do'))).to.deep.equal(words('hi there, what should I do'));
+      expect(dropFillers(words('hey there'))).to.deep.equal(['hey', 'there']);
+      expect(dropFillers(words('help'))).to.deep.equal(['help']);
+      expect(dropFillers(words('that did not help'))).to.deep.equal(['that', 'did', 'not', 'help']);
+    });
+
+    it('matches a question wrapped in small talk like the bare question', () => {
+      for (const [bare, wrapped] of [
+        ['can I print my immunization record', 'Okay so, quick question. Can I print my immunization record? Thanks so much'],
+        ['my pdf will not upload', 'hello, my pdf will not upload, what do I do'],
+      ]) {
+        expect(intentOf(wrapped), wrapped).to.equal(intentOf(bare));
+      }
+    });
+
+    it('knows portal words other schools use', () => {
+      expect(intentOf('how do I activate my patient portal account')).to.equal('register-not-active');
+      expect(intentOf('how do I log in with Duo')).to.equal('portal-login-sso');
+      expect(intentOf('I have forgotten my portal password')).to.equal('password-reset-problem');
+      expect(intentOf('my file is 9 MB and will not go up')).to.equal('upload-problem');
+    });
+
+    it('matches the live FAQ page\'s newer answers', () => {
+      expect(intentOf('how do I switch clinics in the portal')).to.equal('wrong-clinic');
+      expect(intentOf('how long can my secure message to my provider be')).to.equal('secure-messages');
+      expect(intentOf('how do I write to the Student Immunization Program')).to.equal('immunization-program-message');
+    });
+  });
+
+  describe('out of scope', () => {
+    it('answers none naming the topic for questions the FAQ does not answer', () => {
+      for (const [text, topic] of [
+        ['I have a question about a charge from the health center', 'billing'],
+        ['can I waive the student health insurance plan', 'insurance'],
+        ['I need to cancel my doctor appointment on friday', 'appointments'],
+        ['are my blood test results in yet', 'test-results'],
+        ['is there a deadline for the meningitis vaccine requirement', 'immunization-compliance'],
+        ['where should I park when I visit UHS', 'parking'],
+      ]) {
+        const result = knowledge().match(text);
+        expect(result.kind, text).to.equal('none');
+        expect(result.kind === 'none' ? result.topic : undefined, text).to.equal(topic);
+        expectWellFormed(result);
+      }
+    });
+
+    it('a word only a topic uses outweighs the domain word it comes with', () => {
+      const result = knowledge().match('do I need an exemption for the covid vaccine requirement');
+      expect(result.kind === 'none' ? result.topic : result.intent).to.equal('immunization-compliance');
+    });
+
+    it('never names a topic in the ranked candidates, and keeps in-scope questions in scope', () => {
+      expect(intentOf('How do I upload my vaccine record')).to.equal('upload-problem');
+      expect(intentOf('I can\'t upload my immunization form')).to.equal('upload-problem');
+      const result = knowledge().match('how much does a visit cost');
+      for (const r of result.ranked) expect(knowledge().outOfScope.has(r.id)).to.equal(false);
+    });
+
+    it('every topic has a where-to-go answer and at least one source', () => {
+      expect([...knowledge().outOfScope.keys()].sort()).to.deep.equal(
+        ['appointments', 'billing', 'immunization-compliance', 'insurance', 'parking', 'privacy', 'test-results'],
+      );
+      for (const topic of knowledge().outOfScope.values()) {
+        expect(topic.answer, topic.id).to.include('I can');
+        expect(topic.sources.length, topic.id).to.be.at.least(1);
+      }
+    });
+  });
+
+  describe('two questions in one message', () => {
+    it('answers the clearest part and names the other part as `also`', () => {
+      const result = knowledge().match('How do I reset my password? Also, how do I get a copy of my medical records?');
+      expect(result.kind).to.equal('match');
+      if (result.kind !== 'match') return;
+      expect([result.intent, result.also].sort()).to.deep.equal(['medical-records-copy', 'password-reset-problem']);
+    });
+
+    it('finds the question after a sentence of context', () => {
+      expect(intentOf('I registered for the portal last week. I never got the email to make a password.')).to.equal('no-password-email');
+    });
+
+    it('does not split a confident single question', () => {
+      const result = knowledge().match('I forgot my password');
+      expect(result.kind === 'match' ? result.also : 'not a match').to.equal(undefined);
     });
   });
 
