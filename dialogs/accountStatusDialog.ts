@@ -1,6 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from './services';
 import { markdown } from './replies';
+import type { TroubleshootingOptions } from './mainDialog';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
 import {
@@ -84,7 +85,10 @@ export class AccountStatusDialog extends FlowDialog {
   });
 
   private async explainStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const explanation = [
+    // "Every username I try doesn't work" gets FAQ 3's own advice (you have probably registered
+    // already; Forgot Password tells), from the knowledge data; the rest get FAQ 1's entries.
+    const faq3 = (step.options as TroubleshootingOptions | undefined)?.intent === 'username-taken' ? this.services.knowledge.get('username-taken') : undefined;
+    const explanation = faq3 ? [faq3.answer.trim()] : [
       'In order for our portal to acknowledge your account, three requirements (entries) must be made:',
       numbered(REGISTRATION_ENTRIES.map((e) => `**${e.label}:** ${e.text}`)),
       'The email address seems to be the most popular reason why accounts are not recognized. If you are trying to register with a different email address, more than likely you will receive an error message.',

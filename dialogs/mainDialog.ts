@@ -633,6 +633,12 @@ export class MainDialog {
         await this.sendAnswer(context, 'emergency');
         return DONE;
       case 'none': {
+        // Out of scope (billing, appointments, …): where to go, never a miss and never a case.
+        const topic = match.topic === undefined ? undefined : this.services.knowledge.outOfScope.get(match.topic);
+        if (topic) {
+          await context.sendActivity({ ...answerActivity(topic), suggestedActions: markdown('', TOPIC_BUTTONS).suggestedActions });
+          return DONE;
+        }
         markTurnOutcome(context, 'miss');
         memory.misses += 1;
         this.services.insights.record({

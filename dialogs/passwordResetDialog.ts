@@ -2,7 +2,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import type { DialogServices } from './services';
 import { markdown } from './replies';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
-import { accountResultMail, LOGIN_URL, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
+import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import {
   conversationRateKey,
   done,
@@ -34,9 +34,11 @@ export const RESETS_PER_CONVERSATION = 10;
 /** The window of the reset limits: one hour. */
 export const RESET_WINDOW_SECONDS = 3600;
 
-/** The FAQ's tips (FAQ 2, 4 and 5), quoted exactly where they state facts. */
+/** NetID Single Sign-On first, then the FAQ's tips (FAQ 2, 4 and 5), quoted exactly where they state facts. */
 export const PASSWORD_TIPS = [
-  'A few tips first, from the UHS portal FAQ:',
+  // The FAQ's headline comes first: UMass users log in with their NetID, not a portal password.
+  `**Have a UMass NetID?** ${NETID_SSO_TEXT}`,
+  `${NO_NETID_TEXT} For them, a few tips from the UHS portal FAQ:`,
   numbered([
     '**Use the "Submit" button.** A frequent problem relates to the use of the "submit" button: different results may vary when using the enter or return key, versus the "submit" button. Click **Submit** rather than pressing Enter or Return.',
     `**Check your spam/junk folder.** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,

@@ -79,6 +79,37 @@ describe('Main dialog and bot (TestAdapter, real knowledge base, fake ports)', (
       expect(text(await bot.say(TALK_TO_HELPDESK))).to.match(HANDOFF_QUESTION);
     });
 
+    it('"every username I try doesn\'t work" gets FAQ 3\'s own advice, not the registration entries', async () => {
+      const bot = new BotHarness();
+      const replies = text(await bot.say("Every username I try doesn't work"));
+      expect(replies).to.include('they have already created an account');
+      expect(replies).to.include('Forgot Password');
+      expect(replies).to.include('you are not active');
+      expect(replies).to.not.include('three requirements (entries)');
+    });
+
+    it('login and password problems lead with NetID Single Sign-On before the generic tips', async () => {
+      for (const message of ["I can't log in", 'I forgot my password']) {
+        const bot = new BotHarness();
+        const replies = text(await bot.say(message));
+        const netId = replies.indexOf('I have a UMass NetID');
+        expect(netId, message).to.be.at.least(0);
+        expect(netId, message).to.be.below(replies.indexOf('Forgot Password'));
+      }
+    });
+
+    it('an out-of-scope question gets where to go and topic buttons, is not a miss, and opens no case', async () => {
+      const bot = new BotHarness();
+      const billing = await bot.say('I have a question about a charge on my bill from the health center');
+      expect(text(billing)).to.include('I can only help with the UMass Patient Portal');
+      expect(text(billing)).to.include('(413) 577-5256');
+      expect(buttons(billing)).to.include(TALK_TO_HELPDESK);
+      const parking = await bot.say('where should I park when I visit UHS');
+      expect(text(parking)).to.include("can't help with parking");
+      expect(text(await bot.say('what is the capital of peru'))).to.match(/didn't understand/i);
+      expect(bot.services.cases.cases.size).to.equal(0);
+    });
+
     it('a match between two misses resets the count', async () => {
       const bot = new BotHarness();
       await bot.say('what is the capital of peru');
