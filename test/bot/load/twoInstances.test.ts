@@ -50,7 +50,7 @@ describe('scale-out: two instances sharing one Redis', function () {
   it('a conversation whose turns alternate between the instances keeps its dialog state (account status, four turns)', async () => {
     const [a, b] = await startPair();
     const replies = await converse([a, b], 'alternating-1', [CHECK_ACCOUNT, 'Yes', 'test.student@umass.edu', '01/01/2000']);
-    expect(replies[0]).to.include('three requirements'); // a: the dialog starts
+    expect(replies[0]).to.include('already created an account'); // a: the dialog starts (FAQ 3: do I already have an account?)
     expect(replies[1]).to.include('Which email address'); // b: continues where a left it
     expect(replies[2]).to.include('date of birth'); // a: remembers b's step
     expect(replies[3]).to.include('Thanks. If test.student@umass.edu and that date of birth match'); // b: completes it
