@@ -658,6 +658,9 @@ export class MainDialog {
         return DONE;
       }
       case 'ambiguous': {
+        // Close candidates that start the same troubleshooting dialog need no "Did you mean".
+        const dialogs = new Set(match.candidates.map((c) => DIALOG_FOR_INTENT[c.id] ?? `answer:${c.id}`));
+        if (dialogs.size === 1 && DIALOG_FOR_INTENT[match.intent] !== undefined) return this.routeIntent(context, memory, match.intent, text);
         const labels: Record<string, string> = {};
         for (const candidate of match.candidates) {
           const entry = this.services.knowledge.get(candidate.id);

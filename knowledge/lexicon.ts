@@ -520,8 +520,6 @@ export const OPENERS: readonly string[] = [
   'can you help',
   'i need help',
   'i need some help',
-  'help me',
-  'help',
 ];
 
 /** Closers dropped from the end of a message; see {@link OPENERS}. */

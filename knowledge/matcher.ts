@@ -213,7 +213,10 @@ export class Matcher {
     // Vocabulary for typo repair, most frequent words first (they win ties).
     const docWords = texts.map(({ text }) => words(text));
     const frequency = new Map<string, number>();
-    for (const list of docWords) for (const w of list) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+    // Only the entries' words: a typo is never "repaired" into an out-of-scope word ("killing" is not "billing").
+    docWords.forEach((list, i) => {
+      if (texts[i].intent < this.topicFrom) for (const w of list) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+    });
     const vocabulary = [...frequency.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
     this.speller = new SpellingCorrector([...vocabulary, ...lexiconWords()]);
 
