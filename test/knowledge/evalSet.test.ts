@@ -71,12 +71,13 @@ describe('knowledge accuracy on labelled phrasings', () => {
 
   // Floors at the measured accuracy (docs/knowledge.md), so a change that loses ground fails.
   for (const [name, lines, floor] of [
-    ['outside set, tuning part', outside, 0.81],
-    ['outside set, held-out part', outsideHeldout, 0.74],
+    ['outside set, tuning part', outside, 0.82],
+    ['outside set, held-out part', outsideHeldout, 0.75],
   ] as const) {
-    it(`${name}: top-1 >= ${floor * 100}%, no false emergency`, () => {
+    it(`${name}: top-1 >= ${floor * 100}%, every crisis line caught, no false emergency`, () => {
       const report = evaluate(knowledge(), lines);
       expect(report.accuracy, report.misses.map((m) => `${m.intent} -> ${m.got}: ${m.text}`).join('\n')).to.be.at.least(floor);
+      expect(report.missedEmergencies.map((l) => l.text)).to.deep.equal([]);
       expect(report.falseEmergencies.map((l) => l.text)).to.deep.equal([]);
     });
   }
