@@ -5,7 +5,7 @@ import { createKnowledgeBase } from '../../knowledge/knowledgeBase';
 import { evaluate, readLabelled, type EvalReport, type LabelledLine } from '../../knowledge/evaluate';
 import { projectRoot } from '../../knowledge/projectRoot';
 import { words } from '../../knowledge/text';
-import type { KnowledgeBase, KnowledgeEntry, MatchResult } from '../../knowledge/types';
+import type { KnowledgeBase, KnowledgeEntry, MatchResult, OutOfScopeTopic } from '../../knowledge/types';
 import type { SqlDatabase, SqlExecutor } from '../db/database';
 
 /**
@@ -53,15 +53,21 @@ export function withApprovedPhrasings(entries: readonly KnowledgeEntry[], phrasi
 export class LiveKnowledge implements KnowledgeBase {
   private current: KnowledgeBase;
   private readonly base: KnowledgeEntry[];
+  private readonly topics: OutOfScopeTopic[];
   private signature = '';
 
   constructor(shipped: KnowledgeBase) {
     this.current = shipped;
     this.base = [...shipped.entries.values()];
+    this.topics = [...shipped.outOfScope.values()];
   }
 
   get entries(): ReadonlyMap<string, KnowledgeEntry> {
     return this.current.entries;
+  }
+
+  get outOfScope(): ReadonlyMap<string, OutOfScopeTopic> {
+    return this.current.outOfScope;
   }
 
   match(text: string): MatchResult {
@@ -85,7 +91,7 @@ export class LiveKnowledge implements KnowledgeBase {
   apply(phrasings: readonly ApprovedPhrasing[]): boolean {
     const signature = phrasings.map((p) => `${p.id}:${p.intent}`).join(',');
     if (signature === this.signature) return false;
-    this.current = createKnowledgeBase(withApprovedPhrasings(this.base, phrasings));
+    this.current = createKnowledgeBase(withApprovedPhrasings(this.base, phrasings), { outOfScope: this.topics });
     this.signature = signature;
     return true;
   }
