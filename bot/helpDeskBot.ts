@@ -1,9 +1,9 @@
+import type { AdaptiveCardInvokeValue } from 'botframework-schema';
 import {
   TeamsActivityHandler,
   TurnContext,
   type ConversationState,
   type StatePropertyAccessor,
-  type Activity,
   ActivityTypes,
   type InvokeResponse,
 } from 'botbuilder';
@@ -140,11 +140,11 @@ export class HelpDeskBot extends TeamsActivityHandler {
       const body = await this.deps.staff.handleCardAction(context);
       return body as import('botbuilder').AdaptiveCardInvokeResponse;
     }
-    return super.onAdaptiveCardInvoke(context, context.activity.value);
+    return super.onAdaptiveCardInvoke(context, context.activity.value as AdaptiveCardInvokeValue);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
-    if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity as Activity);
+    if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
     const text = (context.activity.text ?? '').trim();
     context.activity.text = text;
 

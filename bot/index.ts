@@ -135,7 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const now = overrides.now ?? (() => new Date());
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : null;
   redis?.on('error', (err) => log.warn({ code: 'E_REDIS', err: { code: (err as { code?: string }).code } }, 'redis error'));
-  const closers: Array<() => Promise<unknown> | unknown> = [];
+  const closers: Array<() => unknown> = [];
   // Once per process; the first call decides (Azure Monitor with a connection string).
   startTracing({ connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING });
   const metricsServed = config.METRICS_ENABLED || config.METRICS_PORT !== undefined;
@@ -348,7 +348,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   // Shutdown must finish even while Redis or SMTP is down: every step has a bound.
-  const bounded = (work: Promise<unknown> | unknown, ms: number) =>
+  const bounded = (work: unknown, ms: number) =>
     Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
   const close = async (): Promise<void> => {
     server.close();

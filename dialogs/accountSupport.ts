@@ -79,7 +79,7 @@ export function textValidator(check: (text: string) => { ok: true; value: string
       return true;
     }
     const question = (prompt.options.prompt as Partial<Activity> | undefined)?.text ?? '';
-    prompt.options.retryPrompt = textQuestion(`${result.problem}\n\n${question}`) as Activity;
+    prompt.options.retryPrompt = textQuestion(`${result.problem}\n\n${question}`);
     return false;
   };
 }
@@ -97,7 +97,7 @@ export function textPrompt(id: string, validator: (prompt: PromptValidatorContex
 
 /** The options of a Yes/No question: Markdown text; the re-ask names the buttons again. */
 export function yesNoQuestion(question: string, retry: string): PromptOptions {
-  return { prompt: markdown(question) as Activity, retryPrompt: markdown(`Please choose Yes or No: ${retry}`) as Activity };
+  return { prompt: markdown(question), retryPrompt: markdown(`Please choose Yes or No: ${retry}`) };
 }
 
 /** A Yes/No prompt with suggested-action buttons that re-asks at most twice. */

@@ -350,7 +350,7 @@ export class HandoffDialog extends FlowDialog {
 }
 
 function values(step: WaterfallStepContext): HandoffValues {
-  return step.values as HandoffValues;
+  return step.values;
 }
 
 /**
@@ -361,7 +361,7 @@ async function descriptionValidator(prompt: PromptValidatorContext<string>): Pro
   const text = (prompt.recognized.value ?? '').trim();
   if (text && prompt.attemptCount <= 1 && isUninformative(text)) {
     // Asked once more; the second answer is taken whatever it says (the case is filled from the conversation).
-    prompt.options.retryPrompt = markdown(DESCRIPTION_AGAIN, [CANCEL_BUTTON]) as Activity;
+    prompt.options.retryPrompt = markdown(DESCRIPTION_AGAIN, [CANCEL_BUTTON]);
     return false;
   }
   if (text && text.length <= MAX_DESCRIPTION_LENGTH) {
@@ -371,7 +371,7 @@ async function descriptionValidator(prompt: PromptValidatorContext<string>): Pro
   const problem = text
     ? `That's a bit long: please keep it under ${MAX_DESCRIPTION_LENGTH} characters. A sentence or two is enough; the help desk will ask for more if needed.`
     : 'Please type a short description of the problem, for example "my upload keeps failing".';
-  prompt.options.retryPrompt = markdown(problem, [CANCEL_BUTTON]) as Activity;
+  prompt.options.retryPrompt = markdown(problem, [CANCEL_BUTTON]);
   return false;
 }
 
@@ -382,7 +382,7 @@ async function replyEmailValidator(prompt: PromptValidatorContext<string>): Prom
     if (prompt.attemptCount <= 1 && text.toLowerCase() !== SKIP_ANYWAY.toLowerCase()) {
       // Said plainly once: without an address nobody can answer them; then the choice is theirs.
       const known = (prompt.options.prompt as Partial<Activity> | undefined)?.suggestedActions?.actions?.map((a) => String(a.title)).filter((t) => t.includes('@')) ?? [];
-      prompt.options.retryPrompt = markdown(NO_REPLY_WARNING, [...known, SKIP_ANYWAY]) as Activity;
+      prompt.options.retryPrompt = markdown(NO_REPLY_WARNING, [...known, SKIP_ANYWAY]);
       return false;
     }
     prompt.recognized.value = SKIP_EMAIL;
@@ -393,7 +393,7 @@ async function replyEmailValidator(prompt: PromptValidatorContext<string>): Prom
     prompt.recognized.value = parsed.email;
     return true;
   }
-  prompt.options.retryPrompt = markdown(`${parsed.problem} Or choose ${SKIP_EMAIL}.`, [SKIP_EMAIL]) as Activity;
+  prompt.options.retryPrompt = markdown(`${parsed.problem} Or choose ${SKIP_EMAIL}.`, [SKIP_EMAIL]);
   return false;
 }
 

@@ -127,7 +127,7 @@ interface RouterValues {
 }
 
 function values(step: WaterfallStepContext): RouterValues {
-  return step.values as RouterValues;
+  return step.values;
 }
 
 /**
@@ -461,7 +461,7 @@ export class MainDialog {
   }
 
   private memory(context: TurnContext): Promise<ConversationMemory> {
-    return this.memoryAccessor.get(context, emptyMemory()) as Promise<ConversationMemory>;
+    return this.memoryAccessor.get(context, emptyMemory());
   }
 
   /** First step: start the dialog the route chose (deciding the route first if `run` did not). */

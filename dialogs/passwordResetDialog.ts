@@ -111,7 +111,7 @@ export class PasswordResetDialog extends FlowDialog {
     const note = nonUmassNote(email);
     if (note) await step.context.sendActivity(markdown(note));
 
-    const { rateLimiter, directory, log } = this.services;
+    const { rateLimiter, log } = this.services;
     const perConversation = await rateLimiter.consume(conversationRateKey(PASSWORD_RESET_DIALOG, step.context.activity.conversation.id), RESETS_PER_CONVERSATION, RESET_WINDOW_SECONDS);
     if (!perConversation.allowed) {
       // Same reply as always, and nothing is sent: the limit must not become a way to learn anything.

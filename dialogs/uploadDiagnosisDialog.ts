@@ -153,7 +153,7 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
       prompt.recognized.value = text;
       return true;
     }
-    prompt.options.retryPrompt = this.fileQuestion(`${problem} ${FILE_QUESTION}`, []) as Activity;
+    prompt.options.retryPrompt = this.fileQuestion(`${problem} ${FILE_QUESTION}`, []);
     return false;
   };
 

@@ -18,6 +18,7 @@ const CONTRACTION_SUFFIX: Readonly<Record<string, string>> = { m: 'am', re: 'are
 export function normalize(text: string): string {
   let s = text.toLowerCase();
   // NFKD is by far the slowest step, and most messages are plain ASCII.
+  // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
   if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019\u02bc`\u00b4]/g, "'");
   if (s.includes("'")) {
     s = s

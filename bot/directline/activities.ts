@@ -70,7 +70,7 @@ export interface UserActivityContext {
 export function userActivity(
   input: ClientActivity,
   context: UserActivityContext,
-  attachments: Attachment[] | undefined = input.attachments as Attachment[] | undefined,
+  attachments: Attachment[] | undefined = input.attachments,
 ): Partial<Activity> {
   const { from, attachments: _ignored, ...content } = input;
   const activity: Partial<Activity> = {

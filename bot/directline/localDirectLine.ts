@@ -1,5 +1,5 @@
 import type { Attachment, ChannelAccount } from 'botframework-schema';
-import type { AddressInfo } from 'net';
+import type { AddressInfo } from 'node:net';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Log } from '../../dialogs/ports/logger';

@@ -1,5 +1,5 @@
 import busboy from 'busboy';
-import type { IncomingMessage } from 'http';
+import type { IncomingMessage } from 'node:http';
 import { HttpError, badArgument, parseJsonText, tooLarge } from './httpKit';
 
 /**
@@ -129,7 +129,7 @@ export function parseUpload(req: IncomingMessage, limits: UploadLimits): Promise
         try {
           activity = parseJsonText(activityText);
         } catch (err) {
-          reject(err);
+          reject(err instanceof Error ? err : new Error('the activity part is not valid JSON'));
           return;
         }
       }

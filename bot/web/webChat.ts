@@ -1,4 +1,4 @@
-import { join } from 'path';
+import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Log } from '../../dialogs/ports/logger';

@@ -85,11 +85,11 @@ describe('Processes: the bot and the terminal chat', function () {
     const output = collect(child);
     const exited = exitOf(child);
     await until(() => (output.out().includes('[5] Talk to the help desk') ? true : undefined), 'the welcome with numbered buttons');
-    child.stdin!.write('what file types can I upload\n');
+    child.stdin.write('what file types can I upload\n');
     await until(() => (output.out().includes('.tiff') ? true : undefined), 'the upload answer');
-    child.stdin!.write('3\n');
+    child.stdin.write('3\n');
     await until(() => (output.out().includes("OK, I've stopped that") ? true : undefined), 'the cancel button picked by number');
-    child.stdin!.write('/quit\n');
+    child.stdin.write('/quit\n');
     expect((await exited).code).to.equal(0);
   });
 });

@@ -56,7 +56,7 @@ describe('knowledge command-line tools', () => {
   it('check: exits 1 naming the file, entry and field of a broken file', () => {
     const dir = copyOfEntries();
     try {
-      editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^answer: \|\n(  .*\n|\n)*/m, ''));
+      editFile(dir, 'upload-problem.yaml', (t) => t.replace(/^answer: \|\n( {2}.*\n|\n)*/m, ''));
       const { status, stdout, stderr } = run('check.js', [dir]);
       expect(status).to.equal(1);
       expect(stdout).to.equal('');

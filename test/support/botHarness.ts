@@ -40,7 +40,7 @@ export class BotHarness {
     this.adapter.activeQueue.splice(0);
     await this.adapter.receiveActivity(typeof input === 'string' ? { type: 'message', text: input } : input);
     await this.mainDialog.whenIdle();
-    return this.adapter.activeQueue.splice(0) as Array<Partial<Activity>>;
+    return this.adapter.activeQueue.splice(0);
   }
 
   /** The replies' texts joined, for pattern assertions. */

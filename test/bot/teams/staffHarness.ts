@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MemoryStorage, type Activity } from 'botbuilder';
 import { LeanConversationState } from '../../../bot/adapters/leanConversationState';
 import pino from 'pino';
@@ -86,7 +85,7 @@ export async function startStaffHarness(
     bodyLimitBytes: 256 * 1024,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const botUrl = `http://127.0.0.1:${(server.address()).port}`;
   return {
     botUrl,
     connector,

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect } from 'chai';
-import { mkdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { projectRoot } from '../../../knowledge/projectRoot';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'http';
-import type { AddressInfo } from 'net';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { webChatBundlePath } from '../../../bot/web/staticAssets';
 import { startChatServer, type ChatServer } from '../../support/chatServer';
 import { call, DirectLineTestClient, type TestSession } from '../../support/directLineClient';
