@@ -90,7 +90,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
    * Messages go straight to {@link handleMessage}: this is botbuilder's extension point for
    * them. Its default runs the `onMessage` handlers and then the `onDialog` ones through two
    * chains of async frames around what would be our one handler, which the load profile showed
-   * on every turn (issue 8). So `onMessage`/`onDialog` handlers registered on this class would
+   * on every turn (the load bench). So `onMessage`/`onDialog` handlers registered on this class would
    * not run: put message logic in `handleMessage`.
    */
   protected override async onMessageActivity(context: TurnContext): Promise<void> {

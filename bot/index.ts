@@ -110,13 +110,13 @@ export function createRedisClient(url: string): Redis {
     // Commands issued while the event loop handles one batch of I/O (several turns' rate-limit
     // counts, state reads and writes) go to Redis in one write, flushed at setImmediate. Each
     // write to the socket is a system call; the load bench measured them as the largest single
-    // cost of a turn (issue 8).
+    // cost of a turn (the load bench).
     enableAutoPipelining: true,
   });
   // Commands issued before the first connection attempt wait for it (start-up is not an
   // outage). Once it has succeeded or failed, a missing connection must fail commands at once
   // instead of queueing them until the next reconnect attempt or the command timeout: the turn
-  // degrades immediately (bot/helpDeskBot.ts) and /healthz says 503 without waiting (issue 8, [load]).
+  // degrades immediately (bot/helpDeskBot.ts) and /healthz says 503 without waiting.
   const failFast = () => {
     client.options.enableOfflineQueue = false;
   };
@@ -296,7 +296,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const built = makeServer({
     adapter,
-    // [load] per-turn time budget (TURN_TIMEOUT_MS) and rate limits of /api/messages (issue 8).
+    // [load] per-turn time budget (TURN_TIMEOUT_MS) and rate limits of /api/messages.
     runTurn: instrumentTurn(withTurnBudget((context) => bot.run(context), { timeoutMs: config.TURN_TIMEOUT_MS, helpdeskEmail: config.HELPDESK_EMAIL, log }), metrics, log),
     admit: makeRequestLimiter({
       rateLimiter,

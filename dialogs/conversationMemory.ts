@@ -8,7 +8,7 @@ export const TRANSCRIPT_LIMIT = 30;
  * The longest a bot line is kept in the transcript. The bot's answers are long FAQ texts the
  * help desk knows by heart, and each starts with its question in bold; keeping that start (and
  * every word the user wrote) is enough, and keeps conversation state small: it is parsed,
- * serialised twice and sent to Redis on every turn (issue 8 measured state size as a cost).
+ * serialised twice and sent to Redis on every turn (the load bench measured state size as a cost).
  */
 export const BOT_LINE_LIMIT = 160;
 
@@ -53,7 +53,7 @@ export interface ConversationMemory {
  * A transcript line as conversation state keeps it: `<at> <from>: <text>`, one string instead
  * of an object of three. Conversation state is hashed three times a turn by botbuilder (on load,
  * before and after the save), parsed and serialised, with a replacer call per JSON value; with
- * thirty lines as objects that was a sixth of a turn's work in the load bench (issue 8).
+ * thirty lines as objects that was a sixth of a turn's work in the load bench.
  * Objects (the earlier form) are still read, so a state saved before the change keeps working.
  */
 export type StoredTranscriptLine = string | TranscriptLine;

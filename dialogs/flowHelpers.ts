@@ -85,7 +85,7 @@ export function chosen(step: WaterfallStepContext): string {
  * Why not a `ComponentDialog`: each component level costs every turn spent inside it two more
  * `DialogContext`s (the `activityReceived` event walks into it, then it continues its own
  * stack), each with a `DialogStateManager`, and a chain of awaits; the load bench profiled the
- * dialog layer as the bot's largest cost (issue 8).
+ * dialog layer as the bot's largest cost.
  *
  * Prompt ids must therefore be unique across all flows (they are prefixed with the flow's id),
  * and a sub-dialog started by several flows is one instance ({@link sharedDialog}).

@@ -11,7 +11,7 @@ export interface JsonStoreItem {
  * A `Storage` that also reads and writes one item as its JSON text. Conversation state is
  * serialised anyway to see whether it changed; handing that text to the storage, and taking the
  * stored text as the baseline on load, spares two of the three `JSON.stringify` calls of a turn
- * (issue 8 profiled state serialisation at about a tenth of an in-process turn).
+ * (the load bench profiled state serialisation at about a tenth of an in-process turn).
  * `RedisStorage` implements it; `LeanConversationState` uses it when its storage does.
  */
 export interface JsonStateStorage extends Storage {
@@ -58,7 +58,7 @@ function snapshot(state: Record<string, unknown>): string {
  * botbuilder's `BotState` decides whether to save by hashing the state three times a turn (on
  * load, before the save and again after it), each time with a `JSON.stringify` that calls a
  * replacer function for every value, then SHA-256. The load bench profiled that at about a
- * tenth of a whole turn of this bot (issue 8). This class keeps the JSON of the state as loaded
+ * tenth of a whole turn of this bot. This class keeps the JSON of the state as loaded
  * (one native `JSON.stringify`), compares it with the JSON at the end of the turn (a second
  * one), and keeps that as the new baseline after a save, so nothing is serialised a third time.
  *
