@@ -192,3 +192,17 @@ function crossChecks(config: Config): string[] {
   }
   return problems;
 }
+
+/**
+ * The configuration for a command-line tool: a bad variable is printed (its name and what is
+ * wrong) and `null` returned, so the tool can exit with status 2 instead of a stack trace.
+ */
+export function loadConfigForCli(env: NodeJS.ProcessEnv = process.env): Config | null {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return null;
+  }
+}

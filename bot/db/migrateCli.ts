@@ -3,21 +3,13 @@
  * database (DATABASE_URL, else the PGlite folder DATA_DIR) and says what it did. The bot runs
  * the same migrations at start-up; this is for deployments that migrate before they roll out.
  */
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigForCli } from '../config';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigForCli();
+  if (!config) return 2;
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     const applied = await migrate(db);

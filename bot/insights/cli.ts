@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigForCli } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { insightsDetails, insightsSummary, parseSince } from './report';
@@ -43,16 +43,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error ? `${args.error}\n` : ''}${USAGE}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigForCli();
+  if (!config) return 2;
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(db);
