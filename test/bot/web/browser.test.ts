@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FileChooser, FrameLocator, Locator, Page } from 'playwright-core';
 import { projectRoot } from '../../../knowledge/projectRoot';
 import { launchBrowser } from '../../support/browser';
 import { startAppChatServer, type ChatServer } from '../../support/chatServer';
@@ -474,8 +474,14 @@ describe('Web Chat page in a real browser (Chromium)', function () {
     await chat.locator('.webchat__basic-transcript__activity').last().locator(BOT_BUBBLE).waitFor(WAIT);
 
     // Attach: Tab to the paperclip, Enter opens the file chooser.
-    await tabUntil(page, () => focusedInChat('button[title="Upload file"]'), 'the upload button');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser', WAIT), page.keyboard.press('Enter')]);
+    // A late bot message can take the focus between the Tab and the Enter; then the key goes
+    // elsewhere and, as a person would, the test tabs back to the paperclip and presses again.
+    let chooser: FileChooser | undefined;
+    for (let attempt = 0; attempt < 3 && !chooser; attempt++) {
+      await tabUntil(page, () => focusedInChat('button[title="Upload file"]'), 'the upload button');
+      [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 7000 }).catch(() => undefined), page.keyboard.press('Enter')]);
+    }
+    if (!chooser) throw new Error('Enter on the focused upload button never opened the file chooser');
     await chooser.setFiles({ name: 'vaccine-card.jpg', mimeType: 'image/jpeg', buffer: await screenshotPhoto('jpeg') });
     await chat.locator('#pending-file').filter({ hasText: 'vaccine-card.jpg' }).waitFor(WAIT);
 
