@@ -18,6 +18,7 @@ import type { CaseNotifier, CaseStore, InsightsRecorder } from '../dialogs/ports
 import { noInsights } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
 import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';
+import { dropMalformedEntities } from './teams/entities';
 
 /** The conversation-state property holding the dialog stack. */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
@@ -144,6 +145,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
+    dropMalformedEntities(context.activity);
     if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
     const text = (context.activity.text ?? '').trim();
     context.activity.text = text;

@@ -7,6 +7,7 @@ import type { ConversationMessenger } from './conversationMessenger';
 import { ESCALATION_CHANNEL_SETTING, escalationChannelFrom } from './escalationChannel';
 import { normalizeTeamsText, parseStaffCommand, USE_CHANNEL_COMMAND, type StaffCommand } from './staffCommands';
 import { StaffLookup } from './staffLookup';
+import { dropMalformedEntities } from './entities';
 import { StaffPolicy, staffMemberOf, type StaffMember } from './staffPolicy';
 import { isInsightsVerb, type StaffInsights } from './staffInsights';
 
@@ -82,6 +83,7 @@ export class TeamsStaff {
   async handleMessage(context: TurnContext): Promise<boolean> {
     const activity = context.activity;
     if (activity.type !== ActivityTypes.Message || typeof activity.text !== 'string') return false;
+    dropMalformedEntities(activity);
     const text = activity.recipient ? TurnContext.removeRecipientMention(activity) ?? activity.text : activity.text;
     const command = parseStaffCommand(normalizeTeamsText(text));
     if (!command) return false;
