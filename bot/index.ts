@@ -310,6 +310,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     readiness: () => checkReadiness(readinessChecks, VERSION),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     serviceUrlAllowed,
+    authentication,
     extraRoutes: (server: Server, deliver) => {
       // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
       if (config.METRICS_ENABLED && config.METRICS_PORT === undefined) registerMetricsRoute(server, metrics, log);

@@ -1,5 +1,5 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
+import type { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder-core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -40,6 +40,13 @@ export interface ServerDeps {
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
   /** Rate limits of POST /api/messages (`bot/limits/requestLimits.ts`); absent: all admitted. */
   admit?: RequestLimiter;
+  /**
+   * The adapter's authentication. When given, every request's token is checked before anything
+   * is counted against its conversation or run: a request that fails gets 401 without details
+   * (whatever went wrong inside the check) and counts against its client IP only. Absent (test
+   * rigs): the adapter checks, and answers, by itself.
+   */
+  authentication?: Pick<ConfigurationBotFrameworkAuthentication, 'authenticateRequest'>;
 }
 
 /**
@@ -143,7 +150,28 @@ export function makeServer(deps: ServerDeps): BuiltServer {
       res.send(403, { error: 'Invalid activity: serviceUrl is not an allowed service URL' });
       return;
     }
-    const admission = deps.admit ? await deps.admit(req, checked.data.conversation.id) : null;
+    if (deps.authentication) {
+      const authorization = req.headers.authorization ?? '';
+      try {
+        // A copy: the check may add to the activity, and the adapter parses the body again.
+        await deps.authentication.authenticateRequest({ ...(req.body as Activity) }, authorization);
+      } catch (err) {
+        // A junk or forged token is refused (AuthenticationError); anything else that stops the
+        // check (the signing keys cannot be fetched) is refused too, logged by code only: the
+        // message names internal endpoints and must not reach the caller.
+        const expected = (err as { statusCode?: unknown }).statusCode === 401;
+        deps.log[expected ? 'info' : 'warn']({ code: expected ? 'E_UNAUTHENTICATED' : 'E_AUTH_CHECK_FAILED', errorName: (err as Error).name }, 'request not authenticated');
+        const refusal = deps.admit ? await deps.admit.authenticationFailed(req) : null;
+        if (refusal && !refusal.allowed) {
+          res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+          res.send(429, { error: `Too many requests (${refusal.scope}); try again in ${refusal.retryAfterSeconds} s` });
+          return;
+        }
+        res.send(401, { error: 'Unauthorized' });
+        return;
+      }
+    }
+    const admission = deps.admit ? await deps.admit.admit(req, checked.data.conversation.id) : null;
     if (admission && !admission.allowed) {
       res.setHeader('Retry-After', String(admission.retryAfterSeconds));
       res.send(429, { error: `Too many requests (${admission.scope}); try again in ${admission.retryAfterSeconds} s` });

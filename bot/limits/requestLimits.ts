@@ -24,7 +24,7 @@ export interface RequestLimitOptions {
   /**
    * Whether Bot Framework authentication is on (MicrosoftAppId set). Then every request comes
    * from Azure's channel service, whose few IPs carry all users: a per-IP limit would throttle
-   * everyone at once, so it is off, and only authenticated-looking requests are counted.
+   * everyone at once, so it is off (failed authentications are still counted per IP).
    */
   authenticated: boolean;
   log: Log;
@@ -33,8 +33,16 @@ export interface RequestLimitOptions {
 /** Whether a request may go on; when not, which limit refused it and when to retry. */
 export type Admission = { allowed: true } | { allowed: false; scope: 'ip' | 'conversation'; retryAfterSeconds: number };
 
-/** Decides whether one `/api/messages` request of `conversationId` is admitted. */
-export type RequestLimiter = (req: IncomingMessage, conversationId: string) => Promise<Admission>;
+/** The admission checks of `/api/messages`. */
+export interface RequestLimiter {
+  /** Decides whether one request of `conversationId` is admitted (authenticated, when authentication is on). */
+  admit(req: IncomingMessage, conversationId: string): Promise<Admission>;
+  /**
+   * Counts one request whose authentication failed against its client IP, in a bucket of its
+   * own; refused (429) past the per-IP limit. It never touches the conversation it names.
+   */
+  authenticationFailed(req: IncomingMessage): Promise<Admission>;
+}
 
 const ADMITTED: Admission = { allowed: true };
 
@@ -46,9 +54,12 @@ const ADMITTED: Admission = { allowed: true };
  *   nothing legitimate needs an exception, and behind a reverse proxy every visitor is a
  *   loopback peer. `X-Forwarded-For` is not believed, so behind a reverse proxy all clients
  *   share the proxy's bucket: there, limit at the proxy.
- * - Per conversation: always. With authentication on, a request without an Authorization
- *   header is not counted, because the adapter refuses it (401) anyway and an anonymous flood
- *   must not use up a real conversation's budget.
+ * - Per conversation: always, and only for requests that passed authentication (the server
+ *   checks the token first), so an anonymous flood, or one with junk tokens, never uses up a
+ *   real conversation's budget.
+ * - Failed authentication: per client IP (the TCP peer), in a bucket of its own with the per-IP
+ *   limit, with authentication on or off. Azure's channel service sends valid tokens, so this
+ *   never throttles it.
  *
  * Keys are hashed: IPs are personal data, and conversation ids can be long.
  * A failing limiter admits (and logs): limits protect the bot, they must not take it down.
@@ -65,13 +76,14 @@ export function makeRequestLimiter(options: RequestLimitOptions): RequestLimiter
     }
   };
 
-  return async (req, conversationId) => {
-    if (!options.authenticated) {
-      const byIp = await check('ip', clientIp(req, false), options.perIpPerMinute);
-      if (!byIp.allowed) return byIp;
-    } else if (!req.headers.authorization) {
-      return ADMITTED;
-    }
-    return check('conversation', conversationId, options.perConversationPerMinute);
+  return {
+    async admit(req, conversationId) {
+      if (!options.authenticated) {
+        const byIp = await check('ip', clientIp(req, false), options.perIpPerMinute);
+        if (!byIp.allowed) return byIp;
+      }
+      return check('conversation', conversationId, options.perConversationPerMinute);
+    },
+    authenticationFailed: (req) => check('ip', `unauthenticated:${clientIp(req, false)}`, options.perIpPerMinute),
   };
 }

@@ -47,11 +47,12 @@ describe('limits of POST /api/messages', function () {
     expect((await t.post(message('calm'))).status).to.equal(200);
   });
 
-  it('with authentication on, requests without a token get 401 and use up no budget (per-IP limiting is off: all traffic is Azure’s)', async () => {
-    const t = await start({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-used', RATE_LIMIT_PER_IP_PER_MINUTE: '1', RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: '1' });
-    const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await t.post(message('anonymous'), PROXIED)).status);
-    expect(statuses).to.deep.equal([401, 401, 401, 401]);
+  it('with authentication on, requests without a token get 401 and use up no conversation budget; past the per-IP limit their client gets 429', async () => {
+    const t = await start({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-used', RATE_LIMIT_PER_IP_PER_MINUTE: '2', RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: '1' });
+    const answers: Array<{ status: number; body: string }> = [];
+    for (let i = 0; i < 4; i++) answers.push(await t.post(message('anonymous'), PROXIED));
+    expect(answers.map((a) => a.status)).to.deep.equal([401, 401, 429, 429]);
+    expect(answers[2].body).to.include('Too many requests (ip)');
   });
 
   describe('per-turn time budget (TURN_TIMEOUT_MS)', () => {
