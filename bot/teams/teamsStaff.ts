@@ -7,6 +7,7 @@ import type { ConversationMessenger } from './conversationMessenger';
 import { ESCALATION_CHANNEL_SETTING, escalationChannelFrom } from './escalationChannel';
 import { normalizeTeamsText, parseStaffCommand, USE_CHANNEL_COMMAND, type StaffCommand } from './staffCommands';
 import { StaffLookup } from './staffLookup';
+import { MISS_REPLY, TOPIC_BUTTONS, markdown } from '../../dialogs/replies';
 import { dropMalformedEntities } from './entities';
 import { StaffPolicy, staffMemberOf, type StaffMember } from './staffPolicy';
 import { isInsightsVerb, type StaffInsights } from './staffInsights';
@@ -33,10 +34,11 @@ export interface TeamsStaffOptions {
 }
 
 /**
- * The answer to the lookup command for anyone who may not use it: worded like any unknown
- * request, so that it does not even reveal that a lookup exists.
+ * The answer to the lookup command for anyone who may not use it: the bot's reply to a message
+ * it does not understand, word for word and with the same buttons, so that it does not even
+ * reveal that a lookup exists.
  */
-export const LOOKUP_REFUSAL = "Sorry, I can't help with that here. Ask me about the UMass Patient Portal, or email uhsportalhelp@umass.edu.";
+export const LOOKUP_REFUSAL = MISS_REPLY;
 
 /** The invoke response type that replaces the clicked card (Teams Universal Actions). */
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -91,7 +93,7 @@ export class TeamsStaff {
     if (command.kind === 'lookup') {
       if (!this.policy.mayLookUp(activity)) {
         this.options.log.info({ event: 'staff-lookup-refused', channelId: activity.channelId }, 'lookup refused');
-        await context.sendActivity(LOOKUP_REFUSAL);
+        await context.sendActivity(markdown(LOOKUP_REFUSAL, TOPIC_BUTTONS));
         return true;
       }
       await context.sendActivity(await this.lookup.lookup(command.email, command.dob, staffMemberOf(activity)));
