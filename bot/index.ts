@@ -275,7 +275,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
-  adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL });
+  adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL, production });
 
   // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
   const health = (): Promise<HealthReport> =>
