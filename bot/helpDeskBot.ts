@@ -14,7 +14,8 @@ import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT 
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
 import { STI_TESTING_DIALOG } from '../dialogs/stiTestingDialog';
-import type { CaseNotifier, CaseStore, InsightsRecorder } from '../dialogs/ports';
+import type { InsightsRecorder } from '../dialogs/ports';
+import type { CaseService } from '../dialogs/caseService';
 import { noInsights } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
 import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';
@@ -53,8 +54,8 @@ export interface HelpDeskBotDeps {
   conversationState: ConversationState;
   mainDialog: MainDialog;
   knowledge: KnowledgeBase;
-  cases: CaseStore;
-  notifier: CaseNotifier;
+  /** Relays the patient's messages to staff while their case is claimed. */
+  caseService: Pick<CaseService, 'relayToStaff'>;
   /** Records turns and emergencies shown (the dialogs record the rest); default: nothing. */
   insights?: InsightsRecorder;
   log: Logger;
@@ -227,12 +228,7 @@ export class HelpDeskBot extends TeamsActivityHandler {
   /** While a case is claimed, what the patient writes also reaches the staff member's thread. */
   private async relayToStaff(caseId: string, text: string, memory: ConversationMemory): Promise<void> {
     try {
-      const record = await this.deps.cases.get(caseId);
-      if (!record || record.status === 'resolved') {
-        memory.openCaseId = null;
-        return;
-      }
-      if (record.status === 'claimed') await this.deps.notifier.patientMessage(record, redact(text));
+      if (!(await this.deps.caseService.relayToStaff(caseId, redact(text)))) memory.openCaseId = null;
     } catch (err) {
       this.deps.log.warn({ code: 'E_RELAY_TO_STAFF', caseId, err }, 'patient message not relayed');
     }

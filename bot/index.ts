@@ -50,7 +50,8 @@ import { instrumentTurn } from './telemetry/turnTelemetry';
 import { MainDialog } from '../dialogs/mainDialog';
 import type { DialogServices } from '../dialogs/services';
 import type { ConversationMemory } from '../dialogs/conversationMemory';
-import type { Mailer, PortalDirectory, CaseRecord } from '../dialogs/ports';
+import type { Mailer, PortalDirectory } from '../dialogs/ports';
+import { CaseService } from '../dialogs/caseService';
 import type { BackoffPolicy } from '../dialogs/backoff';
 import { loadKnowledge } from '../knowledge/loader';
 import { projectRoot } from '../knowledge/projectRoot';
@@ -197,7 +198,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const outbox: ManagedOutbox = config.REDIS_URL
     ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
     : new MemoryOutbox({ mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
-  recordOutboxEventsOnCases(outbox, cases, log, now);
   closers.push(() => outbox.close());
   metrics.watchOutbox(outbox);
   const escalations = metrics.countEscalations(traced(outbox, 'outbox', ['enqueue']));
@@ -225,7 +225,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const serviceUrlAllowed = (url: string | undefined) => serviceUrls.allows(url);
   const messenger = new CloudMessenger(adapter, config.MicrosoftAppId ?? '', serviceUrlAllowed);
-  const notifier = new TeamsNotifier({ cases, messenger, log });
+  const notifier = recordingEscalations(new TeamsNotifier({ cases, messenger, log }), insights);
+  // Every change to a case, with its card update, patient message and outbox entry.
+  const caseService = new CaseService({ cases, notifier, escalations, patientChat: messenger, log, now });
+  recordOutboxEventsOnCases(outbox, caseService);
 
   // Rebuilt in listen(): the bot's own Direct Line origin (allowed although it is loopback)
   // is known only once the port is.
@@ -238,7 +241,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     rateLimiter,
     cases,
     escalations,
-    notifier: recordingEscalations(notifier, insights),
+    notifier,
+    caseService,
     insights,
     log,
     settings: {
@@ -265,17 +269,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const staff = new TeamsStaff({
     insights: staffInsights,
     cases,
-    notifier,
+    caseService,
     directory,
-    messenger,
     log,
     tenantId: config.MicrosoftAppTenantId,
     staffAadIds: config.STAFF_AAD_IDS,
     authenticated: Boolean(config.MicrosoftAppId),
     now,
   });
-  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, cases, notifier, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
-  adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL });
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, caseService, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
+  adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL, production });
 
   // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
   const health = (): Promise<HealthReport> =>
@@ -333,15 +336,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       inbound = await startInboundMailServer({
         port: config.INBOUND_SMTP_PORT,
         host: config.INBOUND_SMTP_HOST,
-        cases,
+        cases: caseService,
         addressTemplate: config.INBOUND_ADDRESS,
         replyKey: config.INBOUND_REPLY_SECRET!,
         resolver: overrides.dnsResolver,
         allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
-        relay: async (record: CaseRecord, text: string, senderName: string) => {
-          // Plain text: the reply is already stripped to plain text with allowed links only.
-          await messenger.send(record.conversationReference, { type: 'message', textFormat: 'plain', text: `Reply from the UHS help desk${senderName ? ` (${senderName})` : ''} about case ${record.id}:\n\n${text}` });
-        },
         log,
       });
     }

@@ -21,9 +21,9 @@ export function turnErrorCode(err: unknown): string {
  * Builds the adapter's one `onTurnError`: it logs the conversation id, the activity id, an
  * error code and a reference (never message text), tells the user in plain words with the
  * help-desk address and the reference, and clears the broken conversation state so the next
- * message starts clean.
+ * message starts clean. Outside production the log line also carries a few stack frames.
  */
-export function makeOnTurnError(deps: { log: Logger; conversationState: ConversationState; helpdeskEmail: string }) {
+export function makeOnTurnError(deps: { log: Logger; conversationState: ConversationState; helpdeskEmail: string; production: boolean }) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const reference = `ERR-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
     deps.log.error(
@@ -32,7 +32,7 @@ export function makeOnTurnError(deps: { log: Logger; conversationState: Conversa
         reference,
         conversationId: context.activity?.conversation?.id,
         activityId: context.activity?.id,
-        stack: process.env.NODE_ENV === 'production' ? undefined : error?.stack?.split('\n').slice(1, 6).join(' | '),
+        stack: deps.production ? undefined : error?.stack?.split('\n').slice(1, 6).join(' | '),
       },
       'turn failed',
     );

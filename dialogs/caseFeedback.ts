@@ -1,11 +1,10 @@
 import { ActionTypes, type Activity, type CardAction } from 'botbuilder-core';
-import type { CaseNotifier, CaseRecord, CaseStore } from './ports';
 
 /**
  * The one-click "Did this solve it?" question sent to a patient when staff resolve a case, and
- * the recognition of its answer. The question is sent by the Teams staff actions (`bot/teams`);
+ * the recognition of its answer. The question is sent by `CaseService.resolve` when staff resolve a case;
  * the answer arrives as an ordinary message in the patient's chat, where the main dialog
- * recognises it with {@link parseCaseFeedback} and stores it with {@link recordCaseFeedback}.
+ * recognises it with {@link parseCaseFeedback} and stores it with `CaseService.feedback`.
  * It lives in `dialogs/` so that both sides share these constants without `dialogs/` importing `bot/`.
  */
 
@@ -57,29 +56,6 @@ export function parseCaseFeedback(activity: Pick<Partial<Activity>, 'text' | 'va
   return null;
 }
 
-/**
- * Stores the answer as a `feedback` event on its case and updates what staff see. Only the
- * case's own conversation may answer (a crafted `value` cannot touch another patient's case);
- * otherwise, or without a case id, it returns `null` and changes nothing.
- */
-export async function recordCaseFeedback(
-  cases: CaseStore,
-  notifier: CaseNotifier,
-  answer: CaseFeedbackAnswer,
-  conversationId: string,
-  now: Date,
-): Promise<CaseRecord | null> {
-  if (!answer.caseId) return null;
-  const current = await cases.get(answer.caseId);
-  if (!current || current.conversationReference.conversation?.id !== conversationId) return null;
-  const updated = await cases.update(answer.caseId, (c) => ({
-    ...c,
-    events: [...c.events, { type: 'feedback', by: 'patient', detail: answer.solved ? CASE_FEEDBACK_SOLVED : CASE_FEEDBACK_NOT_SOLVED, at: now.toISOString() }],
-  }));
-  if (updated) await notifier.caseUpdated(updated);
-  return updated;
-}
-
 /** The key in the answer's `activity.value` that marks it as a 1–5 rating of the help desk. */
 export const CASE_RATING_KEY = 'uhsCaseRating';
 /** Asked after the patient answered {@link CASE_FEEDBACK_QUESTION}. */
@@ -117,25 +93,4 @@ export function parseCaseRating(activity: Pick<Partial<Activity>, 'text' | 'valu
   }
   const match = RATING_TEXT.exec((activity.text ?? '').trim());
   return match ? { caseId: null, rating: Number(match[1]) } : null;
-}
-
-/**
- * Stores a rating on its case (a `feedback` event) and updates what staff see. Like
- * {@link recordCaseFeedback}, only the case's own conversation may rate it; otherwise `null`.
- */
-export async function recordCaseRating(
-  cases: CaseStore,
-  notifier: CaseNotifier,
-  answer: CaseRatingAnswer & { caseId: string },
-  conversationId: string,
-  now: Date,
-): Promise<CaseRecord | null> {
-  const current = await cases.get(answer.caseId);
-  if (!current || current.conversationReference.conversation?.id !== conversationId) return null;
-  const updated = await cases.update(answer.caseId, (c) => ({
-    ...c,
-    events: [...c.events, { type: 'feedback', by: 'patient', detail: `rating ${answer.rating} of 5`, at: now.toISOString() }],
-  }));
-  if (updated) await notifier.caseUpdated(updated);
-  return updated;
 }

@@ -8,11 +8,10 @@ import {
 // The handoff event factory lives in the `botbuilder` package; importing its module directly
 // keeps the rest of that package (CloudAdapter, HTTP) out of the transport-free dialogs layer.
 import { EventFactory } from 'botbuilder/lib/eventFactory';
-import type { CaseRecord, NewCase, OutgoingMail, TranscriptLine } from './ports';
+import type { CaseRecord, NewCase, TranscriptLine } from './ports';
 import type { DialogServices } from './services';
 import { redact } from './redact';
-import { newCaseId } from './caseId';
-import { newCaseRecord, redactDiagnostics } from './caseRecords';
+import { redactDiagnostics } from './caseRecords';
 import { composeEscalationEmail } from './escalationEmail';
 import { parseBusinessHours, replyExpectation, DEFAULT_REPLY_WITHIN_HOURS, type BusinessHours } from './businessHours';
 import { PendingEscalations } from './pendingEscalations';
@@ -220,23 +219,7 @@ export class HandoffDialog extends FlowDialog {
   /** A second request while a case is open: its description joins that case; no new email. */
   private async addToOpenCase(step: WaterfallStepContext, open: CaseRecord): Promise<DialogTurnResult> {
     const { description } = values(step);
-    const detail = redact(description ?? NO_DESCRIPTION);
-    let record: CaseRecord | null = null;
-    try {
-      record = await this.services.cases.update(open.id, (c) => ({
-        ...c,
-        events: [...c.events, { type: 'patient-message', by: 'patient', detail, at: this.services.now().toISOString() }],
-      }));
-    } catch (err) {
-      this.services.log.warn({ event: 'handoff-add-failed', caseId: open.id, code: errorCode(err) }, 'could not add to the open case');
-    }
-    if (record) {
-      try {
-        await this.services.notifier.caseUpdated(record);
-      } catch (err) {
-        this.services.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
-      }
-    }
+    const record = await this.services.caseService.addPatientMessage(open.id, redact(description ?? NO_DESCRIPTION));
     this.services.log.info({ event: 'handoff-added', caseId: open.id, added: Boolean(record) });
     await step.context.sendActivity(
       markdown(`You already have an open case with the help desk, **${open.id}**. I've added this to it, so there's no need to ask again: they will reply about it.`),
@@ -253,15 +236,12 @@ export class HandoffDialog extends FlowDialog {
     const now = this.services.now();
     const input = this.newCase(step.context, options, description ?? NO_DESCRIPTION, replyEmail ?? null, consent);
 
-    const { record, stored } = await this.storeCase(input, now);
-    const mail = composeEscalationEmail(record, this.services.settings);
-    const queued = await this.queueMail(record.id, mail);
+    const { record, mail, stored, queued } = await this.services.caseService.open(input, (r) => composeEscalationEmail(r, this.services.settings));
     if (!stored || !queued) {
       this.pending.add({ id: record.id, input, createdAt: now, mail, needsCase: !stored, needsMail: !queued });
     }
     this.services.log.info({ event: 'handoff', caseId: record.id, trigger: options.trigger, stored, queued, consent, withEmail: !!replyEmail });
 
-    await this.notifyStaff(record);
     await step.context.sendActivity(markdown(this.confirmation(record, now)));
     await this.sendHandoffEvent(step.context, record, options.trigger);
     const result: HandoffResult = { caseId: record.id };
@@ -284,40 +264,6 @@ export class HandoffDialog extends FlowDialog {
       transcript: consent ? (options.transcript ?? []).slice(-CASE_TRANSCRIPT_LINES).map((line) => ({ ...line, text: redact(line.text) })) : [],
       conversationReference: TurnContext.getConversationReference(context.activity),
     };
-  }
-
-  /**
-   * Stores the case. While the store fails: a local record under a locally drawn id, which the
-   * pending queue stores later under that same id (`stored: false`).
-   */
-  private async storeCase(input: NewCase, now: Date): Promise<{ record: CaseRecord; stored: boolean }> {
-    try {
-      return { record: await this.services.cases.create(input), stored: true };
-    } catch (err) {
-      const id = newCaseId();
-      this.services.log.error({ event: 'case-store-failed', caseId: id, code: errorCode(err) }, 'case store failed; using a local case number');
-      return { record: newCaseRecord(input, id, now), stored: false };
-    }
-  }
-
-  /** Queues the escalation email; `false` when the outbox is unavailable (the pending queue retries). */
-  private async queueMail(caseId: string, mail: OutgoingMail): Promise<boolean> {
-    try {
-      await this.services.escalations.enqueue(caseId, mail);
-      return true;
-    } catch (err) {
-      this.services.log.error({ event: 'outbox-failed', caseId, code: errorCode(err) }, 'escalation outbox failed; parking the email');
-      return false;
-    }
-  }
-
-  /** Tells staff outside email; a failure here must never fail the handoff. */
-  private async notifyStaff(record: CaseRecord): Promise<void> {
-    try {
-      await this.services.notifier.caseCreated(record);
-    } catch (err) {
-      this.services.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
-    }
   }
 
   /**

@@ -44,7 +44,7 @@ import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
 import { immunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
 import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
 import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
-import { CASE_RATING_QUESTION, caseRatingActions, parseCaseFeedback, parseCaseRating, recordCaseFeedback, recordCaseRating } from './caseFeedback';
+import { CASE_RATING_QUESTION, caseRatingActions, parseCaseFeedback, parseCaseRating } from './caseFeedback';
 import { dialogsWithDependencies } from './flowHelpers';
 import { markTurnOutcome } from './turnOutcome';
 
@@ -507,7 +507,7 @@ export class MainDialog {
     if (rating) {
       const caseId = rating.caseId ?? memory.openCaseId;
       const conversationId = context.activity.conversation?.id ?? '';
-      const recorded = caseId ? await recordCaseRating(this.services.cases, this.services.notifier, { ...rating, caseId }, conversationId, this.services.now()) : null;
+      const recorded = await this.services.caseService.rating({ ...rating, caseId: caseId ?? null }, conversationId);
       if (recorded) this.services.insights.record({ kind: 'rating', conversationId, caseId: recorded.id, rating: rating.rating });
       await context.sendActivity(markdown('Thank you for your rating. Is there anything else I can help you with?', TOPIC_BUTTONS));
       return DONE;
@@ -517,9 +517,7 @@ export class MainDialog {
     if (caseFeedback) {
       const caseId = caseFeedback.caseId ?? memory.openCaseId;
       const conversationId = context.activity.conversation?.id ?? '';
-      const recorded = caseId
-        ? await recordCaseFeedback(this.services.cases, this.services.notifier, { ...caseFeedback, caseId }, conversationId, this.services.now())
-        : null;
+      const recorded = await this.services.caseService.feedback({ ...caseFeedback, caseId: caseId ?? null }, conversationId);
       if (recorded && caseFeedback.solved) memory.openCaseId = null;
       const reply = caseFeedback.solved
         ? "Thank you for letting us know. I'm glad it's solved! Is there anything else I can help you with?"

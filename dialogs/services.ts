@@ -1,4 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
+import type { CaseService } from './caseService';
 import type {
   CaseNotifier,
   CaseStore,
@@ -37,9 +38,12 @@ export interface DialogServices {
   directory: PortalDirectory;
   mailer: Mailer;
   rateLimiter: RateLimiter;
+  /** Reads cases; every change goes through {@link DialogServices.caseService}. */
   cases: CaseStore;
   escalations: EscalationOutbox;
   notifier: CaseNotifier;
+  /** The one place that changes a case and notifies staff, the patient and the outbox. */
+  caseService: CaseService;
   /** Where answers, misses and outcomes are recorded for the help desk's insights. */
   insights: InsightsRecorder;
   log: Log;

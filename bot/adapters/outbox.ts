@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import type { CaseStore, EscalationOutbox, Log, Mailer } from '../../dialogs/ports';
+import type { EscalationOutbox, Log, Mailer } from '../../dialogs/ports';
+import type { CaseService } from '../../dialogs/caseService';
 import { backoffDelay, type BackoffPolicy } from '../../dialogs/backoff';
 import { errorCode } from '../../dialogs/errorCode';
 
@@ -38,18 +39,13 @@ export interface OutboxOptions {
 }
 
 /**
- * Records deliveries and give-ups on the case (`escalated` / `mail-failed` events), so staff
- * looking at a case see whether the email went out. The job id of an escalation is its case id.
- * Errors are logged, never thrown: the outbox must keep running whatever the store does.
+ * Records deliveries and give-ups on the case (`escalated` / `mail-failed` events, through the
+ * {@link CaseService}), so staff looking at a case see whether the email went out. The job id
+ * of an escalation is its case id.
  */
-export function recordOutboxEventsOnCases(outbox: ManagedOutbox, cases: CaseStore, log: Log, now: () => Date = () => new Date()): void {
-  const record = (caseId: string, type: 'escalated' | 'mail-failed', detail: string) => {
-    cases
-      .update(caseId, (c) => ({ ...c, events: [...c.events, { type, by: 'bot', detail, at: now().toISOString() }] }))
-      .catch((err: unknown) => log.warn({ caseId, err }, 'could not record the mail outcome on the case'));
-  };
-  outbox.on('delivered', (jobId) => record(jobId, 'escalated', 'escalation email sent to the help desk'));
-  outbox.on('failed', (jobId, attempts) => record(jobId, 'mail-failed', `escalation email failed after ${attempts} attempts`));
+export function recordOutboxEventsOnCases(outbox: ManagedOutbox, cases: Pick<CaseService, 'mailOutcome'>): void {
+  outbox.on('delivered', (jobId) => void cases.mailOutcome(jobId, { delivered: true }));
+  outbox.on('failed', (jobId, attempts) => void cases.mailOutcome(jobId, { delivered: false, attempts }));
 }
 
 /**

@@ -3,10 +3,10 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { authenticate, type DNSResolver } from 'mailauth';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { CaseRecord, CaseStore, Log } from '../../dialogs/ports';
+import type { CaseRecord, Log } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
+import type { CaseService } from '../../dialogs/caseService';
 import { caseIdFromAddress } from '../../dialogs/caseId';
-import { redact } from '../../dialogs/redact';
 import { errorCode } from '../../dialogs/errorCode';
 import { htmlToPlainText, MAX_REPLY_LENGTH, stripQuotedReply } from './replyText';
 import { staffTextForChat } from '../staffText';
@@ -28,12 +28,9 @@ import { staffTextForChat } from '../staffText';
  * wrong address is accepted and dropped. Messages per client and replies per case are
  * rate-limited, and messages are capped in size. The relayed text is the new part of the
  * reply (quoted history and signature stripped), as plain text with links only to allowed
- * domains; a `reply` event (redacted) is recorded on the case. A refused message changes
- * nothing: no event, no relay.
+ * domains; the {@link CaseService} records it on the case (redacted), updates the Teams card
+ * and relays it. A refused message changes nothing: no event, no relay.
  */
-
-/** Sends a help-desk reply into the patient's chat; the composition root supplies it. */
-export type ReplyRelay = (record: CaseRecord, text: string, senderName: string) => Promise<void>;
 
 /** Options for {@link startInboundMailServer}. */
 export interface InboundMailOptions {
@@ -53,10 +50,9 @@ export interface InboundMailOptions {
   repliesPerCasePerHour?: number;
   /** Sender domains accepted (INBOUND_ALLOWED_DOMAINS); subdomains are accepted too. */
   allowedDomains: string[];
-  cases: CaseStore;
-  relay: ReplyRelay;
+  /** Finds the case, records the reply, updates the card and relays it to the patient's chat. */
+  cases: Pick<CaseService, 'find' | 'replyByEmail'>;
   log?: Log;
-  now?: () => Date;
   /** Largest message accepted, in bytes (default 512 KiB: a reply, not attachments). */
   maxMessageBytes?: number;
   /** Longest text relayed, in characters (default {@link MAX_REPLY_LENGTH}). */
@@ -109,7 +105,6 @@ const MAX_RECIPIENTS = 5;
 /** Starts the inbound listener; resolves once it listens. */
 export async function startInboundMailServer(options: InboundMailOptions): Promise<InboundMailServer> {
   const log = options.log ?? silentLog;
-  const now = options.now ?? (() => new Date());
   const caseIdOf = (address: string) => caseIdFromAddress(address, options.addressTemplate, options.replyKey);
   const perClient = new RateLimiterMemory({ points: options.messagesPerClientPerMinute ?? 30, duration: 60 });
   const perCase = new RateLimiterMemory({ points: options.repliesPerCasePerHour ?? 10, duration: 3600 });
@@ -200,11 +195,11 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
       log.info({ event: 'inbound-ignored', reason: 'empty', cases: caseIds.length }, 'reply without new text ignored');
       return;
     }
-    const senderName = (from.name?.trim() || 'Help desk').slice(0, 100);
+    const senderName = from.name?.trim().slice(0, 100) || null;
     for (const id of caseIds) {
       let existing: CaseRecord | null;
       try {
-        existing = await options.cases.get(id);
+        existing = await options.cases.find(id);
       } catch {
         // The store is down: ask the sending server to try again later rather than lose the reply.
         throw smtpError(451, '4.3.0 Case store unavailable, try again later');
@@ -219,24 +214,15 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
         log.info({ event: 'inbound-ignored', reason: 'case-rate', caseId: id }, 'too many replies to one case; dropped');
         continue;
       }
-      let updated: CaseRecord | null;
+      let result: Awaited<ReturnType<CaseService['replyByEmail']>>;
       try {
-        updated = await options.cases.update(id, (c) => ({
-          ...c,
-          events: [...c.events, { type: 'reply', by: senderName, detail: redact(text), at: now().toISOString() }],
-        }));
+        result = await options.cases.replyByEmail(id, senderName, text);
       } catch {
         throw smtpError(451, '4.3.0 Case store unavailable, try again later');
       }
-      if (!updated) continue;
-      try {
-        await options.relay(updated, text, senderName);
-        log.info({ event: 'inbound-reply', caseId: id }, 'help-desk reply relayed to the chat');
-      } catch (err) {
-        // The reply is on the case and went to the patient's email too (Reply-To): do not
-        // make the sending server retry and record it twice.
-        log.warn({ event: 'inbound-relay-failed', caseId: id, code: errorCode(err) }, 'could not relay the reply to the chat');
-      }
+      // Not relayed: the reply is on the case and went to the patient's email too (Reply-To),
+      // so the sending server must not retry and record it twice.
+      if (result.ok) log.info({ event: result.relayed ? 'inbound-reply' : 'inbound-relay-failed', caseId: id }, result.relayed ? 'help-desk reply relayed to the chat' : 'could not relay the reply to the chat');
     }
   }
 

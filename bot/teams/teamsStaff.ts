@@ -1,9 +1,9 @@
 import { ActivityTypes, TurnContext, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import { z } from 'zod';
-import type { CaseNotifier, CaseRecord, CaseStore, Log, PortalDirectory } from '../../dialogs/ports';
+import type { CaseRecord, CaseStore, Log, PortalDirectory } from '../../dialogs/ports';
+import type { CaseService } from '../../dialogs/caseService';
 import { CaseActions, type CaseActionResult } from './caseActions';
 import { CASE_CARD_VERBS, REPLY_INPUT_ID, caseCardContent } from './caseCard';
-import type { ConversationMessenger } from './conversationMessenger';
 import { ESCALATION_CHANNEL_SETTING, escalationChannelFrom } from './escalationChannel';
 import { normalizeTeamsText, parseStaffCommand, USE_CHANNEL_COMMAND, type StaffCommand } from './staffCommands';
 import { StaffLookup } from './staffLookup';
@@ -14,13 +14,12 @@ import { isInsightsVerb, type StaffInsights } from './staffInsights';
 
 /** What {@link TeamsStaff} needs; `bot/index.ts` builds it from the configuration and the adapters. */
 export interface TeamsStaffOptions {
+  /** Reads cases and keeps settings (the escalation channel, the lookup access log). */
   cases: CaseStore;
-  /** Keeps the case card current (the `TeamsNotifier`, or whatever notifier the dialogs use). */
-  notifier: CaseNotifier;
+  /** Claim, reply and resolve: every change to a case, with its card update and patient message. */
+  caseService: CaseService;
   /** For the staff account lookup. */
   directory: PortalDirectory;
-  /** Proactive messages to patients (`CloudMessenger`). */
-  messenger: ConversationMessenger;
   log: Log;
   /** `MicrosoftAppTenantId`: members of this Teams tenant are staff. */
   tenantId: string | undefined;
@@ -73,7 +72,7 @@ export class TeamsStaff {
   constructor(private readonly options: TeamsStaffOptions) {
     this.now = options.now ?? (() => new Date());
     this.policy = new StaffPolicy(options.tenantId, options.staffAadIds, options.authenticated);
-    this.actions = new CaseActions({ cases: options.cases, notifier: options.notifier, messenger: options.messenger, log: options.log, now: this.now });
+    this.actions = new CaseActions(options.caseService, options.log);
     this.lookup = new StaffLookup(options.directory, options.cases, options.log, this.now);
   }
 

@@ -7,3 +7,4 @@ export * from './caseStore';
 export * from './escalationOutbox';
 export * from './caseNotifier';
 export * from './insights';
+export * from './patientChat';

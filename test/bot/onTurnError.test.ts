@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { ConversationState, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder-core';
+import pino from 'pino';
+import { makeOnTurnError } from '../../bot/onTurnError';
+import { LogCapture } from '../support/app';
 import { startTestApp, texts, type TestApp } from '../support/app';
 import { FakePortalDirectory } from '../fakes/fakePortalDirectory';
 
@@ -42,5 +46,24 @@ describe('onTurnError', () => {
     // The broken dialog is gone: a date now is just an unknown message, not a DOB answer.
     const after = texts(await t.say(conv, 'what file types can I upload?')).join('\n');
     expect(after).to.include('.tiff');
+  });
+});
+
+describe('onTurnError stack frames', () => {
+  /** Runs the handler once with `production` and returns the logged `turn failed` line. */
+  async function failedTurnLine(production: boolean): Promise<Record<string, unknown>> {
+    const logs = new LogCapture();
+    const log = pino({ level: 'info' }, logs);
+    const handler = makeOnTurnError({ log, conversationState: new ConversationState(new MemoryStorage()), helpdeskEmail: 'help@example.edu', production });
+    const context = new TurnContext(new TestAdapter(), { type: 'message', id: 'a1', text: 'hi', conversation: { id: 'c1' } as never, channelId: 'test' });
+    await handler(context, new TypeError('boom'));
+    const line = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'turn failed');
+    expect(line, 'turn failed log line').to.not.equal(undefined);
+    return line!;
+  }
+
+  it('logs stack frames in development and none in production, as the configuration says', async () => {
+    expect((await failedTurnLine(false)).stack).to.be.a('string');
+    expect(await failedTurnLine(true)).to.not.have.property('stack');
   });
 });

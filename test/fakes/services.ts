@@ -1,6 +1,7 @@
 import { loadKnowledge } from '../../knowledge/loader';
 import type { KnowledgeBase } from '../../knowledge/types';
-import { silentLog } from '../../dialogs/ports';
+import { silentLog, type PatientChat } from '../../dialogs/ports';
+import { CaseService } from '../../dialogs/caseService';
 import type { DialogServices, DialogSettings } from '../../dialogs/services';
 import { FakePortalDirectory } from './fakePortalDirectory';
 import { RecordingMailer } from './recordingMailer';
@@ -39,12 +40,20 @@ export interface TestServices extends DialogServices {
   insights: RecordingInsights;
 }
 
+/** A patient chat that keeps what it was asked to send. */
+export class RecordingPatientChat implements PatientChat {
+  readonly sent: Array<{ conversationId: string | undefined; text: string | undefined }> = [];
+  async send(reference: Parameters<PatientChat['send']>[0], activity: Parameters<PatientChat['send']>[1]): Promise<void> {
+    this.sent.push({ conversationId: reference.conversation?.id, text: activity.text });
+  }
+}
+
 /**
  * A full {@link DialogServices} bag of fakes (and the real knowledge base), with overrides.
  * The clock is fixed at a Tuesday 10:00 in Amherst (inside business hours) unless overridden.
  */
 export function makeTestServices(overrides: Partial<DialogServices> = {}): TestServices {
-  return {
+  const services = {
     knowledge: testKnowledge(),
     directory: new FakePortalDirectory(),
     mailer: new RecordingMailer(),
@@ -59,4 +68,7 @@ export function makeTestServices(overrides: Partial<DialogServices> = {}): TestS
     now: () => new Date('2026-11-24T15:00:00Z'),
     ...overrides,
   } as TestServices;
+  // Built over the bag's own store, notifier and outbox, so tests see its changes there.
+  services.caseService = overrides.caseService ?? new CaseService({ cases: services.cases, notifier: services.notifier, escalations: services.escalations, patientChat: new RecordingPatientChat(), log: services.log, now: services.now });
+  return services;
 }

@@ -8,6 +8,8 @@ import { BullmqOutbox, type BullmqOutboxOptions } from '../../../bot/adapters/bu
 import { recordOutboxEventsOnCases, type ManagedOutbox } from '../../../bot/adapters/outbox';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { silentLog } from '../../../dialogs/ports';
+import { CaseService } from '../../../dialogs/caseService';
+import { RecordingNotifier } from '../../fakes/recordingNotifier';
 import { newCase } from './caseFixtures';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
@@ -132,7 +134,7 @@ describe('escalation outboxes', () => {
   it('records on the case whether its email went out or was given up', async () => {
     const cases = new MemoryCaseStore();
     const outbox = track(new MemoryOutbox({ mailer, maxAttempts: 2, backoff: FAST }));
-    recordOutboxEventsOnCases(outbox, cases, silentLog);
+    recordOutboxEventsOnCases(outbox, new CaseService({ cases, notifier: new RecordingNotifier(), escalations: outbox, patientChat: { send: async () => undefined }, log: silentLog, now: () => new Date() }));
     const sent = await cases.create(newCase());
     await outbox.enqueue(sent.id, mail(sent.id));
     await waitUntil(async () => (await cases.get(sent.id))?.events.some((e) => e.type === 'escalated') === true, 'the delivery is on the case');

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
-import type { Activity } from 'botbuilder-core';
+import type { Activity, ConversationReference } from 'botbuilder-core';
 import { DialogTestClient } from 'botbuilder-testing';
-import type { CaseRecord, CaseStore, EscalationOutbox, TranscriptLine } from '../../../dialogs/ports';
+import { silentLog, type CaseStore, type EscalationOutbox, type TranscriptLine } from '../../../dialogs/ports';
+import { CaseService, helpDeskMessageText } from '../../../dialogs/caseService';
+import { RecordingNotifier } from '../../fakes/recordingNotifier';
 import { HandoffDialog, type HandoffOptions } from '../../../dialogs/handoffDialog';
 import { PendingEscalations } from '../../../dialogs/pendingEscalations';
 import { caseAddress, caseIdFromAddress, CASE_ID_PATTERN } from '../../../dialogs/caseId';
@@ -175,15 +177,15 @@ describe('escalation end to end (handoff dialog, real outbox, real SMTP)', () =>
   it('reply round trip: the help desk answers the escalation email and the text (without the quote) reaches the patient’s conversation', async () => {
     const cases = new RedisCaseStore(redis, { prefix });
     const outbox = memory();
-    const relayed: Array<{ caseId: string; conversationId: string | undefined; text: string; senderName: string }> = [];
+    const relayed: Array<{ conversationId: string | undefined; text: string | undefined }> = [];
+    const patientChat = { send: async (reference: Partial<ConversationReference>, activity: Partial<Activity>) => void relayed.push({ conversationId: reference.conversation?.id, text: activity.text }) };
     const inbound = await startInboundMailServer({
       port: 0,
       addressTemplate: TEMPLATE,
       replyKey: TEST_REPLY_SECRET,
       resolver: testDnsResolver,
       allowedDomains: ['umass.edu'],
-      cases,
-      relay: async (record: CaseRecord, text, senderName) => void relayed.push({ caseId: record.id, conversationId: record.conversationReference.conversation?.id, text, senderName }),
+      cases: new CaseService({ cases, notifier: new RecordingNotifier(), escalations: outbox, patientChat, log: silentLog, now: () => new Date() }),
     });
     closers.push(() => inbound.close());
 
@@ -208,7 +210,7 @@ describe('escalation end to end (handoff dialog, real outbox, real SMTP)', () =>
       staff.close();
     }
     expect(relayed).to.deep.equal([
-      { caseId, conversationId, text: "Hi, HEIC photos can't be uploaded. Please save it as a PDF or JPG and try again.", senderName: 'Pat Staff' },
+      { conversationId, text: helpDeskMessageText(caseId, "Hi, HEIC photos can't be uploaded. Please save it as a PDF or JPG and try again.", 'Pat Staff') },
     ]);
     expect((await cases.get(caseId))?.events.map((e) => e.type)).to.include('reply');
   });

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import net from 'node:net';
 import type { SendMailOptions } from 'nodemailer';
-import type { CaseRecord } from '../../../dialogs/ports';
+import { silentLog, type CaseRecord, type CaseStore } from '../../../dialogs/ports';
+import { CaseService, helpDeskMessageText } from '../../../dialogs/caseService';
+import { RecordingNotifier } from '../../fakes/recordingNotifier';
+import { RecordingOutbox } from '../../fakes/recordingOutbox';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 import { isAllowedSender, startInboundMailServer, type InboundMailServer } from '../../../bot/inbound/inboundMailServer';
 import { FakeCaseStore } from '../../fakes/fakeCaseStore';
@@ -16,10 +19,10 @@ const TEMPLATE = 'case+{id}@uhsbot.umass.edu';
 const ALLOWED = ['umass.edu'];
 const STAFF = 'Pat Staff <pat.staff@uhs.umass.edu>';
 
-interface Relayed {
-  caseId: string;
-  text: string;
-  senderName: string;
+/** The case service as bot/index.ts wires it, over `cases`, with `send` as the patient's chat. */
+function caseService(cases: CaseStore, send: (text: string) => void = () => undefined): CaseService {
+  const patientChat = { send: async (_reference: unknown, activity: { text?: string }) => send(activity.text ?? '') };
+  return new CaseService({ cases, notifier: new RecordingNotifier(), escalations: new RecordingOutbox(), patientChat, log: silentLog, now: () => new Date() });
 }
 
 /** Sends one message, DKIM-signed by the help desk's domain, to the listener; resolves with the SMTP error (or null when accepted). */
@@ -33,7 +36,8 @@ describe('inbound mail server (help-desk replies)', () => {
   let prefix: string;
   let cases: RedisCaseStore;
   let server: InboundMailServer;
-  let relayed: Relayed[];
+  /** The texts that reached the patient's chat. */
+  let relayed: string[];
   let relayFails: boolean;
   let record: CaseRecord;
 
@@ -45,11 +49,10 @@ describe('inbound mail server (help-desk replies)', () => {
     relayFails = false;
     server = await startInboundMailServer({
       ...baseOptions,
-      cases,
-      relay: async (c, text, senderName) => {
+      cases: caseService(cases, (text) => {
         if (relayFails) throw new Error('conversation gone');
-        relayed.push({ caseId: c.id, text, senderName });
-      },
+        relayed.push(text);
+      }),
     });
     record = await cases.create(newCase());
   });
@@ -70,7 +73,7 @@ describe('inbound mail server (help-desk replies)', () => {
       text: `Please try uploading a PDF instead.\n\n-- \nPat Staff\nUHS\n\nOn Tue, Nov 24, 2026 at 10:01 AM UHS Portal Help Bot <no-reply@uhs.umass.edu> wrote:\n> Case: ${record.id}\n> my birthday is [date redacted]`,
     });
     expect(err).to.equal(null);
-    expect(relayed).to.deep.equal([{ caseId: record.id, text: 'Please try uploading a PDF instead.', senderName: 'Pat Staff' }]);
+    expect(relayed).to.deep.equal([helpDeskMessageText(record.id, 'Please try uploading a PDF instead.', 'Pat Staff')]);
     const stored = await cases.get(record.id);
     const reply = stored?.events.find((e) => e.type === 'reply');
     expect(reply).to.include({ by: 'Pat Staff', detail: 'Please try uploading a PDF instead.' });
@@ -85,8 +88,8 @@ describe('inbound mail server (help-desk replies)', () => {
     });
     expect(err).to.equal(null);
     expect(relayed).to.have.length(1);
-    expect(relayed[0].text).to.include('Your account is active now.');
-    expect(relayed[0].text).not.to.include('old mail');
+    expect(relayed[0]).to.include('Your account is active now.');
+    expect(relayed[0]).not.to.include('old mail');
   });
 
   it('redacts dates in the event it records (the chat gets the text as staff wrote it)', async () => {
@@ -151,7 +154,7 @@ describe('inbound mail server (help-desk replies)', () => {
         throw new Error('ECONNREFUSED');
       }
     }
-    const down = await startInboundMailServer({ ...baseOptions, cases: new DownStore(), relay: async () => undefined });
+    const down = await startInboundMailServer({ ...baseOptions, cases: caseService(new DownStore()) });
     try {
       const err = await deliver(down.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: 'hello' });
       expect(err?.responseCode).to.equal(451);
@@ -178,7 +181,7 @@ describe('inbound mail server (help-desk replies)', () => {
     });
     expect(err).to.equal(null);
     expect(relayed).to.have.length(1);
-    const text = relayed[0].text;
+    const text = relayed[0];
     expect(text).to.not.match(/evil\.example|phish\.example|tracker\.example|!\[/);
     expect(text).to.include('[link removed]');
     expect(text).to.include('https://www.umass.edu/uhs/patient-portal');
@@ -191,12 +194,12 @@ describe('inbound mail server (help-desk replies)', () => {
   });
 
   it('relays at most repliesPerCasePerHour replies to one case, and limits messages per client', async () => {
-    const limited = await startInboundMailServer({ ...baseOptions, cases, repliesPerCasePerHour: 2, messagesPerClientPerMinute: 4, relay: async (c, text, senderName) => void relayed.push({ caseId: c.id, text, senderName }) });
+    const limited = await startInboundMailServer({ ...baseOptions, cases: caseService(cases, (text) => relayed.push(text)), repliesPerCasePerHour: 2, messagesPerClientPerMinute: 4 });
     try {
       const results = [];
       for (let i = 0; i < 5; i++) results.push((await deliver(limited.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: `reply ${i}` }))?.responseCode ?? 250);
       expect(results).to.deep.equal([250, 250, 250, 250, 421]);
-      expect(relayed.map((r) => r.text)).to.deep.equal(['reply 0', 'reply 1']);
+      expect(relayed).to.deep.equal([helpDeskMessageText(record.id, 'reply 0', 'Pat Staff'), helpDeskMessageText(record.id, 'reply 1', 'Pat Staff')]);
       expect((await cases.get(record.id))?.events.filter((e) => e.type === 'reply')).to.have.length(2);
     } finally {
       await limited.close();
@@ -204,7 +207,7 @@ describe('inbound mail server (help-desk replies)', () => {
   });
 
   it('refuses a message over the size limit (552) and listens on 127.0.0.1 unless told otherwise', async () => {
-    const small = await startInboundMailServer({ ...baseOptions, cases, maxMessageBytes: 10_000, relay: async () => undefined });
+    const small = await startInboundMailServer({ ...baseOptions, cases: caseService(cases), maxMessageBytes: 10_000 });
     try {
       expect(small.address).to.equal('127.0.0.1');
       const err = await deliver(small.port, { from: STAFF, to: caseAddr(record.id), subject: 'Re', text: 'x'.repeat(20_000) });

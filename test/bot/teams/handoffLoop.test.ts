@@ -12,7 +12,6 @@ import {
   CASE_FEEDBACK_SOLVED,
   CASE_FEEDBACK_YES_TEXT,
   parseCaseFeedback,
-  recordCaseFeedback,
 } from '../../../dialogs/caseFeedback';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
@@ -20,6 +19,10 @@ import type { RecordedCall } from '../../support/recordingConnector';
 import { teamsCardAction, teamsMessage, webChatMessage, type TeamsOrigin } from '../../support/teamsActivities';
 import { MISS_REPLY as MAIN_DIALOG_MISS } from '../../../dialogs/replies';
 import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
+import { startInboundMailServer } from '../../../bot/inbound/inboundMailServer';
+import { caseAddress } from '../../../dialogs/caseId';
+import { helpDeskMessageText } from '../../../dialogs/caseService';
+import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
 
 const REDIS_DB = 5;
 const ESCALATIONS = '19:escalations@thread.tacv2';
@@ -27,6 +30,7 @@ const TEAM = '19:helpdesk-team@thread.tacv2';
 const PATIENT_CONVERSATION = 'dl-patient-conversation-1';
 const JANE = { id: '29:jane', name: 'Jane Doe', aadObjectId: '7e57a11c-0000-4000-8000-00000000000a' };
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
+const INBOUND_TEMPLATE = 'case+{id}@uhsbot.umass.edu';
 
 type Card = { body: Array<Record<string, unknown>>; actions: Array<{ title: string }> };
 
@@ -173,6 +177,23 @@ for (const store of stores) {
       expect(JSON.stringify(h.log.records)).not.to.contain('re-sent').and.not.to.contain('04/15/2003');
     });
 
+    it("an email reply from the help desk updates the card's \"Replies sent\" count, and reaches the patient with the same wording as a Teams reply", async () => {
+      await chooseChannel();
+      const record = await openCase();
+      // The real inbound listener (smtp-server, DKIM and DMARC checked), wired to the harness's case service.
+      const inbound = await startInboundMailServer({ port: 0, addressTemplate: INBOUND_TEMPLATE, replyKey: TEST_REPLY_SECRET, resolver: testDnsResolver, allowedDomains: ['umass.edu'], cases: h.caseService });
+      try {
+        const err = await sendReply(inbound.port, { from: 'Pat Staff <pat.staff@uhs.umass.edu>', to: caseAddress(INBOUND_TEMPLATE, record.id, TEST_REPLY_SECRET), subject: `Re: [${record.id}]`, text: 'Your account is active now.' });
+        expect(err).to.equal(null);
+      } finally {
+        await inbound.close();
+      }
+      expect(factsOf(cardOf(updatesOfCard(record).at(-1)!))).to.include({ 'Replies sent': '1' });
+      const [toPatient] = h.connector.to(PATIENT_CONVERSATION);
+      expect(toPatient.activity.text).to.equal(helpDeskMessageText(record.id, 'Your account is active now.', 'Pat Staff'));
+      expect(toPatient.activity.text).to.match(/^Message from the UHS help desk about your case /).and.to.match(/— Pat, UHS Portal Help Desk$/);
+    });
+
     it('Resolve closes the case, updates the card, and asks the patient "Did this solve it?" with one-click answers that are recorded', async () => {
       await chooseChannel();
       const record = await openCase();
@@ -193,8 +214,8 @@ for (const store of stores) {
       // The patient clicks "Yes": Web Chat sends the button's text and value.
       const answer = parseCaseFeedback({ text: buttons[0].text, value: buttons[0].value });
       expect(answer).to.deep.equal({ caseId: record.id, solved: true });
-      expect(await recordCaseFeedback(cases, h.notifier, answer!, 'someone-else', new Date()), 'another conversation cannot answer').to.equal(null);
-      const answered = await recordCaseFeedback(cases, h.notifier, answer!, PATIENT_CONVERSATION, new Date());
+      expect(await h.caseService.feedback(answer!, 'someone-else'), 'another conversation cannot answer').to.equal(null);
+      const answered = await h.caseService.feedback(answer!, PATIENT_CONVERSATION);
       expect(answered!.events.filter((e) => e.type === 'feedback').map((e) => e.detail)).to.deep.equal([CASE_FEEDBACK_SOLVED]);
       expect(factsOf(cardOf(updatesOfCard(record).at(-1)!))).to.include({ 'Patient says': 'solved' });
       expect((buttons[0].value as Record<string, unknown>)[CASE_FEEDBACK_KEY]).to.equal(CASE_FEEDBACK_SOLVED);

@@ -10,6 +10,8 @@ import { TeamsNotifier } from '../../../bot/teams/teamsNotifier';
 import { TeamsStaff } from '../../../bot/teams/teamsStaff';
 import { HelpDeskBot, MEMORY_PROPERTY } from '../../../bot/helpDeskBot';
 import { MainDialog } from '../../../dialogs/mainDialog';
+import { CaseService } from '../../../dialogs/caseService';
+import { RecordingOutbox } from '../../fakes/recordingOutbox';
 import type { ConversationMemory } from '../../../dialogs/conversationMemory';
 import { makeTestServices } from '../../fakes/services';
 import { RecordingConnector } from '../../support/recordingConnector';
@@ -39,6 +41,8 @@ export interface StaffHarness {
   botUrl: string;
   connector: RecordingConnector;
   notifier: TeamsNotifier;
+  /** The one case service, as bot/index.ts wires it (Teams card and the patient's chat). */
+  caseService: CaseService;
   staff: TeamsStaff;
   log: RecordingLog;
   /** POSTs an activity to /api/messages; returns the HTTP status and parsed body (an invoke response). */
@@ -71,12 +75,14 @@ export async function startStaffHarness(
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const messenger = new CloudMessenger(adapter, '');
   const notifier = new TeamsNotifier({ cases, messenger, log });
-  const staff = new TeamsStaff({ cases, notifier, directory, messenger, log, tenantId: STAFF_TENANT, staffAadIds, authenticated, insights: extras.insights });
+  const escalations = new RecordingOutbox();
+  const caseService = new CaseService({ cases, notifier, escalations, patientChat: messenger, log, now: () => new Date() });
+  const staff = new TeamsStaff({ cases, caseService, directory, log, tenantId: STAFF_TENANT, staffAadIds, authenticated, insights: extras.insights });
   // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
-  const services = makeTestServices({ cases, directory, notifier, log, ...(extras.knowledge ? { knowledge: extras.knowledge } : {}), ...(extras.recorder ? { insights: extras.recorder } : {}) });
+  const services = makeTestServices({ cases, directory, notifier, escalations, caseService, log, ...(extras.knowledge ? { knowledge: extras.knowledge } : {}), ...(extras.recorder ? { insights: extras.recorder } : {}) });
   const conversationState = new LeanConversationState(new MemoryStorage());
   const mainDialog = new MainDialog(services, conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
-  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, cases, notifier, insights: services.insights, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
+  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge: services.knowledge, caseService, insights: services.insights, log: pino({ level: 'silent' }), helpdeskEmail: services.settings.helpdeskEmail, staff });
   const { server } = makeServer({
     adapter,
     runTurn: (context) => bot.run(context),
@@ -90,6 +96,7 @@ export async function startStaffHarness(
     botUrl,
     connector,
     notifier,
+    caseService,
     staff,
     log,
     async post(activity) {

@@ -1,0 +1,268 @@
+import type { CaseEvent, CaseNotifier, CaseRecord, CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail, PatientChat } from './ports';
+import { CASE_FEEDBACK_NOT_SOLVED, CASE_FEEDBACK_QUESTION, CASE_FEEDBACK_SOLVED, caseFeedbackActions, type CaseFeedbackAnswer, type CaseRatingAnswer } from './caseFeedback';
+import { newCaseId } from './caseId';
+import { newCaseRecord } from './caseRecords';
+import { errorCode } from './errorCode';
+import { redact } from './redact';
+
+/** What a {@link CaseService} needs: the ports it changes and notifies. */
+export interface CaseServiceOptions {
+  cases: CaseStore;
+  /** Keeps what staff see current (the Teams card). */
+  notifier: CaseNotifier;
+  /** The durable queue of escalation emails. */
+  escalations: EscalationOutbox;
+  /** Proactive messages into the patient's chat. */
+  patientChat: PatientChat;
+  log: Log;
+  now: () => Date;
+}
+
+/** Why a change was not made, as a value: the caller words it for its audience. */
+export type CaseRefusal = 'not-found' | 'resolved' | 'claimed-by-other' | 'empty' | 'unreachable';
+
+/** The outcome of a change: the case afterwards, or why nothing changed (with the case when there is one). */
+export type CaseChange<T = object> = ({ ok: true; record: CaseRecord } & T) | { ok: false; reason: CaseRefusal; record: CaseRecord | null };
+
+/** A case as {@link CaseService.open} left it. */
+export interface OpenedCase {
+  record: CaseRecord;
+  /** The escalation email, composed for the record's id. */
+  mail: OutgoingMail;
+  /** `false`: the store failed and `record` carries a locally drawn id (park it until the store is back). */
+  stored: boolean;
+  /** `false`: the outbox failed and the mail still has to be queued. */
+  queued: boolean;
+}
+
+/** The signature of a help-desk message: the first name of the person who wrote it. */
+function firstNameOf(name: string): string {
+  // Directory names may come as "Last, First".
+  const [last, rest] = name.split(',', 2);
+  const given = rest !== undefined && rest.trim() !== '' ? rest : last;
+  return given.trim().split(/\s+/)[0] || name;
+}
+
+/**
+ * What the patient sees when the help desk writes to them, from Teams or by email: one wording.
+ * `text` is already plain and safe for the chat; `signedBy` is the writer's name (`null`: the desk).
+ */
+export function helpDeskMessageText(caseId: string, text: string, signedBy: string | null): string {
+  const signature = signedBy ? `${firstNameOf(signedBy)}, UHS Portal Help Desk` : 'UHS Portal Help Desk';
+  return `Message from the UHS help desk about your case ${caseId}:\n\n${text}\n\n— ${signature}`;
+}
+
+/** What the patient is told when staff resolve the case, before the one-click question. */
+export function resolvedText(caseId: string): string {
+  return `The UHS help desk has resolved your case ${caseId}. ${CASE_FEEDBACK_QUESTION}`;
+}
+
+/**
+ * The one place that changes a case. Each change is one atomic store update with its event,
+ * followed by the notifications that belong to it (the Teams card, the patient's chat, the
+ * escalation outbox), so every path records and words the same thing. Expected outcomes are
+ * values ({@link CaseChange}); a store failure is thrown where the caller must react to it.
+ */
+export class CaseService {
+  constructor(private readonly options: CaseServiceOptions) {}
+
+  /** A case by id as typed: ids are upper case, staff may type them in any case. */
+  async find(caseId: string): Promise<CaseRecord | null> {
+    return (await this.options.cases.get(caseId)) ?? (await this.options.cases.get(caseId.toUpperCase()));
+  }
+
+  /**
+   * Opens a case: stores it, queues its escalation email and tells staff. While the store
+   * fails the case gets a locally drawn id (`stored: false`); while the outbox fails the mail
+   * is not queued (`queued: false`); the caller parks what is missing.
+   */
+  async open(input: NewCase, composeMail: (record: CaseRecord) => OutgoingMail): Promise<OpenedCase> {
+    const { record, stored } = await this.store(input);
+    const mail = composeMail(record);
+    const queued = await this.queueMail(record.id, mail);
+    await this.notify('caseCreated', record);
+    return { record, mail, stored, queued };
+  }
+
+  /** The patient asked again while a case is open: their words join it as a `patient-message` event. */
+  async addPatientMessage(caseId: string, redactedText: string): Promise<CaseRecord | null> {
+    let record: CaseRecord | null = null;
+    try {
+      record = await this.options.cases.update(caseId, (c) => this.withEvent(c, 'patient-message', 'patient', redactedText));
+    } catch (err) {
+      this.options.log.warn({ event: 'handoff-add-failed', caseId, code: errorCode(err) }, 'could not add to the open case');
+    }
+    if (record) await this.notify('caseUpdated', record);
+    return record;
+  }
+
+  /**
+   * While the case is claimed, relays what the patient wrote (already redacted) to the staff
+   * member's thread. Returns whether the case is still open (`false`: resolved or gone).
+   */
+  async relayToStaff(caseId: string, redactedText: string): Promise<boolean> {
+    const record = await this.options.cases.get(caseId);
+    if (!record || record.status === 'resolved') return false;
+    if (record.status === 'claimed') await this.options.notifier.patientMessage(record, redactedText);
+    return true;
+  }
+
+  /** Marks the case as `staffName`'s. Someone else's claim is kept, not taken over. */
+  async claim(caseId: string, staffName: string): Promise<CaseChange<{ already: boolean }>> {
+    const current = await this.find(caseId);
+    if (!current) return { ok: false, reason: 'not-found', record: null };
+    // Decided inside the atomic update (a store may run `change` again on a conflict).
+    const decision: { refusal: CaseRefusal | null; already: boolean } = { refusal: null, already: false };
+    const record = await this.options.cases.update(current.id, (c) => {
+      decision.refusal = c.status === 'resolved' ? 'resolved' : c.claimedBy && c.claimedBy !== staffName ? 'claimed-by-other' : null;
+      decision.already = c.claimedBy === staffName;
+      return decision.refusal || decision.already ? c : this.claimed(c, staffName);
+    });
+    if (!record) return { ok: false, reason: 'not-found', record: null };
+    if (decision.refusal) return { ok: false, reason: decision.refusal, record };
+    await this.notify('caseUpdated', record);
+    return { ok: true, record, already: decision.already };
+  }
+
+  /**
+   * A staff reply from Teams: sent to the patient's chat first (it is the only channel), and
+   * recorded only once it arrived. Replying to an open case also claims it, so the patient's
+   * answer comes back to the staff member's thread. `text` is already safe for the chat.
+   */
+  async reply(caseId: string, staffName: string, text: string): Promise<CaseChange> {
+    const current = await this.find(caseId);
+    if (!current) return { ok: false, reason: 'not-found', record: null };
+    if (text === '') return { ok: false, reason: 'empty', record: current };
+    if (current.status === 'resolved') return { ok: false, reason: 'resolved', record: current };
+    if (!(await this.tellPatient(current, { type: 'message', textFormat: 'plain', text: helpDeskMessageText(current.id, text, staffName) }))) {
+      return { ok: false, reason: 'unreachable', record: current };
+    }
+    const record = await this.options.cases.update(current.id, (c) => this.withEvent(c.status === 'open' ? this.claimed(c, staffName) : c, 'reply', staffName, redact(text)));
+    if (!record) return { ok: false, reason: 'not-found', record: null };
+    await this.notify('caseUpdated', record);
+    return { ok: true, record };
+  }
+
+  /**
+   * A help-desk reply by email (already authenticated and stripped to safe plain text):
+   * recorded first, because it reached the patient's email too; then relayed to the chat,
+   * where a failure is only logged. A store failure is thrown (the sender should retry).
+   */
+  async replyByEmail(caseId: string, senderName: string | null, text: string): Promise<CaseChange<{ relayed: boolean }>> {
+    const record = await this.options.cases.update(caseId, (c) => this.withEvent(c, 'reply', senderName ?? 'Help desk', redact(text)));
+    if (!record) return { ok: false, reason: 'not-found', record: null };
+    await this.notify('caseUpdated', record);
+    const relayed = await this.tellPatient(record, { type: 'message', textFormat: 'plain', text: helpDeskMessageText(record.id, text, senderName) });
+    return { ok: true, record, relayed };
+  }
+
+  /** Closes the case and asks the patient, with one click, whether it solved the problem. */
+  async resolve(caseId: string, staffName: string): Promise<CaseChange<{ patientAsked: boolean }>> {
+    const current = await this.find(caseId);
+    if (!current) return { ok: false, reason: 'not-found', record: null };
+    const decision = { alreadyResolved: false };
+    const record = await this.options.cases.update(current.id, (c) => {
+      decision.alreadyResolved = c.status === 'resolved';
+      return decision.alreadyResolved ? c : { ...this.withEvent(c, 'resolved', staffName), status: 'resolved' };
+    });
+    if (!record) return { ok: false, reason: 'not-found', record: null };
+    if (decision.alreadyResolved) return { ok: false, reason: 'resolved', record };
+    await this.notify('caseUpdated', record);
+    const patientAsked = await this.tellPatient(record, {
+      type: 'message',
+      text: resolvedText(record.id),
+      suggestedActions: { to: [], actions: caseFeedbackActions(record.id) },
+    });
+    return { ok: true, record, patientAsked };
+  }
+
+  /**
+   * Stores the patient's answer to "Did this solve it?" as a `feedback` event. Only the case's
+   * own conversation may answer (a crafted `value` cannot touch another patient's case);
+   * otherwise, or without a case id, it returns `null` and changes nothing.
+   */
+  async feedback(answer: CaseFeedbackAnswer, conversationId: string): Promise<CaseRecord | null> {
+    return this.patientFeedback(answer.caseId, conversationId, answer.solved ? CASE_FEEDBACK_SOLVED : CASE_FEEDBACK_NOT_SOLVED);
+  }
+
+  /** Stores a 1–5 rating of the help desk as a `feedback` event; like {@link feedback}, only from the case's conversation. */
+  async rating(answer: CaseRatingAnswer, conversationId: string): Promise<CaseRecord | null> {
+    return this.patientFeedback(answer.caseId, conversationId, `rating ${answer.rating} of 5`);
+  }
+
+  /**
+   * Records what became of the escalation email (`escalated` or `mail-failed`), so staff
+   * looking at a case see whether it went out. Never throws: the outbox must keep running
+   * whatever the store does. The card shows no mail state, so it is not updated.
+   */
+  async mailOutcome(caseId: string, outcome: { delivered: true } | { delivered: false; attempts: number }): Promise<void> {
+    const [type, detail]: [CaseEvent['type'], string] = outcome.delivered
+      ? ['escalated', 'escalation email sent to the help desk']
+      : ['mail-failed', `escalation email failed after ${outcome.attempts} attempts`];
+    try {
+      await this.options.cases.update(caseId, (c) => this.withEvent(c, type, 'bot', detail));
+    } catch (err) {
+      this.options.log.warn({ caseId, code: errorCode(err) }, 'could not record the mail outcome on the case');
+    }
+  }
+
+  private async patientFeedback(caseId: string | null, conversationId: string, detail: string): Promise<CaseRecord | null> {
+    if (!caseId) return null;
+    const current = await this.options.cases.get(caseId);
+    if (!current || current.conversationReference.conversation?.id !== conversationId) return null;
+    const updated = await this.options.cases.update(caseId, (c) => this.withEvent(c, 'feedback', 'patient', detail));
+    if (updated) await this.notify('caseUpdated', updated);
+    return updated;
+  }
+
+  /** Stores the case; while the store fails, a local record under a locally drawn id. */
+  private async store(input: NewCase): Promise<{ record: CaseRecord; stored: boolean }> {
+    try {
+      return { record: await this.options.cases.create(input), stored: true };
+    } catch (err) {
+      const id = newCaseId();
+      this.options.log.error({ event: 'case-store-failed', caseId: id, code: errorCode(err) }, 'case store failed; using a local case number');
+      return { record: newCaseRecord(input, id, this.options.now()), stored: false };
+    }
+  }
+
+  /** Queues the escalation email; `false` when the outbox is unavailable. */
+  private async queueMail(caseId: string, mail: OutgoingMail): Promise<boolean> {
+    try {
+      await this.options.escalations.enqueue(caseId, mail);
+      return true;
+    } catch (err) {
+      this.options.log.error({ event: 'outbox-failed', caseId, code: errorCode(err) }, 'escalation outbox failed; parking the email');
+      return false;
+    }
+  }
+
+  /** Tells staff; notifiers should not throw, and a failure here must never fail the change. */
+  private async notify(what: 'caseCreated' | 'caseUpdated', record: CaseRecord): Promise<void> {
+    try {
+      await this.options.notifier[what](record);
+    } catch (err) {
+      this.options.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
+    }
+  }
+
+  /** Sends to the patient's conversation; a failure is an expected outcome (the chat may be gone). */
+  private async tellPatient(record: CaseRecord, activity: Parameters<PatientChat['send']>[1]): Promise<boolean> {
+    try {
+      await this.options.patientChat.send(record.conversationReference, activity);
+      return true;
+    } catch (err) {
+      this.options.log.warn({ caseId: record.id, error: (err as Error)?.name, statusCode: (err as { statusCode?: number })?.statusCode }, 'patient chat unreachable');
+      return false;
+    }
+  }
+
+  private claimed(c: CaseRecord, staffName: string): CaseRecord {
+    return { ...this.withEvent(c, 'claimed', staffName), status: 'claimed', claimedBy: staffName };
+  }
+
+  private withEvent(c: CaseRecord, type: CaseEvent['type'], by: string, detail?: string): CaseRecord {
+    const event: CaseEvent = { type, by, ...(detail === undefined ? {} : { detail }), at: this.options.now().toISOString() };
+    return { ...c, events: [...c.events, event] };
+  }
+}
