@@ -81,7 +81,7 @@ const NO_WORDS = new Set(['n', 'no', 'nope', 'nah', 'naw', 'nop', 'nein', 'never
 const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|idk|maybe|possibly|no idea|not certain|i'?m unsure|no se|not really sure|i guess maybe|i can'?t remember|can'?t remember|i forget|i'?m not certain)\b/;
 /** Where people change their mind mid-message ("no wait actually yes"): the answer is what follows. */
 const CHANGE_OF_MIND = /\b(actually|wait|i mean|on second thought|scratch that|hold on|sorry)\b/g;
-const YES_PHRASES = /^(go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
+const YES_PHRASES = /^((i suppose( so)?|i guess)(?! not)|that'?s fine|that works|go for it|go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
 const NO_PHRASES = /^(i don'?t|i do not|i dont|i haven'?t|i have not|i havent|i'?m not|i am not|not really|not yet|no thanks|no thank you|i didn'?t|i did not|i dont think so|i don'?t think so|not at all|none|nothing|never mind that|rather not|i'?d rather not|don'?t|do not)\b/;
 const TRIED = /^(already (did|done|tried|have)|i already (did|tried|have|do)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
 
@@ -111,8 +111,17 @@ export function readYesNo(text: string): YesNo | undefined {
       if (NO_WORDS.has(w)) return 'no';
     }
   }
+  // Drawn-out words ("yesss", "nahh", "nooo") are their plain selves.
+  t = t
+    .split(' ')
+    .map((w) => (YES_WORDS.has(w) || NO_WORDS.has(w) ? w : stretched(w)))
+    .join(' ');
   if (TRIED.test(t)) return 'tried';
+  // "yeah i already tried that", "yes did that already": a tip tried, not a yes to it working.
+  if (/^(yes|yeah|yea|ya|yep|yup|ok|okay|sure)\b,?\s*/.test(t) && TRIED.test(t.replace(/^\S+,?\s*/, ''))) return 'tried';
   if (UNSURE.test(t)) return 'unsure';
+  // "i'm good", "im ok thanks": a polite no to an offer.
+  if (/^(i'?m|im|i am) (good|ok|okay|fine|all good)( thanks| thank you| thx| for now)?$/.test(t)) return 'no';
   if (/^(no (problem|worries|idea|clue)|no se)\b/.test(t)) return t.startsWith('no idea') || t.startsWith('no clue') || t.startsWith('no se') ? 'unsure' : undefined;
   const words = t.split(' ');
   const first = words[0];
@@ -135,6 +144,15 @@ export function readYesNo(text: string): YesNo | undefined {
   if (yes > 0 && no === 0) return 'yes';
   if (no > 0 && yes === 0) return 'no';
   return undefined;
+}
+
+/** A drawn-out yes or no word ("yesss", "nahh", "yeahhh") as its plain self; other words unchanged. */
+function stretched(word: string): string {
+  if (!/(.)\1/.test(word)) return word;
+  const once = word.replace(/(.)\1+/g, '$1');
+  if (YES_WORDS.has(once) || NO_WORDS.has(once)) return once;
+  const twice = word.replace(/(.)\1+/g, '$1$1');
+  return YES_WORDS.has(twice) || NO_WORDS.has(twice) ? twice : word;
 }
 
 const CANCEL = /^(cancel|cancel (that|this|it)|stop|stop (it|that|this)|quit|exit|never ?mind|nvm|nm|forget it|forget (that|this)|no stop|please stop|stop please|abort|leave it|skip (it|this)|n\/m)$/;
@@ -362,6 +380,7 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     // A short word the buttons may recognise ("staff", "phone"): leave it to the prompt.
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
   }
+  if (reading && (prompt.kind === 'yes-no' || prompt.kind === 'worked') && leadsWithAnswer(trimmed)) return yesNoAnswer(reading, prompt);
   if (isContactQuestion(trimmed)) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
   // An address, a date or a word or two is never read as a new question ("test.student@umass.edu"
   // is not about COVID-19 testing, "not-an-email" not about the password email).
@@ -375,6 +394,22 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   if (reading) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'worked' && isDoesntWork(trimmed)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
   return { kind: 'answer' };
+}
+
+/**
+ * An answer that opens with its yes or no and goes on to say more ("yes, i registered with my
+ * umass email", "no it didnt work when i tried", "nope it still says error"): the opening word
+ * is the answer, whatever topic the rest mentions, unless the rest asks something ("yeah but
+ * how do i get my medical records?").
+ */
+function leadsWithAnswer(text: string): boolean {
+  const t = plain(normalize(text));
+  const first = /^(\S+?),?(?:\s+(.*))?$/.exec(t);
+  if (!first) return false;
+  const word = stretched(first[1]);
+  if (!(YES_WORDS.has(word) || NO_WORDS.has(word)) || word === 'right' || word === 'never' || word === 'please') return false;
+  const rest = (first[2] ?? '').replace(/^(but|and|so|then|also|wait)\s+/, '');
+  return !/\?/.test(text) && !isQuestionForm(rest) && !/^(but|and also)\b/.test(first[2] ?? '');
 }
 
 /** "how do I…", "is there…", "can I…": a question rather than a statement of the problem. */
