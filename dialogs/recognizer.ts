@@ -325,6 +325,20 @@ export function looksLikeFileName(text: string): boolean {
   return /^[^\s]{1,200}\.[a-z0-9]{2,5}$/i.test(text.trim()) || /^[\w\- ()]{1,120}\.[a-z0-9]{2,5}$/i.test(text.trim());
 }
 
+/**
+ * A name without its ending that is still plausibly a file's name, as computers that hide
+ * endings show it: one word with a digit, an underscore, a hyphen or a capital inside
+ * ("IMG_2231", "scan001", "vaccine-card", "MyCard"). A plain word ("photo", "password") is not.
+ */
+export function looksLikeBareFileName(text: string): boolean {
+  const t = text.trim();
+  return /^[^\s./\\]{2,120}$/.test(t) && (/[0-9_-]/.test(t) || /[a-z][A-Z]/.test(t)) && /[a-z]/i.test(t) && !/@/.test(t);
+}
+
+/** Saying there is no file name to give: they don't have the file, or don't know what it is called. */
+const NO_FILE_AT_HAND =
+  /\b(i )?(don'?t|dont|do not|didn'?t|did not|can'?t|cant|cannot) (have|know|see|find|remember)( (a|the|my|its|it'?s|any|what the))? ?(file|name|it|one|called)\b|\bno (file|name)\b|\bnot sure what (it'?s|its|it is) called\b/;
+
 /** A message that could be an email address or a date (the prompt's own answer, not a question). */
 function looksLikeEmailOrDate(text: string): boolean {
   const t = text.trim();
@@ -375,7 +389,8 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
   }
   if (prompt.kind === 'file' && (looksLikeFileName(trimmed) || trimmed.split(/\s+/).length === 1)) return { kind: 'answer' };
-  if (prompt.kind === 'file' && readYesNo(trimmed) === 'unsure') return { kind: 'answer', value: choices.find((c) => /don'?t know/i.test(c)) };
+  // "idk", "i dont have the file", "no idea what its called": the "I don't know the name" help.
+  if (prompt.kind === 'file' && (readYesNo(trimmed) === 'unsure' || NO_FILE_AT_HAND.test(normalize(trimmed)))) return { kind: 'answer', value: choices.find((c) => /don'?t know/i.test(c)) };
   if (prompt.kind === 'choice' && short && !reading) {
     // A short word the buttons may recognise ("staff", "phone"): leave it to the prompt.
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };

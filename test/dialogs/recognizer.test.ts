@@ -7,6 +7,7 @@ import {
   isPersonRequest,
   isThanks,
   isUninformative,
+  looksLikeBareFileName,
   readCommand,
   readFacts,
   readYesNo,
@@ -171,6 +172,20 @@ describe('The recogniser (one for every prompt)', () => {
     expect(readFacts('and after that can i book online?', false)).to.deep.equal({});
   });
 
+  describe('looksLikeBareFileName: a name whose ending the computer hides', () => {
+    const rows: Array<[string, boolean]> = [
+      ['IMG_2231', true],
+      ['scan001', true],
+      ['vaccine-card', true],
+      ['MyVaccineCard', true],
+      ['photo', false],
+      ['i dont have a file', false],
+      ['jdoe@umass.edu', false],
+      ['2023', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(looksLikeBareFileName(text)).to.equal(expected));
+  });
+
   describe('hear: the order at a prompt', () => {
     const knowledge = testKnowledge();
     const yesNo: PromptInfo = { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents: new Set(['password-reset-problem', 'no-password-email', 'login-spinning']) };
@@ -200,6 +215,7 @@ describe('The recogniser (one for every prompt)', () => {
       ['yeah but how do i get my medical records', yesNo, 'question'],
       ['jdoe@umass.edu', email, 'answer'],
       ['vaccine_card.HEIC', file, 'answer'],
+      ['i dont have a file', { ...file, choices: ["I don't know the name"] }, 'answer', "I don't know the name"],
       ['how do I get a copy of my medical records?', yesNo, 'question'],
       ['how do I get a copy of my medical records?', email, 'question'],
       ['My upload fails with a file type error', description, 'answer'],
