@@ -44,6 +44,8 @@ export interface PromptInfo {
   ownIntents?: ReadonlySet<string>;
   /** Whether the prompt belongs to the handoff (an objection there ends the handoff). */
   inHandoff?: boolean;
+  /** Whether its yes passes the problem to a person (the help-desk offer, the handoff's consent): a request for one is its yes. */
+  offersHelpDesk?: boolean;
 }
 
 /** What a message typed at a prompt is, in the order {@link hear} checks. */
@@ -170,7 +172,7 @@ export function readCommand(text: string): Command | null {
 
 const NEGATED_PERSON = /\b(don'?t|dont|do not|no need|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|email|the|a|an|any)?\s*(to\s+)?(the\s+|a\s+|an\s+)?(help ?desk|person|human|someone|agent|case|ticket|staff)/;
 const PERSON =
-  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
+  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|(send|pass|forward|give|hand|submit|escalate) (this|it|that|my (question|problem|issue|request|case))( on| over| along)? to (the |a )?(help ?desk|staff|someone|somebody|person|human|support)|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
 
 /**
  * An explicit request for a person ("can I talk to a real person", "get me a human", the
@@ -367,6 +369,7 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   // flow's own "Talk to the help desk"-like labels keep working).
   const button = choices.find((c) => c.toLowerCase() === trimmed.toLowerCase());
   if (button) return { kind: 'answer', value: button };
+  if (prompt.offersHelpDesk && prompt.kind === 'yes-no' && isPersonRequest(trimmed) && readYesNo(trimmed) !== 'no') return { kind: 'answer', value: 'Yes' };
   if (isPersonRequest(trimmed) && !prompt.inHandoff) return { kind: 'person' };
   const command = readCommand(trimmed);
   if (command) return { kind: 'command', command };
