@@ -34,7 +34,8 @@ import { IT_WORKED } from './flowHelpers';
 import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './accountStatusDialog';
 import { RESET_EMAIL_PROMPT } from './passwordResetDialog';
 import { UPLOAD_FILE_PROMPT } from './uploadDiagnosisDialog';
-import { HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './handoffDialog';
+import { HANDOFF_CONSENT_PROMPT, HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './handoffDialog';
+import { OFFER_HELPDESK_PROMPT } from './offerHelpDeskDialog';
 import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './accountStatusDialog';
 import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './passwordResetDialog';
 import { uploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
@@ -327,7 +328,7 @@ export class MainDialog {
     for (const [intent, dialogId] of Object.entries(DIALOG_FOR_INTENT)) if (ids.has(dialogId)) ownIntents.add(intent);
     const inHandoff = ids.has(HANDOFF_DIALOG);
     if (inHandoff) ownIntents.add('human-handoff');
-    if (dialog instanceof YesNoPrompt) return { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents, inHandoff };
+    if (dialog instanceof YesNoPrompt) return { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents, inHandoff, offersHelpDesk: active.id === OFFER_HELPDESK_PROMPT || active.id === HANDOFF_CONSENT_PROMPT };
     if (dialog instanceof ChoicePrompt) {
       const options = (active.state as { options?: { choices?: Array<string | { value: string }> } }).options;
       const choices = (options?.choices ?? []).map((c) => (typeof c === 'string' ? c : c.value));

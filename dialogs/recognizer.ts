@@ -44,6 +44,8 @@ export interface PromptInfo {
   ownIntents?: ReadonlySet<string>;
   /** Whether the prompt belongs to the handoff (an objection there ends the handoff). */
   inHandoff?: boolean;
+  /** Whether its yes passes the problem to a person (the help-desk offer, the handoff's consent): a request for one is its yes. */
+  offersHelpDesk?: boolean;
 }
 
 /** What a message typed at a prompt is, in the order {@link hear} checks. */
@@ -81,7 +83,7 @@ const NO_WORDS = new Set(['n', 'no', 'nope', 'nah', 'naw', 'nop', 'nein', 'never
 const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|idk|maybe|possibly|no idea|not certain|i'?m unsure|no se|not really sure|i guess maybe|i can'?t remember|can'?t remember|i forget|i'?m not certain)\b/;
 /** Where people change their mind mid-message ("no wait actually yes"): the answer is what follows. */
 const CHANGE_OF_MIND = /\b(actually|wait|i mean|on second thought|scratch that|hold on|sorry)\b/g;
-const YES_PHRASES = /^(go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
+const YES_PHRASES = /^((i suppose( so)?|i guess)(?! not)|that'?s fine|that works|go for it|go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
 const NO_PHRASES = /^(i don'?t|i do not|i dont|i haven'?t|i have not|i havent|i'?m not|i am not|not really|not yet|no thanks|no thank you|i didn'?t|i did not|i dont think so|i don'?t think so|not at all|none|nothing|never mind that|rather not|i'?d rather not|don'?t|do not)\b/;
 const TRIED = /^(already (did|done|tried|have)|i already (did|tried|have|do)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
 
@@ -111,8 +113,17 @@ export function readYesNo(text: string): YesNo | undefined {
       if (NO_WORDS.has(w)) return 'no';
     }
   }
+  // Drawn-out words ("yesss", "nahh", "nooo") are their plain selves.
+  t = t
+    .split(' ')
+    .map((w) => (YES_WORDS.has(w) || NO_WORDS.has(w) ? w : stretched(w)))
+    .join(' ');
   if (TRIED.test(t)) return 'tried';
+  // "yeah i already tried that", "yes did that already": a tip tried, not a yes to it working.
+  if (/^(yes|yeah|yea|ya|yep|yup|ok|okay|sure)\b,?\s*/.test(t) && TRIED.test(t.replace(/^\S+,?\s*/, ''))) return 'tried';
   if (UNSURE.test(t)) return 'unsure';
+  // "i'm good", "im ok thanks": a polite no to an offer.
+  if (/^(i'?m|im|i am) (good|ok|okay|fine|all good)( thanks| thank you| thx| for now)?$/.test(t)) return 'no';
   if (/^(no (problem|worries|idea|clue)|no se)\b/.test(t)) return t.startsWith('no idea') || t.startsWith('no clue') || t.startsWith('no se') ? 'unsure' : undefined;
   const words = t.split(' ');
   const first = words[0];
@@ -137,6 +148,15 @@ export function readYesNo(text: string): YesNo | undefined {
   return undefined;
 }
 
+/** A drawn-out yes or no word ("yesss", "nahh", "yeahhh") as its plain self; other words unchanged. */
+function stretched(word: string): string {
+  if (!/(.)\1/.test(word)) return word;
+  const once = word.replace(/(.)\1+/g, '$1');
+  if (YES_WORDS.has(once) || NO_WORDS.has(once)) return once;
+  const twice = word.replace(/(.)\1+/g, '$1$1');
+  return YES_WORDS.has(twice) || NO_WORDS.has(twice) ? twice : word;
+}
+
 const CANCEL = /^(cancel|cancel (that|this|it)|stop|stop (it|that|this)|quit|exit|never ?mind|nvm|nm|forget it|forget (that|this)|no stop|please stop|stop please|abort|leave it|skip (it|this)|n\/m)$/;
 const RESTART = /^(start over|start again|restart|reset|begin again|main menu|menu please|back to (the )?(start|menu|beginning)|go back to (the )?(start|menu))$/;
 const HELP = /^(help|menu|options|\?|what can you do|what can you help with|help me please|help please)$/;
@@ -152,7 +172,7 @@ export function readCommand(text: string): Command | null {
 
 const NEGATED_PERSON = /\b(don'?t|dont|do not|no need|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|email|the|a|an|any)?\s*(to\s+)?(the\s+|a\s+|an\s+)?(help ?desk|person|human|someone|agent|case|ticket|staff)/;
 const PERSON =
-  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
+  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|(send|pass|forward|give|hand|submit|escalate) (this|it|that|my (question|problem|issue|request|case))( on| over| along)? to (the |a )?(help ?desk|staff|someone|somebody|person|human|support)|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
 
 /**
  * An explicit request for a person ("can I talk to a real person", "get me a human", the
@@ -307,6 +327,20 @@ export function looksLikeFileName(text: string): boolean {
   return /^[^\s]{1,200}\.[a-z0-9]{2,5}$/i.test(text.trim()) || /^[\w\- ()]{1,120}\.[a-z0-9]{2,5}$/i.test(text.trim());
 }
 
+/**
+ * A name without its ending that is still plausibly a file's name, as computers that hide
+ * endings show it: one word with a digit, an underscore, a hyphen or a capital inside
+ * ("IMG_2231", "scan001", "vaccine-card", "MyCard"). A plain word ("photo", "password") is not.
+ */
+export function looksLikeBareFileName(text: string): boolean {
+  const t = text.trim();
+  return /^[^\s./\\]{2,120}$/.test(t) && (/[0-9_-]/.test(t) || /[a-z][A-Z]/.test(t)) && /[a-z]/i.test(t) && !/@/.test(t);
+}
+
+/** Saying there is no file name to give: they don't have the file, or don't know what it is called. */
+const NO_FILE_AT_HAND =
+  /\b(i )?(don'?t|dont|do not|didn'?t|did not|can'?t|cant|cannot) (have|know|see|find|remember)( (a|the|my|its|it'?s|any|what the))? ?(file|name|it|one|called)\b|\bno (file|name)\b|\bnot sure what (it'?s|its|it is) called\b/;
+
 /** A message that could be an email address or a date (the prompt's own answer, not a question). */
 function looksLikeEmailOrDate(text: string): boolean {
   const t = text.trim();
@@ -335,6 +369,7 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   // flow's own "Talk to the help desk"-like labels keep working).
   const button = choices.find((c) => c.toLowerCase() === trimmed.toLowerCase());
   if (button) return { kind: 'answer', value: button };
+  if (prompt.offersHelpDesk && prompt.kind === 'yes-no' && isPersonRequest(trimmed) && readYesNo(trimmed) !== 'no') return { kind: 'answer', value: 'Yes' };
   if (isPersonRequest(trimmed) && !prompt.inHandoff) return { kind: 'person' };
   const command = readCommand(trimmed);
   if (command) return { kind: 'command', command };
@@ -357,11 +392,13 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
   }
   if (prompt.kind === 'file' && (looksLikeFileName(trimmed) || trimmed.split(/\s+/).length === 1)) return { kind: 'answer' };
-  if (prompt.kind === 'file' && readYesNo(trimmed) === 'unsure') return { kind: 'answer', value: choices.find((c) => /don'?t know/i.test(c)) };
+  // "idk", "i dont have the file", "no idea what its called": the "I don't know the name" help.
+  if (prompt.kind === 'file' && (readYesNo(trimmed) === 'unsure' || NO_FILE_AT_HAND.test(normalize(trimmed)))) return { kind: 'answer', value: choices.find((c) => /don'?t know/i.test(c)) };
   if (prompt.kind === 'choice' && short && !reading) {
     // A short word the buttons may recognise ("staff", "phone"): leave it to the prompt.
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
   }
+  if (reading && (prompt.kind === 'yes-no' || prompt.kind === 'worked') && leadsWithAnswer(trimmed)) return yesNoAnswer(reading, prompt);
   if (isContactQuestion(trimmed)) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
   // An address, a date or a word or two is never read as a new question ("test.student@umass.edu"
   // is not about COVID-19 testing, "not-an-email" not about the password email).
@@ -375,6 +412,22 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   if (reading) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'worked' && isDoesntWork(trimmed)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
   return { kind: 'answer' };
+}
+
+/**
+ * An answer that opens with its yes or no and goes on to say more ("yes, i registered with my
+ * umass email", "no it didnt work when i tried", "nope it still says error"): the opening word
+ * is the answer, whatever topic the rest mentions, unless the rest asks something ("yeah but
+ * how do i get my medical records?").
+ */
+function leadsWithAnswer(text: string): boolean {
+  const t = plain(normalize(text));
+  const first = /^(\S+?),?(?:\s+(.*))?$/.exec(t);
+  if (!first) return false;
+  const word = stretched(first[1]);
+  if (!(YES_WORDS.has(word) || NO_WORDS.has(word)) || word === 'right' || word === 'never' || word === 'please') return false;
+  const rest = (first[2] ?? '').replace(/^(but|and|so|then|also|wait)\s+/, '');
+  return !/\?/.test(text) && !isQuestionForm(rest) && !/^(but|and also)\b/.test(first[2] ?? '');
 }
 
 /** "how do I…", "is there…", "can I…": a question rather than a statement of the problem. */

@@ -6,6 +6,7 @@ import { offerHelpDeskDialog } from './offerHelpDeskDialog';
 import { markdown, TALK_TO_HELPDESK } from './replies';
 import { limitRetries } from './retryLimit';
 import { factsOf } from './conversationFacts';
+import { looksLikeBareFileName, looksLikeFileName } from './recognizer';
 import type { DialogServices, FetchedAttachment } from './services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 import {
@@ -32,6 +33,12 @@ export const UPLOAD_INTRO = `The most common reason uploads fail is the file typ
 /** The question asking for the file. */
 export const FILE_QUESTION =
   "What's the file called? Type its full name, ending included (for example vaccine-card.jpg), or attach the file here and I'll check it. I don't keep your file.";
+
+/** The re-ask when a typed answer does not look like a file name. */
+export const NOT_A_FILE_NAME = `That doesn't look like a file name to me: a file's full name ends with its type, like vaccine-card.jpg or record.pdf. If your computer hides the ending, choose "${DONT_KNOW_NAME}" and I'll show you how to see it.`;
+
+/** Words of a sentence about a file rather than the file's name ("i tried card.pdf and it fails"). */
+const SENTENCE_WORDS = /(^|\s)(i|i'?m|im|my|it|its|it's|the|and|but|tried|trying|says|said|is|was|won'?t|wont|doesn'?t|called|named|keeps)(?=\s|$)/i;
 
 /** An attachment as it arrives on a message (Direct Line, Web Chat, Emulator, Teams). */
 export interface ChatAttachment {
@@ -149,11 +156,21 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
     if (pickAttachment(prompt.context.activity.attachments)) return true;
     const text = unquote(prompt.recognized.value ?? '');
     const problem = typedNameProblem(text);
-    if (problem === null) {
+    // The question's own buttons ("I don't know the name", a person, cancel) are answers too.
+    const buttons = ((prompt.options.prompt as Partial<Activity> | undefined)?.suggestedActions?.actions ?? []).map((a) => String(a.title).toLowerCase());
+    const sentence = SENTENCE_WORDS.test(text);
+    if (problem === null && (buttons.includes(text.toLowerCase()) || (!sentence && (/\.[a-z0-9]{1,7}$/i.test(text) || looksLikeFileName(text) || looksLikeBareFileName(text))))) {
       prompt.recognized.value = text;
       return true;
     }
-    prompt.options.retryPrompt = this.fileQuestion(`${problem} ${FILE_QUESTION}`, []);
+    // A sentence that names a file ("i tried vaccine.pdf and it failed"): that file.
+    const named = findFileNames(text);
+    if (problem === null && named.length) {
+      prompt.recognized.value = named[0];
+      return true;
+    }
+    // Anything else is not taken as a name ("i dont have a clue", "photo"): said plainly, and asked again.
+    prompt.options.retryPrompt = this.fileQuestion(`${problem ?? NOT_A_FILE_NAME} ${FILE_QUESTION}`, []);
     return false;
   };
 

@@ -7,6 +7,7 @@ import {
   isPersonRequest,
   isThanks,
   isUninformative,
+  looksLikeBareFileName,
   readCommand,
   readFacts,
   readYesNo,
@@ -50,6 +51,20 @@ const YES_NO: Array<[string, YesNo | undefined]> = [
   ['idk', 'unsure'],
   ['maybe', 'unsure'],
   ['no idea', 'unsure'],
+  ['yeah sure', 'yes'],
+  ['ya i guess', 'yes'],
+  ['i suppose so', 'yes'],
+  ["that's fine", 'yes'],
+  ['yesss', 'yes'],
+  ['Sí, claro', 'yes'],
+  ["yes that's what happened", 'yes'],
+  ['nah im good', 'no'],
+  ["i'm good thanks", 'no'],
+  ['nahh', 'no'],
+  ['no it didnt work', 'no'],
+  ['i guess not', 'no'],
+  ['yeah i already tried that', 'tried'],
+  ['yes did that already', 'tried'],
   ['purple', undefined],
   ['how do I upload a file?', undefined],
   ['yes and no', undefined],
@@ -81,6 +96,8 @@ const PERSON: Array<[string, boolean]> = [
   ['get me a human', true],
   ['i need to speak with someone', true],
   ['connect me to an agent', true],
+  ['please send this to the help desk', true],
+  ['can you pass my problem on to someone', true],
   ["i dont need the help desk, i just want to change my address", false],
   ["I don't want to talk to anyone", false],
   ['how do I reset my password', false],
@@ -157,6 +174,20 @@ describe('The recogniser (one for every prompt)', () => {
     expect(readFacts('and after that can i book online?', false)).to.deep.equal({});
   });
 
+  describe('looksLikeBareFileName: a name whose ending the computer hides', () => {
+    const rows: Array<[string, boolean]> = [
+      ['IMG_2231', true],
+      ['scan001', true],
+      ['vaccine-card', true],
+      ['MyVaccineCard', true],
+      ['photo', false],
+      ['i dont have a file', false],
+      ['jdoe@umass.edu', false],
+      ['2023', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(looksLikeBareFileName(text)).to.equal(expected));
+  });
+
   describe('hear: the order at a prompt', () => {
     const knowledge = testKnowledge();
     const yesNo: PromptInfo = { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents: new Set(['password-reset-problem', 'no-password-email', 'login-spinning']) };
@@ -179,8 +210,17 @@ describe('The recogniser (one for every prompt)', () => {
       ['nope', worked, 'answer', 'No, still failing'],
       ['already did', worked, 'answer', 'No, still failing'],
       ["what if that doesn't work", worked, 'answer', 'No, still failing'],
+      ['yeah i already tried that', worked, 'answer', 'No, still failing'],
+      ['nope it still says error', worked, 'answer', 'No, still failing'],
+      ['yes, i registered with my umass email', yesNo, 'answer', 'Yes'],
+      ['no i never got the email', yesNo, 'answer', 'No'],
+      ['yeah but how do i get my medical records', yesNo, 'question'],
+      ['yes please send it to the help desk', { ...yesNo, offersHelpDesk: true }, 'answer', 'Yes'],
+      ['please send this to the help desk', { ...yesNo, offersHelpDesk: true }, 'answer', 'Yes'],
+      ['please send this to the help desk', yesNo, 'person'],
       ['jdoe@umass.edu', email, 'answer'],
       ['vaccine_card.HEIC', file, 'answer'],
+      ['i dont have a file', { ...file, choices: ["I don't know the name"] }, 'answer', "I don't know the name"],
       ['how do I get a copy of my medical records?', yesNo, 'question'],
       ['how do I get a copy of my medical records?', email, 'question'],
       ['My upload fails with a file type error', description, 'answer'],
