@@ -26,7 +26,7 @@ function botScript(): ScriptStep[] {
   const entry = loadKnowledge().get(FAQ_ENTRY);
   if (!entry) throw new Error(`knowledge entry ${FAQ_ENTRY} is missing`);
   return [
-    { text: () => 'Check my account', expect: 'three requirements' },
+    { text: () => 'Check my account', expect: 'Shall I check?' },
     { text: () => 'Yes', expect: 'Which email address' },
     { text: (id) => `bench.${id}@umass.edu`, expect: 'date of birth' },
     { text: () => '01/02/2000', expect: 'Thanks.' },
