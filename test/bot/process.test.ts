@@ -23,7 +23,7 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20000): Promise<T> {
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 60000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -34,7 +34,7 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20
 }
 
 describe('Processes: the bot and the terminal chat', function () {
-  this.timeout(60000);
+  this.timeout(120000);
   let outbox: string;
   before(function () {
     // These run the compiled files of `npm run build`, which `npm test` runs first.
