@@ -14,6 +14,7 @@ import { createLogger } from './logger';
 import { makeServer, type BuiltServer, type HealthReport } from './server';
 import { HelpDeskBot, MEMORY_PROPERTY } from './helpDeskBot';
 import { makeOnTurnError } from './onTurnError';
+import { ChannelFormattingAdapter } from './channelText';
 import { RedisStorage } from './adapters/redisStorage';
 import { LeanConversationState } from './adapters/leanConversationState';
 import { createMailer } from './adapters/mailer';
@@ -211,7 +212,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
-  const adapter = new CloudAdapter(authentication);
+  // Formats what leaves the bot for its channel (Teams gets the HTML it renders).
+  const adapter = new ChannelFormattingAdapter(authentication);
   if (!config.MicrosoftAppId && production) {
     // Allowed only by ALLOW_UNAUTHENTICATED=true (bot/config.ts); say so on every start.
     log.error({ code: 'W_AUTH_OFF' }, 'AUTHENTICATION IS OFF in production (ALLOW_UNAUTHENTICATED=true): /api/messages accepts activities from anyone');

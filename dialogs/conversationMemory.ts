@@ -1,5 +1,6 @@
 import type { TranscriptLine } from './ports';
 import type { KnownFacts } from './conversationFacts';
+import { cutMarkdown } from './markdownText';
 
 /** How many transcript lines a conversation keeps (the newest); enough context for the help desk. */
 export const TRANSCRIPT_LIMIT = 30;
@@ -93,7 +94,8 @@ export function emptyMemory(): ConversationMemory {
 
 /** Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}. */
 export function appendTranscript(memory: ConversationMemory, line: TranscriptLine): void {
-  const text = line.from === 'bot' && line.text.length > BOT_LINE_LIMIT ? `${line.text.slice(0, BOT_LINE_LIMIT - CUT_MARK.length)}${CUT_MARK}` : line.text;
+  // The bot's lines are Markdown, rendered again in the escalation email: cut where no bold or link is left half open.
+  const text = line.from === 'bot' ? cutMarkdown(line.text, BOT_LINE_LIMIT, CUT_MARK) : line.text;
   memory.transcript.push(encodeTranscriptLine(text === line.text ? line : { ...line, text }));
   if (memory.transcript.length > TRANSCRIPT_LIMIT) memory.transcript.splice(0, memory.transcript.length - TRANSCRIPT_LIMIT);
 }

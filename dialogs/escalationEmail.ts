@@ -3,6 +3,9 @@ import type { DialogSettings } from './services';
 import { redact } from './redact';
 import { caseAddress } from './caseId';
 import { describeTrigger } from './handoffTrigger';
+import { escapeHtml, markdownToHtml, markdownToPlainText } from './markdownText';
+
+export { escapeHtml };
 
 /**
  * The escalation email: everything the help desk needs about a case in one message. Pure:
@@ -60,7 +63,8 @@ interface EmailView {
   facts: Array<[string, string]>;
   summary: string;
   diagnostics: Array<[string, string]>;
-  transcript: Array<{ time: string; speaker: string; text: string }>;
+  /** `markdown`: the bot's own lines, written in Markdown for the chat; the rest are shown as typed. */
+  transcript: Array<{ time: string; speaker: string; text: string; markdown: boolean }>;
   transcriptNote: string | null;
   howToReply: string;
 }
@@ -81,7 +85,7 @@ function emailView(record: CaseRecord, settings: EscalationEmailSettings, replyT
     summary: redact(record.summary.trim() || '(no description given)'),
     diagnostics: flattenDiagnostics(rest),
     transcript: record.transcriptConsent
-      ? record.transcript.map((line) => ({ time: formatTime(line.at, tz), speaker: SPEAKERS[line.from] ?? line.from, text: redact(line.text) }))
+      ? record.transcript.map((line) => ({ time: formatTime(line.at, tz), speaker: SPEAKERS[line.from] ?? line.from, text: redact(line.text), markdown: line.from === 'bot' }))
       : [],
     transcriptNote: !record.transcriptConsent
       ? 'The patient did not agree to include the conversation.'
@@ -167,14 +171,9 @@ function renderText(view: EmailView): string {
   text += section("Summary (the patient's words)") + view.summary + '\n';
   text += section('Diagnostics') + (view.diagnostics.length ? view.diagnostics.map(([k, v]) => `${k}: ${v}`).join('\n') : '(none)') + '\n';
   text += section('Conversation (dates and ID numbers masked)');
-  text += view.transcriptNote ?? view.transcript.map((l) => `[${l.time}] ${l.speaker}: ${l.text}`).join('\n');
+  text += view.transcriptNote ?? view.transcript.map((l) => `[${l.time}] ${l.speaker}: ${l.markdown ? markdownToPlainText(l.text) : l.text}`).join('\n');
   text += '\n' + section('How to answer') + view.howToReply + '\n';
   return text;
-}
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
 const multiline = (text: string) => escapeHtml(text).replace(/\r?\n/g, '<br>');
@@ -186,7 +185,7 @@ function renderHtml(view: EmailView): string {
   const transcript = view.transcriptNote
     ? `<p><em>${escapeHtml(view.transcriptNote)}</em></p>`
     : `<table>${view.transcript
-        .map((l) => `<tr><td ${cell}>${escapeHtml(l.time)}</td><th align="left" ${cell}>${escapeHtml(l.speaker)}</th><td ${cell}>${multiline(l.text)}</td></tr>`)
+        .map((l) => `<tr><td ${cell}>${escapeHtml(l.time)}</td><th align="left" ${cell}>${escapeHtml(l.speaker)}</th><td ${cell}>${l.markdown ? markdownToHtml(l.text) : multiline(l.text)}</td></tr>`)
         .join('')}</table>`;
   return [
     '<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px">',
