@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DialogSettings } from '../dialogs/services';
 
 /**
  * Start-up configuration: one zod schema over the environment. Every variable here is
@@ -205,4 +206,17 @@ export function loadConfigForCli(env: NodeJS.ProcessEnv = process.env): Config |
     process.stderr.write(`${err.message}\n`);
     return null;
   }
+}
+
+/** The plain settings the dialogs need, taken from the configuration. */
+export function dialogSettings(config: Config): DialogSettings {
+  return {
+    helpdeskEmail: config.HELPDESK_EMAIL,
+    mailFrom: config.MAIL_FROM,
+    businessHours: config.BUSINESS_HOURS,
+    businessTimezone: config.BUSINESS_TIMEZONE,
+    inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
+    inboundKey: config.INBOUND_REPLY_SECRET,
+    attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+  };
 }

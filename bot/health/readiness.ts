@@ -138,3 +138,13 @@ export function mailCheck(mailer: { transport: string; verify?: () => Promise<un
     },
   };
 }
+
+/**
+ * The bot's readiness checks, one per system: Redis (required when configured), the database
+ * (not required: without it FAQ answers and dialogs go on, and a handoff numbers its case
+ * locally until it is back) and mail. A new store adds its check here.
+ */
+export function appReadinessChecks(redis: Redis | null, database: { kind: string; query(sql: string): Promise<unknown> }, mailer: Parameters<typeof mailCheck>[0], outboxFolder: string): ReadinessCheck[] {
+  const databaseCheck: ReadinessCheck = { name: 'database', required: false, kind: database.kind, probe: async () => void (await database.query('SELECT 1')) };
+  return [redisCheck(redis), databaseCheck, mailCheck(mailer, outboxFolder)];
+}
