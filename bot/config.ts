@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DialogSettings } from '../dialogs/services';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /**
  * Start-up configuration: one zod schema over the environment. Every variable here is
@@ -94,7 +95,7 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   MAIL_OUTBOX: z.string().min(1).default('./outbox'),
   MAIL_FROM: z.string().min(3).default('UHS Portal Help Bot <no-reply@uhs.umass.edu>'),
-  HELPDESK_EMAIL: email.default('uhsportalhelp@umass.edu'),
+  HELPDESK_EMAIL: email.default(FLOW_FACTS.helpdeskEmail),
 
   BUSINESS_HOURS: z
     .string()

@@ -131,7 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const database = await openMigratedDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, log);
   const insights = new SqlInsightsRecorder(database, { log, now, flushMs: config.INSIGHTS_FLUSH_MS }).start();
   const purge = startRetentionPurge(database, { log, now });
-  const { knowledge, phrasings, refresher } = await startLiveKnowledge(database, loadKnowledge(), log, config.PHRASINGS_REFRESH_MS);
+  const { knowledge, phrasings, refresher } = await startLiveKnowledge(database, loadKnowledge(undefined, { helpdeskEmail: config.HELPDESK_EMAIL }), log, config.PHRASINGS_REFRESH_MS);
   const storage = adapters.stateStorage(config, redis);
   const conversationState = new LeanConversationState(storage);
   const mailer = adapters.mailer(config, overrides.mailer);
@@ -166,7 +166,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const staffInsights = new StaffInsights({ db: database, knowledge, store: phrasings, refresher, timeZone: config.BUSINESS_TIMEZONE, log, now });
   const digest = new WeeklyDigest({ db: database, insights: staffInsights, cases, messenger, timeZone: config.BUSINESS_TIMEZONE, log, now }).start();
   const authenticated = Boolean(config.MicrosoftAppId);
-  const staff = new TeamsStaff({ insights: staffInsights, cases, caseService, directory, log, tenantId: config.MicrosoftAppTenantId, staffAadIds: config.STAFF_AAD_IDS, authenticated, now });
+  const staff = new TeamsStaff({ insights: staffInsights, cases, caseService, directory, helpdeskEmail: config.HELPDESK_EMAIL, log, tenantId: config.MicrosoftAppTenantId, staffAadIds: config.STAFF_AAD_IDS, authenticated, now });
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, caseService, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
   adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL, production });
 

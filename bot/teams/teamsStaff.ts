@@ -18,6 +18,8 @@ export interface TeamsStaffOptions {
   caseService: CaseService;
   /** For the staff account lookup. */
   directory: PortalDirectory;
+  /** The help desk's address (HELPDESK_EMAIL), in the answer to anyone who may not look up. */
+  helpdeskEmail: string;
   log: Log;
   /** `MicrosoftAppTenantId`: members of this Teams tenant are staff. */
   tenantId: string | undefined;
@@ -34,7 +36,9 @@ export interface TeamsStaffOptions {
  * The answer to the lookup command for anyone who may not use it: worded like any unknown
  * request, so that it does not even reveal that a lookup exists.
  */
-export const LOOKUP_REFUSAL = "Sorry, I can't help with that here. Ask me about the UMass Patient Portal, or email uhsportalhelp@umass.edu.";
+export function lookupRefusal(helpdeskEmail: string): string {
+  return `Sorry, I can't help with that here. Ask me about the UMass Patient Portal, or email ${helpdeskEmail}.`;
+}
 
 /** The invoke response type that replaces the clicked card (Teams Universal Actions). */
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -88,7 +92,7 @@ export class TeamsStaff {
     if (command.kind === 'lookup') {
       if (!this.policy.mayLookUp(activity)) {
         this.options.log.info({ event: 'staff-lookup-refused', channelId: activity.channelId }, 'lookup refused');
-        await context.sendActivity(LOOKUP_REFUSAL);
+        await context.sendActivity(lookupRefusal(this.options.helpdeskEmail));
         return true;
       }
       await context.sendActivity(await this.lookup.lookup(command.email, command.dob, staffMemberOf(activity)));
