@@ -92,11 +92,6 @@ export function redisCheck(redis: Redis | null): ReadinessCheck {
   };
 }
 
-/** A check for a system this build has no adapter for yet (reported as not configured). */
-export function notConfigured(name: string): ReadinessCheck {
-  return { name, required: false, probe: null };
-}
-
 /**
  * How long a successful SMTP check stands. Readiness probes come every few seconds from every
  * replica; logging in to the relay each time would look like abuse to it. A failure is not
