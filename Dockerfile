@@ -34,6 +34,7 @@ COPY tools/buildIfNeeded.js ./tools/buildIfNeeded.js
 COPY bot/data ./bot/data
 COPY bot/web/public ./bot/web/public
 COPY knowledge/entries ./knowledge/entries
+COPY knowledge/flowFacts.yaml ./knowledge/flowFacts.yaml
 # The only places the bot writes: the .eml outbox (without SMTP) and the knowledge parse cache.
 RUN mkdir -p /app/outbox /app/node_modules/.cache && chown -R node:node /app/outbox /app/node_modules/.cache
 USER node

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DialogSettings } from '../dialogs/services';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /**
  * Start-up configuration: one zod schema over the environment. Every variable here is
@@ -93,7 +95,7 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   MAIL_OUTBOX: z.string().min(1).default('./outbox'),
   MAIL_FROM: z.string().min(3).default('UHS Portal Help Bot <no-reply@uhs.umass.edu>'),
-  HELPDESK_EMAIL: email.default('uhsportalhelp@umass.edu'),
+  HELPDESK_EMAIL: email.default(FLOW_FACTS.helpdeskEmail),
 
   BUSINESS_HOURS: z
     .string()
@@ -205,4 +207,17 @@ export function loadConfigForCli(env: NodeJS.ProcessEnv = process.env): Config |
     process.stderr.write(`${err.message}\n`);
     return null;
   }
+}
+
+/** The plain settings the dialogs need, taken from the configuration. */
+export function dialogSettings(config: Config): DialogSettings {
+  return {
+    helpdeskEmail: config.HELPDESK_EMAIL,
+    mailFrom: config.MAIL_FROM,
+    businessHours: config.BUSINESS_HOURS,
+    businessTimezone: config.BUSINESS_TIMEZONE,
+    inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
+    inboundKey: config.INBOUND_REPLY_SECRET,
+    attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+  };
 }

@@ -1,58 +1,47 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'restify';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  MemoryStorage,
-  type Storage,
-} from 'botbuilder';
+import type { CloudAdapter, Storage } from 'botbuilder';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { loadConfig, ConfigError, type Config } from './config';
+import type { DNSResolver } from 'mailauth';
+import { loadConfig, ConfigError, dialogSettings, type Config } from './config';
 import { createLogger } from './logger';
-import { makeServer, type BuiltServer, type HealthReport } from './server';
+import { makeServer, type BuiltServer } from './server';
+import { createCloudAdapter } from './cloudAdapter';
+import { Shutdown } from './shutdown';
 import { HelpDeskBot, MEMORY_PROPERTY } from './helpDeskBot';
 import { makeOnTurnError } from './onTurnError';
-import { ChannelFormattingAdapter } from './channelText';
-import { RedisStorage } from './adapters/redisStorage';
+import * as adapters from './adapters/fromConfig';
 import { LeanConversationState } from './adapters/leanConversationState';
-import { createMailer } from './adapters/mailer';
-import { CsvPortalDirectory, defaultDirectoryFile } from './adapters/csvDirectory';
-import { HttpPortalDirectory } from './adapters/httpDirectory';
 import { createRateLimiter } from './adapters/rateLimiters';
-import { RedisCaseStore } from './adapters/redisCaseStore';
-import { SqlCaseStore } from './adapters/sqlCaseStore';
-import { SqlInsightsRecorder, purgeExpired } from './adapters/sqlInsights';
-import { openDatabase, type SqlDatabase } from './db/database';
-import { migrate } from './db/migrate';
-import { LiveKnowledge, PhrasingRefresher, PhrasingStore } from './insights/approvedPhrasings';
-import { StaffInsights, WeeklyDigest } from './teams/staffInsights';
-import { recordingEscalations } from './insights/escalationRecorder';
-import { MemoryOutbox } from './adapters/memoryOutbox';
-import { BullmqOutbox } from './adapters/bullmqOutbox';
+import { SqlInsightsRecorder, startRetentionPurge } from './adapters/sqlInsights';
 import { recordOutboxEventsOnCases, type ManagedOutbox } from './adapters/outbox';
 import { SafeAttachmentFetcher, ownOrigins } from './adapters/attachmentFetcher';
-import type { LocalDirectLine } from './directline/localDirectLine';
-import { registerChatRoutes } from './web/chatRoutes';
+import type { SqlDatabase } from './db/database';
+import { openMigratedDatabase } from './db/migrate';
+import { startLiveKnowledge } from './insights/approvedPhrasings';
+import { recordingEscalations } from './insights/escalationRecorder';
+import { StaffInsights, WeeklyDigest } from './teams/staffInsights';
 import { CloudMessenger } from './teams/cloudMessenger';
-import { ServiceUrlPolicy } from './serviceUrls';
 import { TeamsNotifier } from './teams/teamsNotifier';
 import { TeamsStaff } from './teams/teamsStaff';
-import { startInboundMailServer } from './inbound/inboundMailServer';
-import type { DNSResolver } from 'mailauth';
+import type { LocalDirectLine } from './directline/localDirectLine';
+import { registerChatRoutes } from './web/chatRoutes';
+import { ServiceUrlPolicy } from './serviceUrls';
+import { startConfiguredInboundMail, type InboundMailServer } from './inbound/inboundMailServer';
 import { withTurnBudget, TURN_REPLY_GRACE_MS } from './limits/turnBudget';
 import { makeRequestLimiter } from './limits/requestLimits';
-import { checkReadiness, mailCheck, redisCheck, type ReadinessCheck } from './health/readiness';
+import { appReadinessChecks, checkReadiness } from './health/readiness';
 import { BotMetrics } from './telemetry/metrics';
 import { registerMetricsRoute, startMetricsServer } from './telemetry/metricsServer';
 import { startTracing, traced } from './telemetry/tracing';
 import { instrumentTurn } from './telemetry/turnTelemetry';
 import { MainDialog } from '../dialogs/mainDialog';
+import { CaseService } from '../dialogs/caseService';
 import type { DialogServices } from '../dialogs/services';
 import type { ConversationMemory } from '../dialogs/conversationMemory';
 import type { Mailer, PortalDirectory } from '../dialogs/ports';
-import { CaseService } from '../dialogs/caseService';
 import type { BackoffPolicy } from '../dialogs/backoff';
 import { loadKnowledge } from '../knowledge/loader';
 import { projectRoot } from '../knowledge/projectRoot';
@@ -71,9 +60,6 @@ export interface AppOverrides {
   /** DNS lookups of the inbound mail's SPF/DKIM/DMARC checks (tests serve their own zone). */
   dnsResolver?: DNSResolver;
 }
-
-/** How often data past its retention is deleted (and once at start-up). */
-const PURGE_INTERVAL_MS = 6 * 3600 * 1000;
 
 /** The running graph: server, adapter, bot and services, and one way to shut it all down. */
 export interface App extends BuiltServer {
@@ -128,8 +114,9 @@ export function createRedisClient(url: string): Redis {
 }
 
 /**
- * The composition root: builds configuration-dependent adapters, the services the dialogs use,
- * the dialogs, the bot, the adapter and the server. The only place that picks adapters.
+ * The composition root: builds configuration-dependent adapters (picked in
+ * `bot/adapters/fromConfig.ts`), the services the dialogs use, the dialogs, the bot, the
+ * adapter and the server, and wires them. Behaviour lives in the modules it wires.
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const production = config.NODE_ENV === 'production';
@@ -137,94 +124,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const now = overrides.now ?? (() => new Date());
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : null;
   redis?.on('error', (err) => log.warn({ code: 'E_REDIS', err: { code: (err as { code?: string }).code } }, 'redis error'));
-  const closers: Array<() => unknown> = [];
   // Once per process; the first call decides (Azure Monitor with a connection string).
   startTracing({ connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING });
-  const metricsServed = config.METRICS_ENABLED || config.METRICS_PORT !== undefined;
-  const metrics = new BotMetrics({ defaultMetrics: metricsServed });
+  const metrics = new BotMetrics({ defaultMetrics: config.METRICS_ENABLED || config.METRICS_PORT !== undefined });
 
-  // The database of record, migrated before anything uses it. A database that cannot be
-  // reached or migrated stops start-up with the reason.
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, log);
-  try {
-    const applied = await migrate(database);
-    if (applied.length) log.info({ event: 'database-migrated', kind: database.kind, applied }, 'database migrated');
-  } catch (err) {
-    await database.close().catch(() => undefined);
-    throw err;
-  }
+  const database = await openMigratedDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, log);
   const insights = new SqlInsightsRecorder(database, { log, now, flushMs: config.INSIGHTS_FLUSH_MS }).start();
-  const purge = () =>
-    purgeExpired(database, now())
-      .then((deleted) => log.info({ event: 'retention-purge', deleted }, 'expired data deleted'))
-      .catch((err: unknown) => log.warn({ code: 'E_PURGE', err: { code: (err as { code?: string }).code } }, 'retention purge failed'));
-  void purge();
-  const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
-
-  // The shipped knowledge plus the phrasings staff approved (reloaded every PHRASINGS_REFRESH_MS).
-  const knowledge = new LiveKnowledge(loadKnowledge());
-  const phrasings = new PhrasingStore(database);
-  const refresher = new PhrasingRefresher(phrasings, knowledge, log, config.PHRASINGS_REFRESH_MS);
-  await refresher.refresh();
-  refresher.start();
-  closers.push(() => refresher.stop());
-  // Every call to an outside system is a child span of the turn (bot/telemetry/tracing.ts).
-  const storage: Storage = traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
-    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
-    'state',
-    ['read', 'write', 'delete', 'readJson', 'writeJson'],
-    { 'db.system': redis ? 'redis' : 'memory' },
-  );
+  const purge = startRetentionPurge(database, { log, now });
+  const { knowledge, phrasings, refresher } = await startLiveKnowledge(database, loadKnowledge(undefined, { helpdeskEmail: config.HELPDESK_EMAIL }), log, config.PHRASINGS_REFRESH_MS);
+  const storage = adapters.stateStorage(config, redis);
   const conversationState = new LeanConversationState(storage);
-
-  const mailer = traced(overrides.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, outboxFolder: config.MAIL_OUTBOX, from: config.MAIL_FROM }), 'mail', ['send']);
-  let directory: PortalDirectory;
-  if (overrides.directory) directory = overrides.directory;
-  else if (config.PORTAL_API_URL) directory = new HttpPortalDirectory({ baseUrl: config.PORTAL_API_URL, token: config.PORTAL_API_TOKEN, timeoutMs: config.PORTAL_API_TIMEOUT_MS, log });
-  else {
-    const csv = new CsvPortalDirectory(config.DIRECTORY_FILE ?? defaultDirectoryFile(), { log });
-    closers.push(() => csv.close());
-    directory = csv;
-  }
-  directory = traced(directory, 'directory', ['lookup', 'findByEmail', 'requestPasswordReset'], { 'directory.kind': directory.kind });
+  const mailer = adapters.mailer(config, overrides.mailer);
+  const { directory, close: closeDirectory } = adapters.portalDirectory(config, log, overrides.directory);
   const rateLimiter = metrics.countRefusals(traced(createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`), 'ratelimit', ['consume']));
-  // Cases in the database when DATABASE_URL is set; else in Redis when it is (shared by instances,
-  // as before); else in the embedded database, where they survive a restart.
-  const cases = traced(
-    redis && !config.DATABASE_URL ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new SqlCaseStore(database, { log, now }),
-    'cases',
-    ['create', 'get', 'update', 'list', 'findOpenByConversation', 'getSetting', 'setSetting'],
-  );
-  const backoff = overrides.outboxBackoff;
-  const outbox: ManagedOutbox = config.REDIS_URL
-    ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
-    : new MemoryOutbox({ mailer, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
-  closers.push(() => outbox.close());
+  const cases = adapters.caseStore(config, redis, database, log, now);
+  const outbox = adapters.escalationOutbox(config, mailer, log, overrides.outboxBackoff);
   metrics.watchOutbox(outbox);
   const escalations = metrics.countEscalations(traced(outbox, 'outbox', ['enqueue']));
 
-  // The server exists before the fetcher, because the fetcher's allow-list needs the port.
-  let localDirectLine: LocalDirectLine | undefined;
-
-  const authentication = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
-  // Formats what leaves the bot for its channel (Teams gets the HTML it renders).
-  const adapter = new ChannelFormattingAdapter(authentication);
-  if (!config.MicrosoftAppId && production) {
-    // Allowed only by ALLOW_UNAUTHENTICATED=true (bot/config.ts); say so on every start.
-    log.error({ code: 'W_AUTH_OFF' }, 'AUTHENTICATION IS OFF in production (ALLOW_UNAUTHENTICATED=true): /api/messages accepts activities from anyone');
-  }
+  const { adapter, authentication } = createCloudAdapter(config, log);
   // Replies and proactive messages go only to these (bot/serviceUrls.ts); the local Direct
-  // Line's URL is known once it is registered.
-  const serviceUrls = new ServiceUrlPolicy({
-    allowed: config.ALLOWED_SERVICE_URLS,
-    channelHosts: Boolean(config.MicrosoftAppId),
-    localConnector: () => localDirectLine?.serviceUrl(),
-  });
+  // Line's URL is known once its routes are registered.
+  let localDirectLine: LocalDirectLine | undefined;
+  const serviceUrls = new ServiceUrlPolicy({ allowed: config.ALLOWED_SERVICE_URLS, channelHosts: Boolean(config.MicrosoftAppId), localConnector: () => localDirectLine?.serviceUrl() });
   const serviceUrlAllowed = (url: string | undefined) => serviceUrls.allows(url);
   const messenger = new CloudMessenger(adapter, config.MicrosoftAppId ?? '', serviceUrlAllowed);
   const notifier = recordingEscalations(new TeamsNotifier({ cases, messenger, log }), insights);
@@ -235,96 +157,41 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Rebuilt in listen(): the bot's own Direct Line origin (allowed although it is loopback)
   // is known only once the port is.
   let fetcher = new SafeAttachmentFetcher({ allowedOrigins: config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [], log });
-
   const services: DialogServices = {
-    knowledge,
-    directory,
-    mailer,
-    rateLimiter,
-    cases,
-    escalations,
-    notifier,
-    caseService,
-    insights,
-    log,
-    settings: {
-      helpdeskEmail: config.HELPDESK_EMAIL,
-      mailFrom: config.MAIL_FROM,
-      businessHours: config.BUSINESS_HOURS,
-      businessTimezone: config.BUSINESS_TIMEZONE,
-      inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
-      inboundKey: config.INBOUND_REPLY_SECRET,
-      attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
-    },
+    knowledge, directory, mailer, rateLimiter, cases, escalations, notifier, caseService, insights, log, now,
+    settings: dialogSettings(config),
     fetchAttachment: (url, maxBytes) => fetcher.fetch(url, maxBytes),
-    now,
   };
-
-  const memoryAccessor = conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY);
-  const mainDialog = new MainDialog(services, memoryAccessor);
-  // Account emails go out in the background: let them finish before the process exits.
-  closers.push(() => mainDialog.whenIdle());
-  closers.push(() => mainDialog.handoff.pending.close());
+  const mainDialog = new MainDialog(services, conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));
   const staffInsights = new StaffInsights({ db: database, knowledge, store: phrasings, refresher, timeZone: config.BUSINESS_TIMEZONE, log, now });
   const digest = new WeeklyDigest({ db: database, insights: staffInsights, cases, messenger, timeZone: config.BUSINESS_TIMEZONE, log, now }).start();
-  closers.push(() => digest.stop());
-  const staff = new TeamsStaff({
-    insights: staffInsights,
-    cases,
-    caseService,
-    directory,
-    log,
-    tenantId: config.MicrosoftAppTenantId,
-    staffAadIds: config.STAFF_AAD_IDS,
-    authenticated: Boolean(config.MicrosoftAppId),
-    now,
-  });
+  const authenticated = Boolean(config.MicrosoftAppId);
+  const staff = new TeamsStaff({ insights: staffInsights, cases, caseService, directory, helpdeskEmail: config.HELPDESK_EMAIL, log, tenantId: config.MicrosoftAppTenantId, staffAadIds: config.STAFF_AAD_IDS, authenticated, now });
   const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, caseService, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
   adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL, production });
 
-  // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
-  const health = (): Promise<HealthReport> =>
-    Promise.resolve({
-      ok: true,
-      version: VERSION,
-      storage: redis ? 'redis' : 'memory',
-      mail: mailer.transport,
-      directory: directory.kind,
-      cases: cases.kind,
-      outbox: outbox.kind,
-      database: database.kind,
-    });
-  // One named check per system; a new store adds its check here. The database is not required:
-  // without it FAQ answers and dialogs go on, and a handoff numbers its case locally until it is back.
-  const databaseCheck: ReadinessCheck = { name: 'database', required: false, kind: database.kind, probe: async () => void (await database.query('SELECT 1')) };
-  const readinessChecks: ReadinessCheck[] = [redisCheck(redis), databaseCheck, mailCheck(mailer, config.MAIL_OUTBOX)];
-
+  const kinds = { storage: redis ? 'redis' : 'memory', mail: mailer.transport, directory: directory.kind, cases: cases.kind, outbox: outbox.kind, database: database.kind };
+  const readinessChecks = appReadinessChecks(redis, database, mailer, config.MAIL_OUTBOX);
   const built = makeServer({
     adapter,
-    // [load] per-turn time budget (TURN_TIMEOUT_MS) and rate limits of /api/messages.
     runTurn: instrumentTurn(withTurnBudget((context) => bot.run(context), { timeoutMs: config.TURN_TIMEOUT_MS, helpdeskEmail: config.HELPDESK_EMAIL, log }), metrics, log),
-    admit: makeRequestLimiter({
-      rateLimiter,
-      perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
-      perConversationPerMinute: config.RATE_LIMIT_PER_CONVERSATION_PER_MINUTE,
-      authenticated: Boolean(config.MicrosoftAppId),
-      log,
-    }),
+    admit: makeRequestLimiter({ rateLimiter, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, perConversationPerMinute: config.RATE_LIMIT_PER_CONVERSATION_PER_MINUTE, authenticated, log }),
     log,
-    health,
+    // Liveness: the process answers. Whether Redis, the database and mail do is readiness.
+    health: () => Promise.resolve({ ok: true, version: VERSION, ...kinds }),
     readiness: () => checkReadiness(readinessChecks, VERSION),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     serviceUrlAllowed,
     authentication,
     extraRoutes: (server: Server, deliver) => {
-      // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
       if (config.METRICS_ENABLED && config.METRICS_PORT === undefined) registerMetricsRoute(server, metrics, log);
+      // A grace period beyond the turn budget, so a slow turn's polite reply wins over a 504.
       localDirectLine = registerChatRoutes(server, config, log, deliver, { deliveryTimeoutMs: config.TURN_TIMEOUT_MS + TURN_REPLY_GRACE_MS }).directLine;
     },
   });
   const { server, inFlight } = built;
 
-  let inbound: { port: number; close(): Promise<void> } | null = null;
+  let inbound: InboundMailServer | null = null;
   let metricsListener: { port: number; close(): Promise<void> } | null = null;
   const listen = async (port = config.PORT): Promise<number> => {
     await new Promise<void>((resolve, reject) => {
@@ -334,44 +201,40 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const actual = (server.address() as { port: number }).port;
     fetcher = new SafeAttachmentFetcher({ allowedOrigins: ownOrigins(actual, config.PUBLIC_URL), log });
     if (config.METRICS_PORT !== undefined) metricsListener = await startMetricsServer(config.METRICS_PORT, metrics, log);
-    if (config.INBOUND_SMTP_PORT !== undefined) {
-      inbound = await startInboundMailServer({
-        port: config.INBOUND_SMTP_PORT,
-        host: config.INBOUND_SMTP_HOST,
-        cases: caseService,
-        addressTemplate: config.INBOUND_ADDRESS,
-        replyKey: config.INBOUND_REPLY_SECRET!,
-        resolver: overrides.dnsResolver,
-        allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
-        log,
-      });
-    }
+    inbound = await startConfiguredInboundMail(config, caseService, { log, resolver: overrides.dnsResolver });
     return actual;
   };
 
-  // Shutdown must finish even while Redis or SMTP is down: every step has a bound.
-  const bounded = (work: unknown, ms: number) =>
-    Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
-  const close = async (): Promise<void> => {
-    server.close();
-    await bounded(inFlight.drained(), 10000);
-    localDirectLine?.close();
-    if (inbound) await bounded(inbound.close(), 3000);
-    if (metricsListener) await bounded(metricsListener.close(), 3000);
-    for (const closer of closers) await bounded(closer(), 3000);
-    clearInterval(purgeTimer);
-    // Last: the closers above may still write cases, and the recorder writes its last batch.
-    await bounded(insights.close(), 5000);
-    await bounded(database.close(), 5000);
-    if (redis) {
-      if (redis.status === 'ready') await bounded(redis.quit(), 2000);
-      redis.disconnect();
-    }
-  };
+  // Shutdown must finish even while Redis or SMTP is down: every step has a bound. The
+  // background work (account emails, parked escalations) comes before the stores it writes to.
+  const shutdown = new Shutdown()
+    .add(() => server.close())
+    .add(() => inFlight.drained(), 10000)
+    .add(() => localDirectLine?.close())
+    .add(() => inbound?.close())
+    .add(() => metricsListener?.close())
+    .add(() => refresher.stop())
+    .add(closeDirectory)
+    .add(() => outbox.close())
+    .add(() => mainDialog.whenIdle())
+    .add(() => mainDialog.close())
+    .add(() => digest.stop())
+    .add(() => purge.stop())
+    // Last: the steps above may still write cases, and the recorder writes its last batch.
+    .add(() => insights.close(), 5000)
+    .add(() => database.close(), 5000)
+    .add(() => closeRedis(redis));
 
   const inboundMailPort = () => inbound?.port ?? null;
   const metricsPort = () => metricsListener?.port ?? null;
-  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, database, insights, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close };
+  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, database, insights, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close: () => shutdown.run() };
+}
+
+/** Quits the Redis client politely when connected (at most 2 s), and drops the connection either way. */
+async function closeRedis(redis: Redis | null): Promise<void> {
+  if (!redis) return;
+  if (redis.status === 'ready') await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  redis.disconnect();
 }
 
 /** Starts the bot: validates the environment, builds the graph, listens, and shuts down cleanly on a signal. */

@@ -1,4 +1,5 @@
 import type { DirectoryRecord, OutgoingMail } from './ports';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /**
  * The emails of the account-status and password-reset dialogs, and the portal facts they
@@ -7,13 +8,13 @@ import type { DirectoryRecord, OutgoingMail } from './ports';
  */
 
 /** The portal's home page. */
-export const PORTAL_URL = 'https://umass.medicatconnect.com';
+export const PORTAL_URL = FLOW_FACTS.portalUrl;
 /** The Login page, whose lower right corner holds the "Forgot Password" link. */
-export const LOGIN_URL = 'https://umass.medicatconnect.com/login.aspx';
+export const LOGIN_URL = FLOW_FACTS.loginUrl;
 /** Sender of the portal's "create your password" email after registering. */
-export const PORTAL_REGISTRATION_SENDER = 'noreply@medicat.com';
+export const PORTAL_REGISTRATION_SENDER = FLOW_FACTS.registrationSender;
 /** Sender of the portal's "Forgot Password" email. */
-export const PORTAL_RESET_SENDER = 'MedicatAutoResponse@medicat.com';
+export const PORTAL_RESET_SENDER = FLOW_FACTS.resetSender;
 
 /** The FAQ's three registration entries (FAQ 1), as label and exact text. */
 export const REGISTRATION_ENTRIES: ReadonlyArray<{ label: string; text: string }> = [

@@ -3,22 +3,23 @@ import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES, YES_NO_CHOICES } from './flowHelpers';
 import { factsOf } from './conversationFacts';
 import type { DialogServices } from './services';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /** Id of {@link AllergyAppointmentDialog}. */
 export const ALLERGY_APPOINTMENT_DIALOG = 'allergyAppointmentDialog';
 
 /** FAQ 12, quoted exactly: the first appointment is by phone. */
-export const ALLERGY_FIRST_TEXT = 'To schedule your first appointment, call 413-577-5169.';
+export const ALLERGY_FIRST_TEXT = FLOW_FACTS.allergyFirst;
 
 /** FAQ 12: later appointments, by phone or on the portal. */
 export const ALLERGY_FOLLOW_UP_TEXT = [
-  'After your first appointment, call 413-577-5101 for scheduling, or book online using the UMass Patient Portal:',
+  FLOW_FACTS.allergyFollowUp,
   numbered([`Login (${PORTAL_URL}) and click "Appts"`, 'From the Clinic menu select "UHS Nursing"', 'For Reason select "Allergy Serum Injection"']),
 ].join('\n\n');
 
 /**
- * Allergy Services appointments (FAQ 12): a first appointment is booked by calling
- * 413-577-5169; after that, 413-577-5101 or the portal (Appts → Clinic "UHS Nursing" → Reason
+ * Allergy Services appointments (FAQ 12): a first appointment is booked by phone; after
+ * that, by phone or on the portal (Appts → Clinic "UHS Nursing" → Reason
  * "Allergy Serum Injection").
  */
 export class AllergyAppointmentDialog extends GuidedFlowDialog {

@@ -16,6 +16,7 @@ import { markdown, TALK_TO_HELPDESK } from './replies';
 import { ListeningChoicePrompt } from './yesNoPrompt';
 import { limitRetries } from './retryLimit';
 import type { DialogServices } from './services';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /**
  * What the guided flows (STI testing, Allergy, Personal info, Immunization entry, COVID-19
@@ -24,9 +25,9 @@ import type { DialogServices } from './services';
  */
 
 /** FAQ 6 and 7, quoted exactly: the browser tip. */
-export const BROWSER_TIP = 'Try a different browser. Chrome seems to be the most successful.';
+export const BROWSER_TIP = FLOW_FACTS.browserTip;
 /** FAQ 6 and 7, quoted exactly: the device tip. */
-export const DEVICE_TIP = 'If you are using a cell phone, try a PC and vice versa.';
+export const DEVICE_TIP = FLOW_FACTS.deviceTip;
 
 /** Button: yes. */
 export const YES = 'Yes';

@@ -210,6 +210,11 @@ export class MainDialog {
     await Promise.all(this.mailSenders.map((sender) => sender.whenIdle()));
   }
 
+  /** Shutdown: stops retrying the escalations parked while Redis was down (what is left is logged). */
+  close(): void {
+    this.handoff.pending.close();
+  }
+
   private dialogSet(dialogState: StatePropertyAccessor): DialogSet {
     let set = this.sets.get(dialogState);
     if (!set) {

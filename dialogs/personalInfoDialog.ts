@@ -2,6 +2,7 @@ import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-
 import { bulleted, chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import type { DialogServices } from './services';
 import { factsOf } from './conversationFacts';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /** Id of {@link PersonalInfoDialog}. */
 export const PERSONAL_INFO_DIALOG = 'personalInfoDialog';
@@ -42,10 +43,9 @@ export const SPIRE_PHONE = 'To update your phone number, click “Phone Numbers.
 export const SPIRE_NAME =
   'To update your name, click "Names." On this page, you can add or edit your Preferred/Chosen Name, which will appear on the UMass Patient Portal in parentheses next to your legal name. UMass staff should address you by your preferred name if one is listed in your medical record.';
 /** FAQ 14, quoted exactly: the delay. */
-export const SPIRE_DELAY = 'Any updates you make in SPIRE may take up to 24 hours to appear in the UMass Patient Portal.';
+export const SPIRE_DELAY = FLOW_FACTS.spireDelay;
 /** FAQ 14, quoted exactly: patients without SPIRE. */
-export const NON_UMASS_TEXT =
-  'Non-UMass-affiliated patients who do not have SPIRE accounts must contact UHS Patient Services at 413-577-5192 to correct their information.';
+export const NON_UMASS_TEXT = FLOW_FACTS.nonUmass;
 
 const DETAIL_TEXT: Record<string, string> = { [ADDRESS]: SPIRE_ADDRESS, [PHONE]: SPIRE_PHONE, [NAME]: SPIRE_NAME };
 

@@ -74,8 +74,3 @@ export function redact(text: string, options: RedactOptions = {}): string {
   if (options.emails && out.includes('@')) out = out.replace(EMAIL_PATTERN, EMAIL_MASK);
   return out;
 }
-
-/** Whether `text` contains something {@link redact} would mask as a date or SSN. */
-export function containsSensitive(text: string): boolean {
-  return redact(text) !== text;
-}

@@ -13,7 +13,7 @@ import type {
 
 /** Plain settings the dialogs need, taken from the configuration by `bot/index.ts`. */
 export interface DialogSettings {
-  /** The help desk's address (HELPDESK_EMAIL), default uhsportalhelp@umass.edu. */
+  /** The help desk's address (HELPDESK_EMAIL); its default is in `knowledge/flowFacts.yaml`. */
   helpdeskEmail: string;
   /** `From` of the mail the bot sends (MAIL_FROM). */
   mailFrom: string;

@@ -2,13 +2,13 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
 import type { DialogServices } from './services';
+import { FLOW_FACTS } from '../knowledge/flowFacts';
 
 /** Id of {@link StiTestingDialog}. */
 export const STI_TESTING_DIALOG = 'stiTestingDialog';
 
 /** FAQ 13, quoted exactly: who must call instead of self-scheduling, and the numbers. */
-export const STI_CALL_TEXT =
-  'If you have symptoms, and/or a positive or symptomatic partner, do not use the portal to schedule testing; instead, call 413-577-5101 to schedule an appointment with a UHS provider. For an appointment in Women’s Health Clinic, call 413-577-6511.';
+export const STI_CALL_TEXT = FLOW_FACTS.stiCall;
 
 /** FAQ 13: the self-scheduling steps. */
 export const STI_SELF_SCHEDULE_TEXT = [
@@ -24,7 +24,7 @@ interface StiValues {
 /**
  * STI testing (FAQ 13). Asks about symptoms, then (only if none) about a positive or
  * symptomatic partner. With either, or "not sure" (the safe side), the user must NOT
- * self-schedule: call 413-577-5101, or 413-577-6511 for Women's Health. Otherwise it gives the
+ * self-schedule: call UHS (or Women's Health), as {@link STI_CALL_TEXT} says. Otherwise it gives the
  * self-scheduling steps. The answers are never logged or put into the outcome.
  */
 export class StiTestingDialog extends GuidedFlowDialog {

@@ -8,6 +8,7 @@ import { createKnowledgeBase, type KnowledgeBaseOptions } from './knowledgeBase'
 import { defaultEntriesDir, defaultOutOfScopeDir, projectRoot } from './projectRoot';
 import { entryFileSchema, outOfScopeFileSchema } from './schema';
 import type { KnowledgeBase, KnowledgeEntry, OutOfScopeTopic } from './types';
+import { FLOW_FACTS, HELPDESK_EMAIL_PLACEHOLDER } from './flowFacts';
 
 /** One problem found in the knowledge files, located as precisely as the file allows. */
 export interface KnowledgeIssue {
@@ -56,6 +57,8 @@ export interface LoadOptions extends KnowledgeBaseOptions {
    * for the default entries folder, none for any other folder (tests' temporary copies).
    */
   outOfScopeDir?: string | false;
+  /** Fills `{helpdeskEmail}` in the entries (HELPDESK_EMAIL); default the FAQ's address (`knowledge/flowFacts.yaml`). */
+  helpdeskEmail?: string;
 }
 
 /** What {@link loadEntries} read. */
@@ -252,11 +255,26 @@ export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<Loa
  * and everything the matcher needs is precomputed here so each message costs microseconds).
  */
 export function loadKnowledge(dir?: string, options: LoadOptions = {}): KnowledgeBase {
-  const entries = loadEntries(dir, options).entries;
+  const entries = loadEntries(dir, options).entries.map((entry) => fillPlaceholders(entry, options.helpdeskEmail ?? FLOW_FACTS.helpdeskEmail));
   const isDefault = dir === undefined || path.resolve(dir) === path.resolve(defaultEntriesDir());
   const topicsDir = options.outOfScopeDir ?? (isDefault ? defaultOutOfScopeDir() : false);
   const outOfScope = topicsDir === false ? [] : loadOutOfScope(topicsDir).topics;
   return createKnowledgeBase(entries, { ...options, outOfScope });
+}
+
+/**
+ * `entry` with {@link HELPDESK_EMAIL_PLACEHOLDER} replaced by `helpdeskEmail` in every text
+ * shown (answers, buttons, links); the examples are what people type and stay as written.
+ */
+function fillPlaceholders(entry: KnowledgeEntry, helpdeskEmail: string): KnowledgeEntry {
+  const fill = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.split(HELPDESK_EMAIL_PLACEHOLDER).join(helpdeskEmail);
+    if (Array.isArray(value)) return value.map(fill);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
+    return value;
+  };
+  const { examples, ...shown } = entry;
+  return { ...(fill(shown) as Omit<KnowledgeEntry, 'examples'>), examples };
 }
 
 /**

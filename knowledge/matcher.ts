@@ -127,9 +127,6 @@ interface Scratch {
   readonly exact: Uint8Array;
 }
 
-/** Ranked intents with confidences in [0, 1], best first, before thresholds are applied. */
-export type Ranking = IntentScore[];
-
 /** A match result that is not an emergency (emergency detection runs once, on the whole message). */
 type Classified = Exclude<MatchResult, { kind: 'emergency' }>;
 

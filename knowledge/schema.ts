@@ -85,9 +85,6 @@ export const entryFileSchema = z
   )
   .strict();
 
-/** An entry file as parsed (before the loader adds `source`). */
-export type EntryFile = z.infer<typeof entryFileSchema>;
-
 /**
  * One out-of-scope topic file (`knowledge/out-of-scope/`): the fields of an entry, with an id of
  * its own (never an intent id: the matcher answers `none` for these) and the sources of its facts.
@@ -98,6 +95,3 @@ export const outOfScopeFileSchema = entryFileSchema.omit({ id: true }).extend({
     .refine((id) => !isEntryIntentId(id) && id !== 'none', 'Must not be an intent id (topics are out of scope)'),
   sources: list(nonEmpty('text'), 'sources').min(1, 'At least 1 source (the UHS page or seed FAQ the answer quotes)'),
 });
-
-/** An out-of-scope file as parsed. */
-export type OutOfScopeFile = z.infer<typeof outOfScopeFileSchema>;

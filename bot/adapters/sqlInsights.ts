@@ -211,3 +211,18 @@ export async function purgeExpired(db: SqlDatabase, now: Date): Promise<Record<s
   }
   return counts;
 }
+
+/**
+ * Deletes data past its retention now and every `intervalMs` (six hours by default), logging
+ * what was deleted; a failed run is logged and the next one tries again. Returns the stopper.
+ */
+export function startRetentionPurge(db: SqlDatabase, options: { log: Log; now: () => Date; intervalMs?: number }): { stop(): void } {
+  const { log, now } = options;
+  const purge = () =>
+    purgeExpired(db, now())
+      .then((deleted) => log.info({ event: 'retention-purge', deleted }, 'expired data deleted'))
+      .catch((err: unknown) => log.warn({ code: 'E_PURGE', err: { code: (err as { code?: string }).code } }, 'retention purge failed'));
+  void purge();
+  const timer = setInterval(() => void purge(), options.intervalMs ?? 6 * 3600 * 1000).unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../knowledge/projectRoot';
-import type { SqlDatabase } from './database';
+import type { Log } from '../../dialogs/ports';
+import { openDatabase, type DatabaseLocation, type SqlDatabase } from './database';
 
 /**
  * Schema migrations: the numbered SQL files in `bot/db/migrations` (`001_init.sql`, …), applied in
@@ -72,4 +73,20 @@ export function splitStatements(sql: string): string[] {
     .split(/;\s*(?:\r?\n|$)/)
     .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
     .filter(Boolean);
+}
+
+/**
+ * Opens the configured database and migrates it before anything uses it. A database that
+ * cannot be reached or migrated stops start-up with the reason (the connection is closed first).
+ */
+export async function openMigratedDatabase(location: DatabaseLocation, log: Log): Promise<SqlDatabase> {
+  const database = await openDatabase(location, log);
+  try {
+    const applied = await migrate(database);
+    if (applied.length) log.info({ event: 'database-migrated', kind: database.kind, applied }, 'database migrated');
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  return database;
 }

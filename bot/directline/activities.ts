@@ -121,14 +121,6 @@ export const attachmentDataSchema = z.object({
   thumbnailBase64: z.string().optional(),
 });
 
-/** The Connector's `ConversationParameters` (bot-created conversations). */
-export const conversationParametersSchema = z
-  .object({
-    members: z.array(z.object({ id: shortString(256) }).loose()).max(50).optional(),
-    activity: botActivitySchema.optional(),
-  })
-  .loose();
-
 /** The first zod issue of a failed parse, as a short message for a 400. */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];

@@ -92,11 +92,6 @@ export function redisCheck(redis: Redis | null): ReadinessCheck {
   };
 }
 
-/** A check for a system this build has no adapter for yet (reported as not configured). */
-export function notConfigured(name: string): ReadinessCheck {
-  return { name, required: false, probe: null };
-}
-
 /**
  * How long a successful SMTP check stands. Readiness probes come every few seconds from every
  * replica; logging in to the relay each time would look like abuse to it. A failure is not
@@ -137,4 +132,14 @@ export function mailCheck(mailer: { transport: string; verify?: () => Promise<un
       await fs.access(existing, fs.constants.W_OK);
     },
   };
+}
+
+/**
+ * The bot's readiness checks, one per system: Redis (required when configured), the database
+ * (not required: without it FAQ answers and dialogs go on, and a handoff numbers its case
+ * locally until it is back) and mail. A new store adds its check here.
+ */
+export function appReadinessChecks(redis: Redis | null, database: { kind: string; query(sql: string): Promise<unknown> }, mailer: Parameters<typeof mailCheck>[0], outboxFolder: string): ReadinessCheck[] {
+  const databaseCheck: ReadinessCheck = { name: 'database', required: false, kind: database.kind, probe: async () => void (await database.query('SELECT 1')) };
+  return [redisCheck(redis), databaseCheck, mailCheck(mailer, outboxFolder)];
 }

@@ -10,6 +10,7 @@ import { caseIdFromAddress } from '../../dialogs/caseId';
 import { errorCode } from '../../dialogs/errorCode';
 import { htmlToPlainText, MAX_REPLY_LENGTH, stripQuotedReply } from './replyText';
 import { staffTextForChat } from '../staffText';
+import type { Config } from '../config';
 
 /**
  * Help-desk replies by email, relayed into the patient's chat.
@@ -240,4 +241,27 @@ export async function startInboundMailServer(options: InboundMailOptions): Promi
     address,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Starts the listener as the configuration says (INBOUND_SMTP_PORT, INBOUND_SMTP_HOST,
+ * INBOUND_ADDRESS, INBOUND_REPLY_SECRET, INBOUND_ALLOWED_DOMAINS), or resolves with `null` when
+ * inbound mail is off. The configuration guarantees the secret whenever the port is set.
+ */
+export async function startConfiguredInboundMail(
+  config: Pick<Config, 'INBOUND_SMTP_PORT' | 'INBOUND_SMTP_HOST' | 'INBOUND_ADDRESS' | 'INBOUND_REPLY_SECRET' | 'INBOUND_ALLOWED_DOMAINS'>,
+  cases: InboundMailOptions['cases'],
+  options: { log: Log; resolver?: DNSResolver },
+): Promise<InboundMailServer | null> {
+  if (config.INBOUND_SMTP_PORT === undefined || !config.INBOUND_REPLY_SECRET) return null;
+  return startInboundMailServer({
+    port: config.INBOUND_SMTP_PORT,
+    host: config.INBOUND_SMTP_HOST,
+    cases,
+    addressTemplate: config.INBOUND_ADDRESS,
+    replyKey: config.INBOUND_REPLY_SECRET,
+    resolver: options.resolver,
+    allowedDomains: config.INBOUND_ALLOWED_DOMAINS,
+    log: options.log,
+  });
 }

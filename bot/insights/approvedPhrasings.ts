@@ -252,3 +252,16 @@ export class PhrasingRefresher {
     this.timer = null;
   }
 }
+
+/**
+ * The shipped knowledge plus the phrasings staff approved, loaded once now and then reloaded
+ * every `refreshMs` (the refresher is started; stop it on shutdown).
+ */
+export async function startLiveKnowledge(db: SqlDatabase, shipped: KnowledgeBase, log: Log, refreshMs: number): Promise<{ knowledge: LiveKnowledge; phrasings: PhrasingStore; refresher: PhrasingRefresher }> {
+  const knowledge = new LiveKnowledge(shipped);
+  const phrasings = new PhrasingStore(db);
+  const refresher = new PhrasingRefresher(phrasings, knowledge, log, refreshMs);
+  await refresher.refresh();
+  refresher.start();
+  return { knowledge, phrasings, refresher };
+}

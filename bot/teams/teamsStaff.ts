@@ -20,6 +20,8 @@ export interface TeamsStaffOptions {
   caseService: CaseService;
   /** For the staff account lookup. */
   directory: PortalDirectory;
+  /** The help desk's address (HELPDESK_EMAIL), in the answer to anyone who may not look up. */
+  helpdeskEmail: string;
   log: Log;
   /** `MicrosoftAppTenantId`: members of this Teams tenant are staff. */
   tenantId: string | undefined;

@@ -13,10 +13,3 @@ export interface CaseNotifier {
   /** The patient wrote in the chat while the case is claimed: relay it to staff. */
   patientMessage(record: CaseRecord, redactedText: string): Promise<void>;
 }
-
-/** A notifier that does nothing (no Teams channel configured). */
-export const noopNotifier: CaseNotifier = {
-  caseCreated: async () => undefined,
-  caseUpdated: async () => undefined,
-  patientMessage: async () => undefined,
-};

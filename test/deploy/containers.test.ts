@@ -90,7 +90,7 @@ describe('Dockerfile', () => {
     expect(fromBuild).to.include.members(['dist/bot', 'dist/dialogs', 'dist/knowledge']);
     const runtimeSources = runtime.filter((i) => i.op === 'COPY').flatMap((i) => i.args.split(/\s+/).filter((p) => !p.startsWith('--')).slice(0, -1));
     // What the bot reads from the project folder at run time (knowledge, sample directory, page, version).
-    expect(runtimeSources).to.include.members(['package.json', 'knowledge/entries', 'bot/data', 'bot/web/public', 'tools/buildIfNeeded.js']);
+    expect(runtimeSources).to.include.members(['package.json', 'knowledge/entries', 'knowledge/flowFacts.yaml', 'bot/data', 'bot/web/public', 'tools/buildIfNeeded.js']);
   });
 
   it('.dockerignore keeps node_modules, builds, local mail and secrets out of the build context', () => {

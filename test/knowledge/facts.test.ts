@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../../knowledge/projectRoot';
 import { knowledge } from './helpers';
+import { loadKnowledge } from '../../knowledge/loader';
+import { FLOW_FACTS, HELPDESK_EMAIL_PLACEHOLDER } from '../../knowledge/flowFacts';
 
 /**
  * Every answer must carry the seed FAQ's facts exactly. Each fact below is checked twice: it
@@ -250,5 +252,26 @@ describe('knowledge facts (answers quote the seed FAQ exactly)', () => {
         expect(sources.includes(formatted) || sources.includes(parenthesised), `${entry.id}: ${link.url}`).to.equal(true);
       }
     }
+  });
+
+  it('the flow facts the dialogs quote (knowledge/flowFacts.yaml) are the seed FAQ\'s words exactly', () => {
+    for (const [key, value] of Object.entries(FLOW_FACTS)) {
+      // A lead-in's colon introduces the steps the dialog lists after it; a list item of the
+      // FAQ ends without the full stop the chat gives it.
+      expect(seed, key).to.include(plain(value).replace(/[.:]$/, ''));
+    }
+    expect(FLOW_FACTS.helpdeskEmail).to.equal(HELPDESK);
+  });
+
+  it('entries name the help desk only as {helpdeskEmail}, filled with the configured address', () => {
+    const files = fs.readdirSync(path.join(projectRoot(), 'knowledge', 'entries')).filter((f) => f.endsWith('.yaml'));
+    const placeholders = files.filter((f) => fs.readFileSync(path.join(projectRoot(), 'knowledge', 'entries', f), 'utf8').includes(HELPDESK_EMAIL_PLACEHOLDER));
+    expect(placeholders.length, 'entries that give the address').to.be.greaterThan(5);
+    const configured = loadKnowledge(undefined, { helpdeskEmail: 'portal-help@example.edu' });
+    for (const entry of configured.entries.values()) {
+      const shown = `${entry.answer}\n${entry.links.map((l) => `${l.title} ${l.url}`).join('\n')}`;
+      expect(shown, entry.id).to.not.include(HELPDESK).and.not.include(HELPDESK_EMAIL_PLACEHOLDER);
+    }
+    expect(configured.get('human-handoff')?.answer).to.include('portal-help@example.edu');
   });
 });

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { LOOKUP_REFUSAL } from '../../../bot/teams/teamsStaff';
+import { testSettings } from '../../fakes/services';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { newCase } from '../adapters/caseFixtures';
 import { teamsCardAction, teamsMessage, type TeamsOrigin, type TeamsUser } from '../../support/teamsActivities';
 import { STAFF_TENANT, startStaffHarness, type StaffHarness } from '../teams/staffHarness';
+
 
 const FORGER: TeamsUser = { id: '29:eve', name: 'UHS Help Desk', aadObjectId: 'a11a11a1-0000-4000-8000-000000000001' };
 

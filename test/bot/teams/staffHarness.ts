@@ -13,7 +13,7 @@ import { MainDialog } from '../../../dialogs/mainDialog';
 import { CaseService } from '../../../dialogs/caseService';
 import { RecordingOutbox } from '../../fakes/recordingOutbox';
 import type { ConversationMemory } from '../../../dialogs/conversationMemory';
-import { makeTestServices } from '../../fakes/services';
+import { makeTestServices, testSettings } from '../../fakes/services';
 import { RecordingConnector } from '../../support/recordingConnector';
 
 /** A {@link Log} that keeps every record, so tests can check what was (not) logged. */
@@ -77,7 +77,7 @@ export async function startStaffHarness(
   const notifier = new TeamsNotifier({ cases, messenger, log });
   const escalations = new RecordingOutbox();
   const caseService = new CaseService({ cases, notifier, escalations, patientChat: messenger, log, now: () => new Date() });
-  const staff = new TeamsStaff({ cases, caseService, directory, log, tenantId: STAFF_TENANT, staffAadIds, authenticated, insights: extras.insights });
+  const staff = new TeamsStaff({ cases, caseService, directory, helpdeskEmail: testSettings.helpdeskEmail, log, tenantId: STAFF_TENANT, staffAadIds, authenticated, insights: extras.insights });
   // The real bot class and main dialog, with the Teams staff handler as bot/index.ts wires it.
   const services = makeTestServices({ cases, directory, notifier, escalations, caseService, log, ...(extras.knowledge ? { knowledge: extras.knowledge } : {}), ...(extras.recorder ? { insights: extras.recorder } : {}) });
   const conversationState = new LeanConversationState(new MemoryStorage());

@@ -3,9 +3,11 @@ import type { DirectoryLookup } from '../../../dialogs/ports';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { ACCESS_LOG_SETTING, type AccessLogEntry } from '../../../bot/teams/staffLookup';
 import { LOOKUP_REFUSAL } from '../../../bot/teams/teamsStaff';
+import { testSettings } from '../../fakes/services';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { teamsMessage, webChatMessage, type TeamsOrigin, type TeamsUser } from '../../support/teamsActivities';
 import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
+
 
 const ALLOWED: TeamsUser = { id: '29:ana', name: 'Ana Lopez', aadObjectId: 'a11a11a1-0000-4000-8000-000000000001' };
 const NOT_LISTED: TeamsUser = { id: '29:sam', name: 'Sam Roe', aadObjectId: 'b22b22b2-0000-4000-8000-000000000002' };

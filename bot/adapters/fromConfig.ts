@@ -1,0 +1,70 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import type { CaseStore, Log, Mailer, PortalDirectory } from '../../dialogs/ports';
+import type { BackoffPolicy } from '../../dialogs/backoff';
+import type { SqlDatabase } from '../db/database';
+import { traced } from '../telemetry/tracing';
+import { RedisStorage } from './redisStorage';
+import { createMailer } from './mailer';
+import { CsvPortalDirectory, defaultDirectoryFile } from './csvDirectory';
+import { HttpPortalDirectory } from './httpDirectory';
+import { RedisCaseStore } from './redisCaseStore';
+import { SqlCaseStore } from './sqlCaseStore';
+import { MemoryOutbox } from './memoryOutbox';
+import { BullmqOutbox } from './bullmqOutbox';
+import type { ManagedOutbox } from './outbox';
+
+/**
+ * Which adapter the configuration picks for each port, so that the composition root
+ * (`bot/index.ts`) only wires them. Every call to an outside system is a child span of the
+ * turn (`bot/telemetry/tracing.ts`).
+ */
+
+/** Conversation state: Redis with `REDIS_URL` (shared by instances, with a TTL), else memory. */
+export function stateStorage(config: Config, redis: Redis | null): Storage {
+  return traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
+    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
+    'state',
+    ['read', 'write', 'delete', 'readJson', 'writeJson'],
+    { 'db.system': redis ? 'redis' : 'memory' },
+  );
+}
+
+/** Mail: SMTP with `SMTP_URL`, else `.eml` files in `MAIL_OUTBOX`. */
+export function mailer(config: Config, override?: Mailer): Mailer {
+  return traced(override ?? createMailer({ smtpUrl: config.SMTP_URL, outboxFolder: config.MAIL_OUTBOX, from: config.MAIL_FROM }), 'mail', ['send']);
+}
+
+/** The portal directory: the HTTP API with `PORTAL_API_URL`, else the CSV file; `close` stops watching the file. */
+export function portalDirectory(config: Config, log: Log, override?: PortalDirectory): { directory: PortalDirectory; close: () => void } {
+  let directory: PortalDirectory;
+  let close = () => undefined as void;
+  if (override) directory = override;
+  else if (config.PORTAL_API_URL) directory = new HttpPortalDirectory({ baseUrl: config.PORTAL_API_URL, token: config.PORTAL_API_TOKEN, timeoutMs: config.PORTAL_API_TIMEOUT_MS, log });
+  else {
+    const csv = new CsvPortalDirectory(config.DIRECTORY_FILE ?? defaultDirectoryFile(), { log });
+    close = () => csv.close();
+    directory = csv;
+  }
+  return { directory: traced(directory, 'directory', ['lookup', 'findByEmail', 'requestPasswordReset'], { 'directory.kind': directory.kind }), close };
+}
+
+/**
+ * Cases in the database when `DATABASE_URL` is set; else in Redis when it is (shared by
+ * instances, as before); else in the embedded database, where they survive a restart.
+ */
+export function caseStore(config: Config, redis: Redis | null, database: SqlDatabase, log: Log, now: () => Date): CaseStore {
+  return traced(
+    redis && !config.DATABASE_URL ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new SqlCaseStore(database, { log, now }),
+    'cases',
+    ['create', 'get', 'update', 'list', 'findOpenByConversation', 'getSetting', 'setSetting'],
+  );
+}
+
+/** The escalation outbox: BullMQ on Redis with `REDIS_URL` (durable, shared), else in-process. */
+export function escalationOutbox(config: Config, mail: Mailer, log: Log, backoff?: BackoffPolicy): ManagedOutbox {
+  return config.REDIS_URL
+    ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer: mail, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
+    : new MemoryOutbox({ mailer: mail, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
+}
