@@ -124,6 +124,18 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['too big', 'filesize'],
   ['green check', 'healthhub'],
   ['sign in page', 'login'],
+  // "Already" is a soft word, so "already registered" would otherwise weigh as "registered" alone and
+  // point at registration problems; FAQ 3 says it means an account exists.
+  ['already registered', 'existingaccount'],
+  ['already register', 'existingaccount'],
+  ['already signed up', 'existingaccount'],
+  ['already have an account', 'existingaccount'],
+  ['already have account', 'existingaccount'],
+  ['already exists', 'existingaccount'],
+  ['already exist', 'existingaccount'],
+  ['existing account', 'existingaccount'],
+  ['already in use', 'taken'],
+  ['already taken', 'taken'],
 ];
 
 /**

@@ -80,6 +80,9 @@ describe('knowledge matcher', () => {
       expect(intentOf('how do I log in with Duo')).to.equal('portal-login-sso');
       expect(intentOf('I have forgotten my portal password')).to.equal('password-reset-problem');
       expect(intentOf('my file is 9 MB and will not go up')).to.equal('upload-problem');
+      // FAQ 3: "already registered" means an account exists, not a registration problem.
+      expect(intentOf('the site says my email is already registered')).to.equal('username-taken');
+      expect(intentOf('it says an account already exists for me')).to.equal('username-taken');
     });
 
     it('an unknown verb, adjective or adverb costs less than an unknown noun', () => {
