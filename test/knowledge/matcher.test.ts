@@ -83,6 +83,9 @@ describe('knowledge matcher', () => {
       // FAQ 3: "already registered" means an account exists, not a registration problem.
       expect(intentOf('the site says my email is already registered')).to.equal('username-taken');
       expect(intentOf('it says an account already exists for me')).to.equal('username-taken');
+      // …but an account already had, or a registration already made, is context for another problem.
+      expect(intentOf('I already have an account but I cannot log in')).to.equal('login-spinning');
+      expect(intentOf('I already registered but never got the email')).to.equal('no-password-email');
     });
 
     it('an unknown verb, adjective or adverb costs less than an unknown noun', () => {
