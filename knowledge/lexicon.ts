@@ -124,6 +124,17 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['too big', 'filesize'],
   ['green check', 'healthhub'],
   ['sign in page', 'login'],
+  // "Already" is a soft word, so "already registered" would otherwise weigh as "registered" alone and
+  // point at registration problems; FAQ 3 says it means an account exists. Not "already have an
+  // account": that is often context ("I already have an account but cannot log in").
+  ['already registered', 'existingaccount account'],
+  ['already register', 'existingaccount account'],
+  ['already signed up', 'existingaccount'],
+  ['already exists', 'existingaccount account'],
+  ['already exist', 'existingaccount'],
+  ['registered already', 'existingaccount'],
+  ['already in use', 'taken'],
+  ['already taken', 'taken'],
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { EMERGENCY_INTENT, NONE_INTENT } from './intents';
 import type { EmergencyDetector } from './emergency';
+import { isLikelyNotNoun } from './partOfSpeech';
 import { SpellingCorrector } from './spelling';
 import { canonical, dropFillers, expand, isFiller, isLexiconWord, lexiconWords, tokensOf, words, type Token } from './text';
 import type { IntentScore, KnowledgeEntry, MatchResult } from './types';
@@ -83,6 +84,8 @@ const EXACT_SCORE = 0.9;
 const MIN_EXACT_WEIGHT = 1;
 /** An intent is conversational when at least this share of its examples are soft words only. */
 const CONVERSATIONAL_SHARE = 0.25;
+/** Share of the unknown-word weight for a number or a word that is most likely no noun. */
+const MINOR_UNKNOWN = 0.5;
 /** Tolerance when comparing sums of weights. */
 const EPSILON = 1e-9;
 
@@ -390,8 +393,11 @@ export class Matcher {
     const repaired = this.repairAll(split);
     const tokens = tokensOf(repaired);
     const keys = featureKeys(tokens);
-    const verbForms = new Set<string>();
-    for (const w of repaired) if (w.length > 5 && /(ing|ed)$/.test(w)) for (const t of canonical(w)) verbForms.add(t);
+    // Unknown words that only say how ("receiving", "bigger", "often"): see isLikelyNotNoun.
+    const minorForms = new Set<string>();
+    for (const w of repaired) {
+      if ((w.length > 5 && /(ing|ed)$/.test(w)) || isLikelyNotNoun(w)) for (const t of canonical(w)) minorForms.add(t);
+    }
     const known = new Map<number, number>();
     let unknownWeight = 0;
     let topicWord = false;
@@ -405,8 +411,8 @@ export class Matcher {
       else if (!key.includes(' ') && !isSoftKey(key)) {
         // A number ("16", "2") is half an unknown word: it rarely names a topic, but a message
         // made of numbers and question words ("what is 2 plus 2") is not about the portal.
-        // So is a verb form the entries never use ("receiving", "attempting"): it says how, rarely what.
-        unknownWeight += /^[0-9]+$/.test(key) || verbForms.has(key) ? this.unknownWeight / 2 : this.unknownWeight;
+        // So is a verb, adjective or adverb the entries never use ("receiving", "bigger"): it says how, rarely what.
+        unknownWeight += /^[0-9]+$/.test(key) || minorForms.has(key) ? this.unknownWeight * MINOR_UNKNOWN : this.unknownWeight;
       }
     }
     return { known, unknownWeight, topicTokens: tokens.filter((t) => !t.soft).length, topicWord };

@@ -83,9 +83,9 @@ describe('knowledge accuracy on labelled phrasings', () => {
 
   // Floors at the measured accuracy (docs/knowledge.md), so a change that loses ground fails.
   for (const [name, lines, floor] of [
-    ['outside set, tuning part', outside, 0.82],
-    ['outside set, held-out part', outsideHeldout, 0.75],
-    ['outside set, fresh part', outsideFresh, 0.8],
+    ['outside set, tuning part', outside, 0.84],
+    ['outside set, held-out part', outsideHeldout, 0.77],
+    ['outside set, fresh part', outsideFresh, 0.81],
   ] as const) {
     it(`${name}: top-1 >= ${floor * 100}%, every crisis line caught, no false emergency`, () => {
       const report = evaluate(knowledge(), lines);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { INTENT_IDS } from '../../knowledge/intents';
 import { createKnowledgeBase } from '../../knowledge/knowledgeBase';
+import { isLikelyNotNoun } from '../../knowledge/partOfSpeech';
 import { editDistance, SpellingCorrector } from '../../knowledge/spelling';
 import { dropFillers, stem, words } from '../../knowledge/text';
 import type { MatchResult } from '../../knowledge/types';
@@ -79,6 +80,21 @@ describe('knowledge matcher', () => {
       expect(intentOf('how do I log in with Duo')).to.equal('portal-login-sso');
       expect(intentOf('I have forgotten my portal password')).to.equal('password-reset-problem');
       expect(intentOf('my file is 9 MB and will not go up')).to.equal('upload-problem');
+      // FAQ 3: "already registered" means an account exists, not a registration problem.
+      expect(intentOf('the site says my email is already registered')).to.equal('username-taken');
+      expect(intentOf('it says an account already exists for me')).to.equal('username-taken');
+      // …but an account already had, or a registration already made, is context for another problem.
+      expect(intentOf('I already have an account but I cannot log in')).to.equal('login-spinning');
+      expect(intentOf('I already registered but never got the email')).to.equal('no-password-email');
+    });
+
+    it('an unknown verb, adjective or adverb costs less than an unknown noun', () => {
+      for (const w of ['bigger', 'attempting', 'frequently']) expect(isLikelyNotNoun(w), w).to.equal(true);
+      // Nouns, and words the English lexicon lacks, name what a message is about.
+      for (const w of ['homework', 'transcript', 'wifi']) expect(isLikelyNotNoun(w), w).to.equal(false);
+      const score = (text: string) => knowledge().match(text).score;
+      expect(score('my scan will not upload, frequently')).to.be.above(score('my scan will not upload, homework'));
+      expect(score('my scan will not upload, bigger')).to.be.above(score('my scan will not upload, transcript'));
     });
 
     it('matches the live FAQ page\'s newer answers', () => {
