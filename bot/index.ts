@@ -4,7 +4,6 @@ import type { Server } from 'restify';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  MemoryStorage,
   type Storage,
 } from 'botbuilder';
 import { Redis } from 'ioredis';
@@ -15,6 +14,7 @@ import { makeServer, type BuiltServer, type HealthReport } from './server';
 import { HelpDeskBot, MEMORY_PROPERTY } from './helpDeskBot';
 import { makeOnTurnError } from './onTurnError';
 import { RedisStorage } from './adapters/redisStorage';
+import { ExpiringMemoryStorage } from './adapters/expiringMemoryStorage';
 import { LeanConversationState } from './adapters/leanConversationState';
 import { createMailer } from './adapters/mailer';
 import { CsvPortalDirectory, defaultDirectoryFile } from './adapters/csvDirectory';
@@ -168,7 +168,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   closers.push(() => refresher.stop());
   // Every call to an outside system is a child span of the turn (bot/telemetry/tracing.ts).
   const storage: Storage = traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
-    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
+    redis
+      ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS })
+      : new ExpiringMemoryStorage(config.STATE_TTL_SECONDS, () => now().getTime()),
     'state',
     ['read', 'write', 'delete', 'readJson', 'writeJson'],
     { 'db.system': redis ? 'redis' : 'memory' },
