@@ -61,6 +61,8 @@ export const configSchema = z.object({
   PORT: port(3978),
   /** Public base URL of this server, for links to uploaded files and the attachment allow-list. Unset: page-relative links. */
   PUBLIC_URL: optionalUrl(['http', 'https']),
+  /** Origins of the sites whose pages embed the chat widget (may frame the chat page); the bot's own origin always may. */
+  WIDGET_ORIGINS: csvList().pipe(z.array(url(['http', 'https']).transform((v) => new URL(v).origin))),
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,

@@ -10,7 +10,8 @@ import {
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { MainDialog } from '../dialogs/mainDialog';
-import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT } from '../dialogs/conversationMemory';
+import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT, USER_LINE_LIMIT } from '../dialogs/conversationMemory';
+import { isDataDeletionRequest } from '../dialogs/recognizer';
 import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
 import { redact } from '../dialogs/redact';
 import { STI_TESTING_DIALOG } from '../dialogs/stiTestingDialog';
@@ -166,6 +167,12 @@ export class HelpDeskBot extends TeamsActivityHandler {
 
     if (this.deps.staff && (await this.deps.staff.handleMessage(context))) return;
 
+    // "delete my data": before anything records this turn, so nothing of it is kept either.
+    if (text && isDataDeletionRequest(text)) {
+      await this.deleteConversationData(context);
+      return;
+    }
+
     const memory = await this.memory.get(context, emptyMemory());
     this.recordTranscript(context, memory, await this.inPrivateFlow(context));
     if (text && memory.openCaseId) await this.relayToStaff(memory.openCaseId, text, memory);
@@ -216,13 +223,29 @@ export class HelpDeskBot extends TeamsActivityHandler {
     }
     const text = context.activity.text ?? '';
     const files = (context.activity.attachments ?? []).map((a) => `[attachment: ${a.name ?? a.contentType ?? 'file'}]`);
-    if (text || files.length) appendTranscript(memory, { from: 'user', text: redact([text, ...files].filter(Boolean).join(' '), { emails: true }), at });
+    // Cut before redacting, with a margin wider than any date, as for bot lines below.
+    const said = [text, ...files].filter(Boolean).join(' ').slice(0, USER_LINE_LIMIT + 100);
+    if (said) appendTranscript(memory, { from: 'user', text: redact(said, { emails: true }), at });
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities) {
         if (a.type === ActivityTypes.Message && a.text) appendTranscript(memory, { from: 'bot', text: redact(a.text.slice(0, BOT_REDACT_LIMIT), { emails: true }), at });
       }
       return next();
     });
+  }
+
+  /**
+   * Deletes what this conversation's state keeps (the transcript, the place in a flow, what the
+   * person told the dialogs) and says so, naming what it does not delete: an open case, kept by
+   * the help desk, which is deleted on request to the help desk.
+   */
+  private async deleteConversationData(context: TurnContext): Promise<void> {
+    const memory = await this.memory.get(context, emptyMemory());
+    const lines = memory.transcript.length;
+    const caseId = memory.openCaseId;
+    await this.deps.conversationState.delete(context);
+    markTurnOutcome(context, 'answered');
+    await context.sendActivity(markdown(dataDeletedText(lines, caseId, this.deps.helpdeskEmail), TOPIC_BUTTONS));
   }
 
   /** While a case is claimed, what the patient writes also reaches the staff member's thread. */
@@ -253,4 +276,14 @@ export class HelpDeskBot extends TeamsActivityHandler {
       ),
     );
   }
+}
+
+/** The answer to "delete my data": what was deleted, and what was not and how to have it deleted. */
+export function dataDeletedText(transcriptLines: number, caseId: string | null, helpdeskEmail: string): string {
+  const lines = `${transcriptLines} ${transcriptLines === 1 ? 'line' : 'lines'}`;
+  const deleted = `Done. I deleted what I kept about this conversation: its transcript (${lines}), where we were in any step, and what you told me in them. I will not remember them from now on.`;
+  const kept = caseId
+    ? ` Your help-desk case ${caseId} is kept by the help desk; to have it deleted too, email ${helpdeskEmail} and mention the case number.`
+    : '';
+  return `${deleted}${kept}`;
 }

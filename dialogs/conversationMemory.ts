@@ -14,6 +14,13 @@ export const TRANSCRIPT_LIMIT = 30;
 export const BOT_LINE_LIMIT = 160;
 
 /**
+ * The longest a user (or staff) line is kept in the transcript: a long message is still read in
+ * full by the bot, but its transcript line stops here, so thirty lines of any length cannot grow
+ * conversation state (and a case's transcript) without bound.
+ */
+export const USER_LINE_LIMIT = 1000;
+
+/**
  * What ends a bot line cut at {@link BOT_LINE_LIMIT}. ASCII on purpose: one character above
  * U+00FF (such as "…") makes V8 store the whole state JSON with two bytes per character, twice
  * the memory and slower to serialise, on every turn.
@@ -92,10 +99,15 @@ export function emptyMemory(): ConversationMemory {
   return { misses: 0, awaitingFeedback: null, pendingChoices: {}, lastIntent: null, lastAnswers: [], transcript: [], openCaseId: null };
 }
 
-/** Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}. */
+/**
+ * Appends a line to the transcript, keeping the newest {@link TRANSCRIPT_LIMIT}, each cut to
+ * {@link BOT_LINE_LIMIT} (bot) or {@link USER_LINE_LIMIT} (user, staff).
+ */
 export function appendTranscript(memory: ConversationMemory, line: TranscriptLine): void {
   // The bot's lines are Markdown, rendered again in the escalation email: cut where no bold or link is left half open.
-  const text = line.from === 'bot' ? cutMarkdown(line.text, BOT_LINE_LIMIT, CUT_MARK) : line.text;
+  const text = line.from === 'bot'
+    ? cutMarkdown(line.text, BOT_LINE_LIMIT, CUT_MARK)
+    : line.text.length > USER_LINE_LIMIT ? `${line.text.slice(0, USER_LINE_LIMIT - CUT_MARK.length)}${CUT_MARK}` : line.text;
   memory.transcript.push(encodeTranscriptLine(text === line.text ? line : { ...line, text }));
   if (memory.transcript.length > TRANSCRIPT_LIMIT) memory.transcript.splice(0, memory.transcript.length - TRANSCRIPT_LIMIT);
 }

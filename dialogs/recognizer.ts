@@ -170,6 +170,32 @@ export function readCommand(text: string): Command | null {
   return null;
 }
 
+/** Misspellings of the verbs of a request to delete data, spelt right before matching. */
+const DELETION_TYPOS: Array<[RegExp, string]> = [
+  [/\b(delte|delet|deleet|dlete|deelte|delele|detele|deltee|dleete|deleat|delite)\b/g, 'delete'],
+  [/\b(erse|earse|eras|erace)\b/g, 'erase'],
+  [/\b(remvoe|remoev|rmeove|remov)\b/g, 'remove'],
+  [/\b(forgt|foget|forgett|frget)\b/g, 'forget'],
+  [/\b(dat|dta|daat|deta)\b/g, 'data'],
+  [/\b(infor|inf|inof)\b/g, 'info'],
+];
+const DELETION =
+  /^(please |pls |plz |can you |could you |would you |i want you to |i'?d like you to |i want to |i'?d like to |i would like to |i want my data |now )*(delete|erase|remove|wipe|clear|purge|forget)( all| everything)?( of)?( my| me| this| our| everything( you (know|have|kept|saved|stored))?( about me)?)( personal| chat| conversation| saved| stored)*( data| info| information| details| history| transcript| messages| chat| conversation| stuff| records?)?( about me| you have| you kept| you saved| you stored| from this chat)*( please| now| pls| thanks| thank you)*$/;
+
+/**
+ * A request to delete what the bot keeps about the conversation ("delete my data", "erase my
+ * info", "forget me", "please delte my data"): short commands only, so a question about deleting
+ * ("how do I delete my portal account") is answered as a question.
+ */
+export function isDataDeletionRequest(text: string): boolean {
+  let t = normalize(text).replace(/[?!]+$/g, '').trim();
+  for (const [typo, word] of DELETION_TYPOS) t = t.replace(typo, word);
+  if (/\b(account|password|portal|document|upload|file|appointment|immuni[sz]ation|record of)\b/.test(t)) return false;
+  // "forget this", "clear this": a cancel, not a deletion (readCommand).
+  if (/^\S+ (this|that|our)$/.test(t)) return false;
+  return DELETION.test(t);
+}
+
 const NEGATED_PERSON = /\b(don'?t|dont|do not|no need|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|email|the|a|an|any)?\s*(to\s+)?(the\s+|a\s+|an\s+)?(help ?desk|person|human|someone|agent|case|ticket|staff)/;
 const PERSON =
   /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|(send|pass|forward|give|hand|submit|escalate) (this|it|that|my (question|problem|issue|request|case))( on| over| along)? to (the |a )?(help ?desk|staff|someone|somebody|person|human|support)|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;

@@ -8,6 +8,9 @@ import { errorCode } from '../../dialogs/errorCode';
 import { outgoingMailSchema } from './mailer';
 import { reportFailedAttempt, type ManagedOutbox, type OutboxEventMap, type OutboxOptions } from './outbox';
 
+/** How long a failed escalation job is kept by default: a week. */
+export const DEFAULT_KEEP_FAILED_SECONDS = 7 * 24 * 3600;
+
 /** Options for {@link BullmqOutbox}. */
 export interface BullmqOutboxOptions extends OutboxOptions {
   /** The Redis server (REDIS_URL). The outbox opens its own connections: BullMQ needs a blocking one. */
@@ -20,6 +23,11 @@ export interface BullmqOutboxOptions extends OutboxOptions {
   concurrency?: number;
   /** How long a completed job is kept, in seconds (default 1 day). */
   keepCompletedSeconds?: number;
+  /**
+   * How long a failed job (an escalation email given up on) is kept, in seconds (default 7 days:
+   * time to look into it). It holds the email, so it must not stay for ever.
+   */
+  keepFailedSeconds?: number;
   /** How long "this job id was delivered" is remembered, in seconds (default 180 days, like cases). */
   dedupTtlSeconds?: number;
   /** `enqueue` fails after this many ms while Redis does not answer (default 3000), so the handoff can fall back. */
@@ -86,7 +94,7 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
         attempts: options.maxAttempts,
         backoff: { type: CAPPED_EXPONENTIAL },
         removeOnComplete: { age: options.keepCompletedSeconds ?? 24 * 3600 },
-        removeOnFail: false,
+        removeOnFail: { age: options.keepFailedSeconds ?? DEFAULT_KEEP_FAILED_SECONDS },
       },
     });
     this.queue.on('error', warn('outbox queue error'));

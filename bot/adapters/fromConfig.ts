@@ -1,4 +1,4 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { CaseStore, Log, Mailer, PortalDirectory } from '../../dialogs/ports';
@@ -6,6 +6,7 @@ import type { BackoffPolicy } from '../../dialogs/backoff';
 import type { SqlDatabase } from '../db/database';
 import { traced } from '../telemetry/tracing';
 import { RedisStorage } from './redisStorage';
+import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { createMailer } from './mailer';
 import { CsvPortalDirectory, defaultDirectoryFile } from './csvDirectory';
 import { HttpPortalDirectory } from './httpDirectory';
@@ -22,9 +23,9 @@ import type { ManagedOutbox } from './outbox';
  */
 
 /** Conversation state: Redis with `REDIS_URL` (shared by instances, with a TTL), else memory. */
-export function stateStorage(config: Config, redis: Redis | null): Storage {
+export function stateStorage(config: Config, redis: Redis | null, now: () => Date): Storage {
   return traced<Storage & { readJson?: unknown; writeJson?: unknown }>(
-    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage(),
+    redis ? new RedisStorage(redis, { prefix: `${config.REDIS_KEY_PREFIX}state:`, ttlSeconds: config.STATE_TTL_SECONDS }) : new ExpiringMemoryStorage(config.STATE_TTL_SECONDS, () => now().getTime()),
     'state',
     ['read', 'write', 'delete', 'readJson', 'writeJson'],
     { 'db.system': redis ? 'redis' : 'memory' },

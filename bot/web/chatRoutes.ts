@@ -23,6 +23,7 @@ export type ChatConfig = Pick<
   | 'DIRECTLINE_SECRET'
   | 'DIRECTLINE_ENDPOINT'
   | 'PUBLIC_URL'
+  | 'WIDGET_ORIGINS'
   | 'BODY_LIMIT_BYTES'
   | 'ATTACHMENT_MAX_BYTES'
   | 'RATE_LIMIT_PER_IP_PER_MINUTE'
@@ -77,6 +78,7 @@ export function registerChatRoutes(server: Server, config: ChatConfig, log: Log,
     directLineSecret: config.DIRECTLINE_SECRET,
     directLineEndpoint: config.DIRECTLINE_ENDPOINT,
     localDirectLine: directLine,
+    frameAncestors: config.WIDGET_ORIGINS,
     limits: { bodyLimitBytes: limits.bodyLimitBytes, ratePerIpPerMinute: limits.ratePerIpPerMinute, attachmentMaxBytes: limits.attachmentMaxBytes },
     log,
     trustProxy: tuning.trustProxy,

@@ -25,6 +25,8 @@ export interface WebChatOptions {
   directLineEndpoint: string;
   /** The local Direct Line, or undefined when LOCAL_DIRECTLINE=false. */
   localDirectLine?: LocalDirectLine;
+  /** WIDGET_ORIGINS: origins besides this one whose pages may frame the chat (the widget). */
+  frameAncestors?: readonly string[];
   limits: {
     /** BODY_LIMIT_BYTES. */
     bodyLimitBytes: number;
@@ -88,8 +90,9 @@ export function registerWebChat(server: Server, options: WebChatOptions): void {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    // Any site may frame the page: that is what the floating widget does.
-    'frame-ancestors *',
+    // The floating widget frames the page: on the bot's own pages, and on the sites listed in
+    // WIDGET_ORIGINS. Nobody else may (a framed chat could be overlaid to trick a patient).
+    ['frame-ancestors', "'self'", ...(options.frameAncestors ?? []).map((origin) => new URL(origin).origin)].join(' '),
   ].join('; ');
 
   const short = 'no-cache';

@@ -42,6 +42,8 @@ export interface ChatServerOptions {
   directLineEndpoint?: string;
   /** PUBLIC_URL. */
   publicUrl?: string;
+  /** WIDGET_ORIGINS (comma-separated). */
+  widgetOrigins?: string;
   /** BODY_LIMIT_BYTES of the server (default 256 KB, as in bot/config.ts). */
   bodyLimitBytes?: number;
 }
@@ -70,6 +72,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     DIRECTLINE_SECRET: options.directLineSecret,
     DIRECTLINE_ENDPOINT: options.directLineEndpoint,
     PUBLIC_URL: options.publicUrl,
+    WIDGET_ORIGINS: options.widgetOrigins,
     BODY_LIMIT_BYTES: options.bodyLimitBytes === undefined ? undefined : String(options.bodyLimitBytes),
   });
   let channel: ChatChannel | undefined;

@@ -57,6 +57,9 @@
     sendBoxButtonColor: '#881c1c',
     sendBoxPlaceholderColor: '#595959',
     hideUploadButton: false,
+    // Markdown is rendered without its HTML: a tag in any message shows as text, never as an
+    // element (staff text is relayed as plain text, and this holds if something slips through).
+    markdownRenderHTML: false,
     uploadMultiple: false
   };
 

@@ -200,6 +200,22 @@ describe('escalation outboxes', () => {
       }
     });
 
+    it('keeps a failed job (it holds the email) a week, not for ever', async () => {
+      await smtp.stop();
+      const outbox = track(new BullmqOutbox(bullOptions(mailer, 1)));
+      const failed = nextEvent<[string, number]>(outbox, 'failed');
+      await outbox.enqueue('UHS-FAIL01', mail('UHS-FAIL01'));
+      await failed;
+      const queue = new Queue('escalations', { connection: { url: testRedisUrl(DB) }, prefix: `${bullPrefix}bull` });
+      try {
+        const job = await queue.getJob('UHS-FAIL01');
+        expect(await job?.getState()).to.equal('failed');
+        expect(job?.opts.removeOnFail).to.deep.equal({ age: 7 * 24 * 3600 });
+      } finally {
+        await queue.close();
+      }
+    });
+
     it('fails a job whose data is not a valid mail at once, without retrying', async () => {
       const outbox = track(new BullmqOutbox(bullOptions(mailer)));
       const failed = nextEvent<[string, number]>(outbox, 'failed');

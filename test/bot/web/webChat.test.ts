@@ -53,6 +53,9 @@ describe('Web Chat page and token endpoint', function () {
       expect(csp).to.contain('worker-src blob:');
       expect(csp).to.contain("img-src 'self' data: blob:;");
       expect(csp).to.not.contain('https:');
+      // Framed only by the bot's own pages (the widget demo) unless WIDGET_ORIGINS lists others.
+      expect(csp).to.contain("frame-ancestors 'self'");
+      expect(csp).to.not.contain('*');
       const html = await response.text();
       expect(html).to.contain('<html lang="en">');
       expect(html).to.contain('<title>UHS Patient Portal Help</title>');
@@ -144,6 +147,19 @@ describe('Web Chat page and token endpoint', function () {
       } finally {
         await unreachable.close();
       }
+    });
+  });
+
+  describe('with WIDGET_ORIGINS', () => {
+    let server: ChatServer;
+    before(async () => {
+      server = await startChatServer({ widgetOrigins: 'https://www.umass.edu, https://health.umass.edu:8443/some/page' });
+    });
+    after(() => server.close());
+
+    it('lets those sites (their origins only) frame the page, besides its own', async () => {
+      const csp = (await fetch(`${server.baseUrl}/`)).headers.get('content-security-policy') ?? '';
+      expect(csp).to.match(/frame-ancestors 'self' https:\/\/www\.umass\.edu https:\/\/health\.umass\.edu:8443(;|$)/);
     });
   });
 
