@@ -195,6 +195,17 @@ export function isPersonRequest(text: string): boolean {
   return t === 'talk to the help desk' || t === 'help desk' || t === 'helpdesk' || t === 'talk to a person' || PERSON.test(t);
 }
 
+const RELUCTANT =
+  /\b(don'?t|dont|do not|not going to|won'?t|wont|refuse to|shouldn'?t have to|why (do|should|would|must) i (have to |need to )?)\s*(want to |wanna |have to |need to )?(explain|type|tell|describe|write|repeat|go through|spell)( (it|this|that|everything|it all|all (of )?(that|this)|my (problem|issue)))?( (out|all))? (to (a|the|this|some) (bot|robot|machine|chatbot|ai|computer)|to you|(all )?(over )?again)\b|\b(talk|talking|explain\w*|type|typing) (it |this |that )?to a (bot|robot|machine|chatbot)\b|\bjust (get|give|put|connect) me (through |to )?(a |an )?(real )?(person|human|someone|agent|staff)\b/;
+
+/**
+ * Frustration with explaining to a bot, not a change of mind ("no i dont want to explain to a
+ * bot", "why do i have to type it all again", "just get me a person"): they still want a person.
+ */
+export function isReluctantToExplain(text: string): boolean {
+  return RELUCTANT.test(normalize(text));
+}
+
 const OBJECTION =
   /(\b(don'?t|dont|do not|no need to|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|the|a|an|any|that|this|it|to)?\s*(help ?desk|person|human|someone|case|ticket|that|this|it|to)?|\bthat'?s not what i (asked|meant|want|need|said)|\bnot what i (asked|meant|wanted|need)|\bi (didn'?t|did not|never) (ask|say|want|mean)|\bwhy (are|would) you (asking|passing|sending)|\bstop asking|^no,? (stop|don'?t)|^(no|nope|nah),? (i|that'?s) (don'?t|not)|\bwrong (topic|thing|question)|\bi'?m not asking)/;
 
@@ -369,6 +380,12 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   // flow's own "Talk to the help desk"-like labels keep working).
   const button = choices.find((c) => c.toLowerCase() === trimmed.toLowerCase());
   if (button) return { kind: 'answer', value: button };
+  // "no i dont want to explain to a bot": frustration, and a person is still wanted; at the
+  // handoff's description it is the (empty) description, the case filled from what is known.
+  if (isReluctantToExplain(trimmed)) {
+    if (prompt.kind === 'description') return { kind: 'answer' };
+    if (!prompt.inHandoff) return { kind: 'person' };
+  }
   if (prompt.offersHelpDesk && prompt.kind === 'yes-no' && isPersonRequest(trimmed) && readYesNo(trimmed) !== 'no') return { kind: 'answer', value: 'Yes' };
   if (isPersonRequest(trimmed) && !prompt.inHandoff) return { kind: 'person' };
   const command = readCommand(trimmed);
