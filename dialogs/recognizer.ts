@@ -403,7 +403,15 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   const reading = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice' ? readYesNo(trimmed) : undefined;
   const short = trimmed.split(/\s+/).length <= 4;
   if (prompt.kind === 'worked' && isThanks(trimmed)) return { kind: 'answer', value: choices.find((c) => /^yes\b/i.test(c)) };
-  if (isThanks(trimmed) && prompt.kind !== 'description') return { kind: 'thanks' };
+  if (isThanks(trimmed) && prompt.kind !== 'description') {
+    // "yes thanks", "no thank you": the answer, said politely.
+    const first = plain(normalize(trimmed)).split(' ')[0];
+    if (reading && first !== 'ok' && first !== 'okay' && first !== 'k' && (YES_WORDS.has(first) || NO_WORDS.has(first))) return yesNoAnswer(reading, prompt);
+    // "thanks" when asked whether the conversation may go with the case: they want the case;
+    // without a clear yes, it goes without the conversation (privacy is the default).
+    if (prompt.inHandoff && prompt.kind === 'yes-no') return { kind: 'answer', value: reading === 'yes' ? 'Yes' : 'No' };
+    return { kind: 'thanks' };
+  }
   if (reading && short) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'email' || prompt.kind === 'dob' || prompt.kind === 'reply-email') {
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
