@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { IT_WORKED } from './flowHelpers';
@@ -588,6 +588,12 @@ export class MainDialog {
       }
     }
 
+    if (isReplyTimeQuestion(text)) {
+      // "when will they answer?": what is known about the case, never a new case and never a
+      // promised time (the knowledge base states none).
+      await this.answerReplyTime(context, memory);
+      return DONE;
+    }
     if (isContactQuestion(text)) {
       // "is there a number I can call?": the contacts, not a handoff nobody asked for.
       await this.sendAnswer(context, 'human-handoff');
@@ -610,6 +616,30 @@ export class MainDialog {
       if (match.kind !== 'match') return this.routeIntent(context, memory, memory.lastIntent, text, true);
     }
     return this.routeMatch(context, memory, match, text);
+  }
+
+  /** "When will they answer?": the open case, where the reply goes, and how to follow up; no invented times. */
+  private async answerReplyTime(context: TurnContext, memory: ConversationMemory): Promise<void> {
+    const helpdesk = this.services.settings.helpdeskEmail;
+    const record = memory.openCaseId ? await this.services.cases.get(memory.openCaseId).catch(() => null) : null;
+    if (!record && !memory.openCaseId) {
+      await context.sendActivity(
+        markdown(`You haven't sent anything to the help desk from this chat yet. I can pass your question on with a case number, or you can email ${helpdesk} yourself.`, [TALK_TO_HELPDESK, SOMETHING_ELSE]),
+      );
+      return;
+    }
+    const id = record?.id ?? memory.openCaseId ?? '';
+    const where = record?.replyEmail
+      ? `A person at the help desk will reply by email to ${record.replyEmail}.`
+      : `You didn't leave an email address, so a reply can only reach you here while this chat is open.`;
+    await context.sendActivity(
+      markdown(
+        [
+          `Your request is with the help desk as case **${id}**, so there's no need to send it again. ${where}`,
+          `I can't tell you exactly when they will answer. If you haven't heard back, or it's urgent, email ${helpdesk} and quote your case number.`,
+        ].join('\n\n'),
+      ),
+    );
   }
 
   /** A reply to "Did that answer your question?": the buttons, a short yes or no, or "it still doesn't work". */

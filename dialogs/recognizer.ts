@@ -255,6 +255,18 @@ export function isContactQuestion(text: string): boolean {
   return CONTACT.test(t) && !/\b(my|update|change|fix|wrong|incorrect)\b.*\b(phone|number)\b|\b(phone|number)\b.*\b(wrong|incorrect|update|change)\b/.test(t);
 }
 
+const REPLY_TIME =
+  /\b(when|how (long|soon)|what time|how many (hours|days)|any idea when)\b.*\b(answer|answers|reply|replies|respond|responds|response|hear back|hear from|get back|contact me|email me|write back|get to (me|it|my case)|look at (it|my case)|someone|somebody|they|help ?desk|anyone)\b|\b(any (update|news|reply|answer)s?|still waiting|(haven'?t|have not|didn'?t|did not) (heard|hear) (back|anything)|no (reply|answer|response) yet)\b/;
+
+/**
+ * A question about when the help desk will answer ("when will they answer", "how long until
+ * someone replies", "any update?"): answered from the case, never by opening another one.
+ */
+export function isReplyTimeQuestion(text: string): boolean {
+  const t = normalize(text);
+  return REPLY_TIME.test(t) && !/\b(records?|spire|update my|email to (come|arrive)|reset email|password email|appointment|results?)\b/.test(t);
+}
+
 /**
  * What is left of a message once an objection is taken out ("i dont need the help desk, i
  * just want to change my address" → "change my address"), to be answered on its own.

@@ -5,6 +5,7 @@ import {
   isFollowUp,
   isObjection,
   isPersonRequest,
+  isReplyTimeQuestion,
   isThanks,
   isUninformative,
   looksLikeBareFileName,
@@ -186,6 +187,19 @@ describe('The recogniser (one for every prompt)', () => {
       ['2023', false],
     ];
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(looksLikeBareFileName(text)).to.equal(expected));
+  });
+
+  describe('isReplyTimeQuestion: when the help desk will answer', () => {
+    const rows: Array<[string, boolean]> = [
+      ['when will they answer', true],
+      ['how long until someone replies', true],
+      ['any update?', true],
+      ["i still haven't heard back", true],
+      ['how long does it take for spire updates to show in the portal', false],
+      ['when will i get the password reset email', false],
+      ['how long does it take to get my medical records', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isReplyTimeQuestion(text)).to.equal(expected));
   });
 
   describe('hear: the order at a prompt', () => {
