@@ -117,6 +117,19 @@ export const GOODBYE = "You're welcome! Good luck with the portal, and come back
 /** What follows the 911/988 reply: the person first, then the offer to go on. */
 export const EMERGENCY_ACK =
   "I'm really sorry you're going through this. You don't have to handle it alone: please reach out to 988 or 911 now.";
+/** After the 911/988 reply, a message that decides nothing ("idk", "whatever"): no flow resumes. */
+export const STILL_HERE =
+  "That's OK, there's no rush, and you don't have to decide anything right now. If you're struggling, please call or text 988 (press 2 for Spanish), or call 911 if you're in danger. Whenever you're ready, we can carry on where we left off, or stop here.";
+
+/**
+ * A message that decides nothing: "idk", "i dont know", "whatever", "meh", "...", "i guess".
+ * After an emergency reply it must not be taken as the interrupted question's answer.
+ */
+function isNoDecision(text: string): boolean {
+  const t = text.toLowerCase().replace(/[’]/g, "'").replace(/[^a-z' ]/g, ' ').replace(/\s+/g, ' ').trim();
+  return t === '' || readYesNo(t) === 'unsure' || /^(whatever|meh|i guess|idc|i don'?t care|dont care|doesn'?t matter|it doesn'?t matter|nothing|hm+|um+|uh+|ok i guess|i dunno|dunno|no clue|not sure|i'?m not sure|who cares|sure whatever|fine whatever|why|so)$/.test(t);
+}
+
 /** Two misses in a row: the help desk is offered, not started. */
 export const SECOND_MISS_REPLY =
   "Sorry, I still don't understand. I can pass your question to the UHS help desk, where a person can read it, or you can choose a topic.";
@@ -273,6 +286,13 @@ export class MainDialog {
     if (memory.paused) {
       memory.paused = false;
       if (await this.afterPause(dc, text)) return true;
+      if (isNoDecision(text)) {
+        // "idk", "whatever" after the 911/988 reply is no answer to the flow's question: the
+        // person is acknowledged again and decides; the flow is never resumed silently.
+        memory.paused = true;
+        await context.sendActivity(markdown(STILL_HERE, [CARRY_ON, STOP_HERE]));
+        return true;
+      }
     }
     if (!prompt) return false;
     if (prompt.kind !== 'file' && userFiles(context.activity.attachments).length) {
