@@ -633,7 +633,12 @@ export class MainDialog {
         );
         return DONE;
       }
-      if (match.kind !== 'match') return this.routeIntent(context, memory, memory.lastIntent, text, true);
+      if (match.kind !== 'match') {
+        // "where is that?", "how do i do that?": the same topic, said so, not a miss.
+        const label = this.services.knowledge.get(memory.lastIntent)?.label;
+        if (label) await context.sendActivity(markdown(`Still on **${label}**, here it is again, step by step:`));
+        return this.routeIntent(context, memory, memory.lastIntent, text, true);
+      }
     }
     return this.routeMatch(context, memory, match, text);
   }

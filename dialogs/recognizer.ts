@@ -237,7 +237,7 @@ export function isThanks(text: string): boolean {
   return t.split(/\s+/).every((w) => CLOSING_WORDS.has(w.replace(/'s$/, '')) || CLOSING_WORDS.has(w));
 }
 
-const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after)\b/;
+const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after|where (is|do i find|can i find|do i see) (that|it|this|that button|that tab|that page)|how (do|can|would) i (do|get to|find|open) (that|this|it)|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean)|which (one|button|tab|link)|then what)\b/;
 
 /** A follow-up on the topic just discussed ("and after that?", "what if that doesn't work?"). */
 export function isFollowUp(text: string): boolean {

@@ -194,6 +194,18 @@ describe('The recogniser (one for every prompt)', () => {
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(looksLikeBareFileName(text)).to.equal(expected));
   });
 
+  describe('isFollowUp: the topic just discussed, continued', () => {
+    const rows: Array<[string, boolean]> = [
+      ['and after that?', true],
+      ['what if that doesnt work', true],
+      ['where is that', true],
+      ['how do i do that', true],
+      ['how do i reset my password', false],
+      ['where is the health center', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isFollowUp(text)).to.equal(expected));
+  });
+
   describe('isReplyTimeQuestion: when the help desk will answer', () => {
     const rows: Array<[string, boolean]> = [
       ['when will they answer', true],
