@@ -130,6 +130,17 @@ function isNoDecision(text: string): boolean {
   return t === '' || readYesNo(t) === 'unsure' || /^(whatever|meh|i guess|idc|i don'?t care|dont care|doesn'?t matter|it doesn'?t matter|nothing|hm+|um+|uh+|ok i guess|i dunno|dunno|no clue|not sure|i'?m not sure|who cares|sure whatever|fine whatever|why|so)$/.test(t);
 }
 
+/** The lowest matcher score of an entry offered for a bare topic word. */
+const BARE_TOPIC_MIN_SCORE = 0.45;
+/** Entries never offered as a topic's choice. */
+const NOT_OFFERED = new Set(['smalltalk', 'emergency', 'human-handoff']);
+
+/** A word or two naming a topic ("password", "my upload"), not a question or a statement. */
+function isBareTopic(text: string): boolean {
+  const words = text.toLowerCase().replace(/[^a-z' ]/g, ' ').trim().split(/\s+/).filter((w) => w && !['my', 'the', 'a', 'an', 'portal'].includes(w));
+  return !/[?]/.test(text) && words.length === 1 && words[0].length > 2 && readYesNo(text) === undefined && !isThanks(text) && readCommand(text) === null;
+}
+
 /** Two misses in a row: the help desk is offered, not started. */
 export const SECOND_MISS_REPLY =
   "Sorry, I still don't understand. I can pass your question to the UHS help desk, where a person can read it, or you can choose a topic.";
@@ -638,6 +649,20 @@ export class MainDialog {
         const label = this.services.knowledge.get(memory.lastIntent)?.label;
         if (label) await context.sendActivity(markdown(`Still on **${label}**, here it is again, step by step:`));
         return this.routeIntent(context, memory, memory.lastIntent, text, true);
+      }
+    }
+    if (match.kind === 'match' && isBareTopic(text)) {
+      // "password", "upload", "immunizations": a topic word, not a question. Several entries
+      // share it, so the closest few are offered rather than one guessed.
+      const labels: Record<string, string> = {};
+      for (const r of match.ranked) {
+        const entry = r.score >= BARE_TOPIC_MIN_SCORE && !NOT_OFFERED.has(r.id) ? this.services.knowledge.get(r.id) : undefined;
+        if (entry && Object.keys(labels).length < 4) labels[entry.label] = entry.id;
+      }
+      if (Object.keys(labels).length >= 2) {
+        memory.pendingChoices = labels;
+        await context.sendActivity(markdown('Which of these is it about?', [...Object.keys(labels), SOMETHING_ELSE]));
+        return DONE;
       }
     }
     return this.routeMatch(context, memory, match, text);
