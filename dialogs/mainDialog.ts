@@ -749,9 +749,27 @@ export class MainDialog {
         await context.sendActivity(markdown('Did you mean …?', [...Object.keys(labels), SOMETHING_ELSE]));
         return DONE;
       }
-      case 'match':
+      case 'match': {
         memory.misses = 0;
-        return this.routeIntent(context, memory, match.intent, text, false, match.score);
+        // Two questions in one message: the second is said to come next, and comes (answered
+        // at once when both are plain answers; otherwise offered back when the first ends).
+        const also = match.also && match.also !== match.intent && !NOT_OFFERED.has(match.also) ? this.services.knowledge.get(match.also) : undefined;
+        if (also && (DIALOG_FOR_INTENT[match.intent] || DIALOG_FOR_INTENT[also.id])) {
+          await context.sendActivity(markdown(`You also asked about **${also.label}**: I'll come to that next.`));
+          const route = await this.routeIntent(context, memory, match.intent, text, false, match.score);
+          if (route.kind === 'done') {
+            memory.pendingChoices = { ...memory.pendingChoices, [`Now: ${also.label}`]: also.id };
+            await context.sendActivity(markdown('When you are ready:', [`Now: ${also.label}`]));
+          } else memory.resume = also.id;
+          return route;
+        }
+        const route = await this.routeIntent(context, memory, match.intent, text, false, match.score);
+        if (also && route.kind === 'done') {
+          await context.sendActivity(markdown(`And your other question, **${also.label}**:`));
+          await this.routeIntent(context, memory, also.id, text, false, match.score);
+        }
+        return route;
+      }
     }
   }
 
