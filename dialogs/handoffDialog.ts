@@ -21,7 +21,7 @@ import { errorCode } from './errorCode';
 import { markdown } from './replies';
 import { CANCEL_BUTTON, sha256, yesNoPrompt } from './accountSupport';
 import { FlowDialog } from './flowHelpers';
-import { isUninformative } from './recognizer';
+import { isReluctantToExplain, isUninformative } from './recognizer';
 import type { HandoffTrigger } from './handoffTrigger';
 
 /** Id of {@link HandoffDialog}. */
@@ -55,6 +55,9 @@ const SKIP_WORDS = new Set(['skip', 'skip anyway', 'no', 'none', 'no thanks', 'n
 /** The re-ask when a description says nothing about the problem. */
 export const DESCRIPTION_AGAIN =
   'Could you tell me a little more, so the help desk can act on it? For example: what were you trying to do on the portal, and what happened (the error message, if there was one)?';
+/** The reply to "I don't want to explain this to a bot": no more questions about the problem. */
+export const RELUCTANT_REPLY =
+  "That's fine, you don't have to explain it to me. I'll pass on what we've covered in this chat, and a person at the help desk will take it from there.";
 /** The warning when the person leaves no way to reply. */
 export const NO_REPLY_WARNING =
   "If you skip this, nobody at the help desk will be able to answer you once you leave this chat: they reply by email. What email address should they reply to?";
@@ -142,8 +145,11 @@ export class HandoffDialog extends FlowDialog {
   private async askEmailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as HandoffOptions;
     const said = isGaveUp(step.result) ? '' : String(step.result);
-    // Asked once more already: what the dialogs know stands in for a description that says nothing.
-    values(step).description = !said || isUninformative(said) ? describeFromContext(options, said, (id) => this.services.knowledge.get(id)?.label) : said;
+    const reluctant = !!said && isReluctantToExplain(said);
+    // Asked once more already, or they'd rather not explain to a bot: what the dialogs know
+    // stands in for a description that says nothing.
+    values(step).description = !said || reluctant || isUninformative(said) ? describeFromContext(options, said, (id) => this.services.knowledge.get(id)?.label) : said;
+    if (reluctant) await step.context.sendActivity(markdown(RELUCTANT_REPLY));
     const known = options.knownEmail;
     return step.prompt(HANDOFF_EMAIL_PROMPT, {
       prompt: known
@@ -305,6 +311,11 @@ function values(step: WaterfallStepContext): HandoffValues {
  */
 async function descriptionValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
   const text = (prompt.recognized.value ?? '').trim();
+  // Not asked again of someone who would rather not explain it to a bot: the case says what is known.
+  if (text && isReluctantToExplain(text)) {
+    prompt.recognized.value = text;
+    return true;
+  }
   if (text && prompt.attemptCount <= 1 && isUninformative(text)) {
     // Asked once more; the second answer is taken whatever it says (the case is filled from the conversation).
     prompt.options.retryPrompt = markdown(DESCRIPTION_AGAIN, [CANCEL_BUTTON]);

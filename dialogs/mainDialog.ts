@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
 import { YesNoPrompt } from './yesNoPrompt';
 import { IT_WORKED } from './flowHelpers';
@@ -117,6 +117,30 @@ export const GOODBYE = "You're welcome! Good luck with the portal, and come back
 /** What follows the 911/988 reply: the person first, then the offer to go on. */
 export const EMERGENCY_ACK =
   "I'm really sorry you're going through this. You don't have to handle it alone: please reach out to 988 or 911 now.";
+/** After the 911/988 reply, a message that decides nothing ("idk", "whatever"): no flow resumes. */
+export const STILL_HERE =
+  "That's OK, there's no rush, and you don't have to decide anything right now. If you're struggling, please call or text 988 (press 2 for Spanish), or call 911 if you're in danger. Whenever you're ready, we can carry on where we left off, or stop here.";
+
+/**
+ * A message that decides nothing: "idk", "i dont know", "whatever", "meh", "...", "i guess".
+ * After an emergency reply it must not be taken as the interrupted question's answer.
+ */
+function isNoDecision(text: string): boolean {
+  const t = text.toLowerCase().replace(/[’]/g, "'").replace(/[^a-z' ]/g, ' ').replace(/\s+/g, ' ').trim();
+  return t === '' || readYesNo(t) === 'unsure' || /^(whatever|meh|i guess|idc|i don'?t care|dont care|doesn'?t matter|it doesn'?t matter|nothing|hm+|um+|uh+|ok i guess|i dunno|dunno|no clue|not sure|i'?m not sure|who cares|sure whatever|fine whatever|why|so)$/.test(t);
+}
+
+/** The lowest matcher score of an entry offered for a bare topic word. */
+const BARE_TOPIC_MIN_SCORE = 0.45;
+/** Entries never offered as a topic's choice. */
+const NOT_OFFERED = new Set(['smalltalk', 'emergency', 'human-handoff']);
+
+/** A word or two naming a topic ("password", "my upload"), not a question or a statement. */
+function isBareTopic(text: string): boolean {
+  const words = text.toLowerCase().replace(/[^a-z' ]/g, ' ').trim().split(/\s+/).filter((w) => w && !['my', 'the', 'a', 'an', 'portal'].includes(w));
+  return !/[?]/.test(text) && words.length === 1 && words[0].length > 2 && readYesNo(text) === undefined && !isThanks(text) && readCommand(text) === null;
+}
+
 /** Two misses in a row: the help desk is offered, not started. */
 export const SECOND_MISS_REPLY =
   "Sorry, I still don't understand. I can pass your question to the UHS help desk, where a person can read it, or you can choose a topic.";
@@ -278,6 +302,13 @@ export class MainDialog {
     if (memory.paused) {
       memory.paused = false;
       if (await this.afterPause(dc, text)) return true;
+      if (isNoDecision(text)) {
+        // "idk", "whatever" after the 911/988 reply is no answer to the flow's question: the
+        // person is acknowledged again and decides; the flow is never resumed silently.
+        memory.paused = true;
+        await context.sendActivity(markdown(STILL_HERE, [CARRY_ON, STOP_HERE]));
+        return true;
+      }
     }
     if (!prompt) return false;
     if (prompt.kind !== 'file' && userFiles(context.activity.attachments).length) {
@@ -593,6 +624,12 @@ export class MainDialog {
       }
     }
 
+    if (isReplyTimeQuestion(text)) {
+      // "when will they answer?": what is known about the case, never a new case and never a
+      // promised time (the knowledge base states none).
+      await this.answerReplyTime(context, memory);
+      return DONE;
+    }
     if (isContactQuestion(text)) {
       // "is there a number I can call?": the contacts, not a handoff nobody asked for.
       await this.sendAnswer(context, 'human-handoff');
@@ -612,9 +649,52 @@ export class MainDialog {
         );
         return DONE;
       }
-      if (match.kind !== 'match') return this.routeIntent(context, memory, memory.lastIntent, text, true);
+      if (match.kind !== 'match') {
+        // "where is that?", "how do i do that?": the same topic, said so, not a miss.
+        const label = this.services.knowledge.get(memory.lastIntent)?.label;
+        if (label) await context.sendActivity(markdown(`Still on **${label}**, here it is again, step by step:`));
+        return this.routeIntent(context, memory, memory.lastIntent, text, true);
+      }
+    }
+    if (match.kind === 'match' && isBareTopic(text)) {
+      // "password", "upload", "immunizations": a topic word, not a question. Several entries
+      // share it, so the closest few are offered rather than one guessed.
+      const labels: Record<string, string> = {};
+      for (const r of match.ranked) {
+        const entry = r.score >= BARE_TOPIC_MIN_SCORE && !NOT_OFFERED.has(r.id) ? this.services.knowledge.get(r.id) : undefined;
+        if (entry && Object.keys(labels).length < 4) labels[entry.label] = entry.id;
+      }
+      if (Object.keys(labels).length >= 2) {
+        memory.pendingChoices = labels;
+        await context.sendActivity(markdown('Which of these is it about?', [...Object.keys(labels), SOMETHING_ELSE]));
+        return DONE;
+      }
     }
     return this.routeMatch(context, memory, match, text);
+  }
+
+  /** "When will they answer?": the open case, where the reply goes, and how to follow up; no invented times. */
+  private async answerReplyTime(context: TurnContext, memory: ConversationMemory): Promise<void> {
+    const helpdesk = this.services.settings.helpdeskEmail;
+    const record = memory.openCaseId ? await this.services.cases.get(memory.openCaseId).catch(() => null) : null;
+    if (!record && !memory.openCaseId) {
+      await context.sendActivity(
+        markdown(`You haven't sent anything to the help desk from this chat yet. I can pass your question on with a case number, or you can email ${helpdesk} yourself.`, [TALK_TO_HELPDESK, SOMETHING_ELSE]),
+      );
+      return;
+    }
+    const id = record?.id ?? memory.openCaseId ?? '';
+    const where = record?.replyEmail
+      ? `A person at the help desk will reply by email to ${record.replyEmail}.`
+      : `You didn't leave an email address, so a reply can only reach you here while this chat is open.`;
+    await context.sendActivity(
+      markdown(
+        [
+          `Your request is with the help desk as case **${id}**, so there's no need to send it again. ${where}`,
+          `I can't tell you exactly when they will answer. If you haven't heard back, or it's urgent, email ${helpdesk} and quote your case number.`,
+        ].join('\n\n'),
+      ),
+    );
   }
 
   /** A reply to "Did that answer your question?": the buttons, a short yes or no, or "it still doesn't work". */
@@ -674,9 +754,27 @@ export class MainDialog {
         await context.sendActivity(markdown('Did you mean …?', [...Object.keys(labels), SOMETHING_ELSE]));
         return DONE;
       }
-      case 'match':
+      case 'match': {
         memory.misses = 0;
-        return this.routeIntent(context, memory, match.intent, text, false, match.score);
+        // Two questions in one message: the second is said to come next, and comes (answered
+        // at once when both are plain answers; otherwise offered back when the first ends).
+        const also = match.also && match.also !== match.intent && !NOT_OFFERED.has(match.also) ? this.services.knowledge.get(match.also) : undefined;
+        if (also && (DIALOG_FOR_INTENT[match.intent] || DIALOG_FOR_INTENT[also.id])) {
+          await context.sendActivity(markdown(`You also asked about **${also.label}**: I'll come to that next.`));
+          const route = await this.routeIntent(context, memory, match.intent, text, false, match.score);
+          if (route.kind === 'done') {
+            memory.pendingChoices = { ...memory.pendingChoices, [`Now: ${also.label}`]: also.id };
+            await context.sendActivity(markdown('When you are ready:', [`Now: ${also.label}`]));
+          } else memory.resume = also.id;
+          return route;
+        }
+        const route = await this.routeIntent(context, memory, match.intent, text, false, match.score);
+        if (also && route.kind === 'done') {
+          await context.sendActivity(markdown(`And your other question, **${also.label}**:`));
+          await this.routeIntent(context, memory, also.id, text, false, match.score);
+        }
+        return route;
+      }
     }
   }
 

@@ -198,7 +198,7 @@ export function isDataDeletionRequest(text: string): boolean {
 
 const NEGATED_PERSON = /\b(don'?t|dont|do not|no need|not)\s+(need|want|wanna)\s+(to\s+)?(talk|speak|contact|email|the|a|an|any)?\s*(to\s+)?(the\s+|a\s+|an\s+)?(help ?desk|person|human|someone|agent|case|ticket|staff)/;
 const PERSON =
-  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|(send|pass|forward|give|hand|submit|escalate) (this|it|that|my (question|problem|issue|request|case))( on| over| along)? to (the |a )?(help ?desk|staff|someone|somebody|person|human|support)|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff))\b/;
+  /\b((talk|speak|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s+)?(real\s+|actual\s+|live\s+)?(person|human|someone|somebody|agent|rep|representative|staff|help ?desk|people|nurse|man|woman)|(real|actual|live)\s+(person|human|agent)|get me (a |an )?(person|human|agent|someone)|(connect|transfer) me|human please|a human|representative|escalate|(contact|reach|email) (the )?help ?desk for me|(send|pass|forward|give|hand|submit|escalate) (this|it|that|my (question|problem|issue|request|case))( on| over| along)? to (the |a )?(help ?desk|staff|someone|somebody|person|human|support)|talk to (the )?help ?desk|open a (case|ticket)|pass (this|it) (on )?to (the )?help ?desk|(let me|can i|could i|i want to|i wanna|i need to) (talk|speak) to (someone|somebody|a person|a human|staff)|^(i )?(just |really |only |still )?(need|want|wanna) (a |an |some )?(real |actual |live )?(person|human|someone|somebody|staff member|agent)\b|\b(can|could) (a |an |some )?(real |actual )?(person|human|someone|somebody|staff member) (fix|look at|help|check|handle|sort)|\b(need|want) (a |an |some )?(real |actual |live )?(person|human|someone|somebody) to (fix|look at|help|check|handle|sort))\b/;
 
 /**
  * An explicit request for a person ("can I talk to a real person", "get me a human", the
@@ -219,6 +219,17 @@ export function isPersonRequest(text: string): boolean {
   if (/\b(tl|tak|spe|pe[rs]|pr|hu|hm|som|hep|dsk)/.test(t)) for (const [typo, word] of PERSON_TYPOS) t = t.replace(typo, word);
   if (NEGATED_PERSON.test(t)) return false;
   return t === 'talk to the help desk' || t === 'help desk' || t === 'helpdesk' || t === 'talk to a person' || PERSON.test(t);
+}
+
+const RELUCTANT =
+  /\b(don'?t|dont|do not|not going to|won'?t|wont|refuse to|shouldn'?t have to|why (do|should|would|must) i (have to |need to )?)\s*(want to |wanna |have to |need to )?(explain|type|tell|describe|write|repeat|go through|spell)( (it|this|that|everything|it all|all (of )?(that|this)|my (problem|issue)))?( (out|all))? (to (a|the|this|some) (bot|robot|machine|chatbot|ai|computer)|to you|(all )?(over )?again)\b|\b(talk|talking|explain\w*|type|typing) (it |this |that )?to a (bot|robot|machine|chatbot)\b|\bjust (get|give|put|connect) me (through |to )?(a |an )?(real )?(person|human|someone|agent|staff)\b/;
+
+/**
+ * Frustration with explaining to a bot, not a change of mind ("no i dont want to explain to a
+ * bot", "why do i have to type it all again", "just get me a person"): they still want a person.
+ */
+export function isReluctantToExplain(text: string): boolean {
+  return RELUCTANT.test(normalize(text));
 }
 
 const OBJECTION =
@@ -252,7 +263,7 @@ export function isThanks(text: string): boolean {
   return t.split(/\s+/).every((w) => CLOSING_WORDS.has(w.replace(/'s$/, '')) || CLOSING_WORDS.has(w));
 }
 
-const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after)\b/;
+const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after|where (is|do i find|can i find|do i see) (that|it|this|that button|that tab|that page)|how (do|can|would) i (do|get to|find|open) (that|this|it)|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean)|which (one|button|tab|link)|then what)\b/;
 
 /** A follow-up on the topic just discussed ("and after that?", "what if that doesn't work?"). */
 export function isFollowUp(text: string): boolean {
@@ -268,6 +279,18 @@ const CONTACT = /\b((phone|telephone) number|number (i|to) (can )?call|(can|coul
 export function isContactQuestion(text: string): boolean {
   const t = normalize(text);
   return CONTACT.test(t) && !/\b(my|update|change|fix|wrong|incorrect)\b.*\b(phone|number)\b|\b(phone|number)\b.*\b(wrong|incorrect|update|change)\b/.test(t);
+}
+
+const REPLY_TIME =
+  /\b(when|how (long|soon)|what time|how many (hours|days)|any idea when)\b.*\b(answer|answers|reply|replies|respond|responds|response|hear back|hear from|get back|contact me|email me|write back|get to (me|it|my case)|look at (it|my case)|someone|somebody|they|help ?desk|anyone)\b|\b(any (update|news|reply|answer)s?|still waiting|(haven'?t|have not|didn'?t|did not) (heard|hear) (back|anything)|no (reply|answer|response) yet)\b/;
+
+/**
+ * A question about when the help desk will answer ("when will they answer", "how long until
+ * someone replies", "any update?"): answered from the case, never by opening another one.
+ */
+export function isReplyTimeQuestion(text: string): boolean {
+  const t = normalize(text);
+  return REPLY_TIME.test(t) && !/\b(records?|spire|update my|email to (come|arrive)|reset email|password email|appointment|results?)\b/.test(t);
 }
 
 /**
@@ -395,6 +418,12 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   // flow's own "Talk to the help desk"-like labels keep working).
   const button = choices.find((c) => c.toLowerCase() === trimmed.toLowerCase());
   if (button) return { kind: 'answer', value: button };
+  // "no i dont want to explain to a bot": frustration, and a person is still wanted; at the
+  // handoff's description it is the (empty) description, the case filled from what is known.
+  if (isReluctantToExplain(trimmed)) {
+    if (prompt.kind === 'description') return { kind: 'answer' };
+    if (!prompt.inHandoff) return { kind: 'person' };
+  }
   if (prompt.offersHelpDesk && prompt.kind === 'yes-no' && isPersonRequest(trimmed) && readYesNo(trimmed) !== 'no') return { kind: 'answer', value: 'Yes' };
   if (isPersonRequest(trimmed) && !prompt.inHandoff) return { kind: 'person' };
   const command = readCommand(trimmed);
@@ -412,7 +441,15 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   const reading = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice' ? readYesNo(trimmed) : undefined;
   const short = trimmed.split(/\s+/).length <= 4;
   if (prompt.kind === 'worked' && isThanks(trimmed)) return { kind: 'answer', value: choices.find((c) => /^yes\b/i.test(c)) };
-  if (isThanks(trimmed) && prompt.kind !== 'description') return { kind: 'thanks' };
+  if (isThanks(trimmed) && prompt.kind !== 'description') {
+    // "yes thanks", "no thank you": the answer, said politely.
+    const first = plain(normalize(trimmed)).split(' ')[0];
+    if (reading && first !== 'ok' && first !== 'okay' && first !== 'k' && (YES_WORDS.has(first) || NO_WORDS.has(first))) return yesNoAnswer(reading, prompt);
+    // "thanks" when asked whether the conversation may go with the case: they want the case;
+    // without a clear yes, it goes without the conversation (privacy is the default).
+    if (prompt.inHandoff && prompt.kind === 'yes-no') return { kind: 'answer', value: reading === 'yes' ? 'Yes' : 'No' };
+    return { kind: 'thanks' };
+  }
   if (reading && short) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'email' || prompt.kind === 'dob' || prompt.kind === 'reply-email') {
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };

@@ -64,6 +64,12 @@ const AFTER_THING = new RegExp(`\\b${THING}(?: (?!(?:my|his|her|their|our|your|f
 /** The end of the message, or a word that starts a new clause. */
 const CLAUSE_END = '(?= *$| (?:and|but|so|because|i|im|please|now|tonight|today|anymore|any more|any longer|already)\\b)';
 
+/**
+ * {@link CLAUSE_END}, or the fillers people close a thought with ("…end it at this point", "…end
+ * it tbh", "…end it then"): for "end it", whose rule already needs the intent words before it.
+ */
+const LOOSE_CLAUSE_END = `(?:${CLAUSE_END}|(?= (?:at this point|atp|then|tbh|lol|lmao|honestly|fr|for real|for good|too|right now|soon)\\b))`;
+
 /** English: suicide, self-harm and crisis language, said directly, about someone else, or indirectly. */
 const CRISIS_EN: readonly Rule[] = [
   {
@@ -75,7 +81,7 @@ const CRISIS_EN: readonly Rule[] = [
         `\\b(?:end|ends|ended|ending|take|takes|taking|took) ${WHOSE} (?:own )?li(?:fe|ves)\\b(?! (?:insurance|savings|story|back)\\b)`,
         '\\b(?:end|ending) (?:it|things|everything) all\\b|\\bend it all\\b',
         // "I might as well end it", "I bought a gun so I can end it" (not "end it with him", "end the chat").
-        `\\b(?:might as well|going to|want to|ready to|plan(?:ning)? to|decided to|think(?:ing)? (?:about|of)|about to|(?:so )?i (?:can|could|will|should)|should just|just|need to|wish i could) (?:just )?(?:end|ending) (?:it|things|everything|my suffering|my pain|the pain)${CLAUSE_END}`,
+        `\\b(?:(?:might|mite|may) ?as ?well|going to|want to|ready to|plan(?:ning)? to|decided to|think(?:ing)? (?:about|of)|about to|(?:so )?i (?:can|could|will|should)|should just|just|need to|wish i could) (?:just )?(?:end|ending) (?:it|things|everything|my suffering|my pain|the pain)${LOOSE_CLAUSE_END}`,
         '\\bfeel(?:ing)? like (?:dying|i want to die|i should die)\\b|\\b(?:sleep|go to sleep|fall asleep) forever\\b|\\b(?:stop|quit) (?:living|existing|being alive)\\b|\\bgiv(?:e|en|ing) up on (?:life|living)\\b|\\bdeath wish\\b',
         '\\b(?:want|wants|wnat|wanted|wanting|wish|wishes|wished|ready|deserve|deserves|like|longing|long|prefer|pray) (?:to )?die\\b(?! (?:laughing|of|for|hard|down|out|off)\\b)',
         '\\b(?:hope|wish|pray|hoping|wishing) (?:that )?i (?:would |could |will |just )?die\\b',

@@ -5,6 +5,7 @@ import {
   isFollowUp,
   isObjection,
   isPersonRequest,
+  isReplyTimeQuestion,
   isThanks,
   isUninformative,
   looksLikeBareFileName,
@@ -97,6 +98,11 @@ const PERSON: Array<[string, boolean]> = [
   ['i need to speak with someone', true],
   ['connect me to an agent', true],
   ['please send this to the help desk', true],
+  ['I just need a real person to fix it', true],
+  ['i need someone to fix it', true],
+  ['i just need a person', true],
+  ['can a person fix this', true],
+  ['i need a new password', false],
   ['can you pass my problem on to someone', true],
   ["i dont need the help desk, i just want to change my address", false],
   ["I don't want to talk to anyone", false],
@@ -188,6 +194,31 @@ describe('The recogniser (one for every prompt)', () => {
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(looksLikeBareFileName(text)).to.equal(expected));
   });
 
+  describe('isFollowUp: the topic just discussed, continued', () => {
+    const rows: Array<[string, boolean]> = [
+      ['and after that?', true],
+      ['what if that doesnt work', true],
+      ['where is that', true],
+      ['how do i do that', true],
+      ['how do i reset my password', false],
+      ['where is the health center', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isFollowUp(text)).to.equal(expected));
+  });
+
+  describe('isReplyTimeQuestion: when the help desk will answer', () => {
+    const rows: Array<[string, boolean]> = [
+      ['when will they answer', true],
+      ['how long until someone replies', true],
+      ['any update?', true],
+      ["i still haven't heard back", true],
+      ['how long does it take for spire updates to show in the portal', false],
+      ['when will i get the password reset email', false],
+      ['how long does it take to get my medical records', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isReplyTimeQuestion(text)).to.equal(expected));
+  });
+
   describe('hear: the order at a prompt', () => {
     const knowledge = testKnowledge();
     const yesNo: PromptInfo = { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents: new Set(['password-reset-problem', 'no-password-email', 'login-spinning']) };
@@ -218,6 +249,12 @@ describe('The recogniser (one for every prompt)', () => {
       ['yes please send it to the help desk', { ...yesNo, offersHelpDesk: true }, 'answer', 'Yes'],
       ['please send this to the help desk', { ...yesNo, offersHelpDesk: true }, 'answer', 'Yes'],
       ['please send this to the help desk', yesNo, 'person'],
+      ['no i dont want to explain to a bot', description, 'answer'],
+      ['why do i have to type it all again', description, 'answer'],
+      ['no i dont want to explain to a bot', yesNo, 'person'],
+      ['thanks', { ...yesNo, inHandoff: true, offersHelpDesk: true }, 'answer', 'No'],
+      ['yes thanks', yesNo, 'answer', 'Yes'],
+      ['no thank you', yesNo, 'answer', 'No'],
       ['jdoe@umass.edu', email, 'answer'],
       ['vaccine_card.HEIC', file, 'answer'],
       ['i dont have a file', { ...file, choices: ["I don't know the name"] }, 'answer', "I don't know the name"],
