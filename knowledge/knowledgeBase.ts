@@ -1,4 +1,4 @@
-import { createEmergencyDetector } from './emergency';
+import { createEmergencyDetector, type EmergencyDetector, type EmergencyHit } from './emergency';
 import { EMERGENCY_INTENT } from './intents';
 import { Matcher, type MatcherOptions } from './matcher';
 import type { KnowledgeBase, KnowledgeEntry, MatchResult, OutOfScopeTopic } from './types';
@@ -17,7 +17,17 @@ export interface KnowledgeBaseOptions {
  */
 export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions = {}): KnowledgeBase {
   const byId = new Map<string, KnowledgeEntry>(entries.map((e) => [e.id, e]));
-  const detector = createEmergencyDetector(byId.get(EMERGENCY_INTENT)?.keywords ?? []);
+  const rules = createEmergencyDetector(byId.get(EMERGENCY_INTENT)?.keywords ?? []);
+  // The bot checks every message for an emergency before anything else, then the matcher checks
+  // the same text again: the detector (its rules over the whole text) was the largest of the bot's
+  // own costs per turn in the load profile, so the second check reuses the first one's answer.
+  let lastChecked: { text: string; hit: EmergencyHit | null } | null = null;
+  const detector: EmergencyDetector = (text, preSplit) => {
+    if (lastChecked?.text === text) return lastChecked.hit;
+    const hit = rules(text, preSplit);
+    lastChecked = { text, hit };
+    return hit;
+  };
   const topics = options.outOfScope ?? [];
   const matcher = new Matcher(entries, detector, options.matcher, topics);
   const outOfScope = new Map<string, OutOfScopeTopic>(topics.map((t) => [t.id, t]));

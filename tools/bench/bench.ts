@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import type { ServerReport, ServerSpec } from './benchServer';
-import type { MemoryReport } from './memoryProbe';
+import type { MemoryReport, ProbeDatabase } from './memoryProbe';
 import { areasPerRequest, summariseProfile, type AreaRow, type ProfileSummary } from './profile';
 import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './scenario';
 
@@ -26,6 +27,11 @@ import { BOT_SCRIPT, ECHO_SCRIPT, scriptRequests, type ScriptCheck } from './sce
  * the numbers from a run without it), `--json=<file>` (writes the results).
  * Redis: `BENCH_REDIS_URL`, else `REDIS_URL`, else redis://127.0.0.1:6379/0, under a random
  * key prefix that is deleted afterwards.
+ * Database: `--database=postgres` (default) runs the bot as it is deployed, with `DATABASE_URL`
+ * naming a database the bench creates on the PostgreSQL server of `BENCH_DATABASE_URL` (else
+ * postgres://postgres@127.0.0.1:5432/postgres) and drops afterwards; `--database=embedded` runs
+ * it on PGlite (`DATA_DIR` unset), the default of a bot started without configuration. The memory
+ * probe runs with both whatever the option, and checks the target on the one chosen.
  */
 
 interface Options {
@@ -39,6 +45,9 @@ interface Options {
   profile: boolean;
   json: string | null;
   redisUrl: string;
+  database: 'postgres' | 'embedded';
+  /** The PostgreSQL server the bench makes its database on (`--database=postgres`). */
+  postgresUrl: string;
 }
 
 /** The measurement of one server at one concurrency. */
@@ -72,6 +81,8 @@ function parseOptions(argv: string[]): Options {
     profile: argv.includes('--profile'),
     json: value('json') ?? null,
     redisUrl: process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    database: value('database') === 'embedded' ? 'embedded' : 'postgres',
+    postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }
 
@@ -195,14 +206,52 @@ async function runScenario(options: Options, spec: ServerSpec, connections: numb
 }
 
 /** Runs the 10,000-conversation memory probe in a child with `--expose-gc`. */
-async function probeMemory(conversations: number): Promise<MemoryReport> {
-  process.stderr.write(`  holding ${conversations} conversations in memory state...\n`);
-  const child = fork(path.join(__dirname, 'memoryProbe.js'), [String(conversations)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+async function probeMemory(conversations: number, database: ProbeDatabase): Promise<MemoryReport> {
+  process.stderr.write(`  holding ${conversations} conversations in memory state (${database.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'})...\n`);
+  const child = fork(path.join(__dirname, 'memoryProbe.js'), [String(conversations), JSON.stringify(database)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`memory probe exited with ${code}`);
   return JSON.parse(out.trim().split('\n').at(-1)!) as MemoryReport;
+}
+
+/**
+ * The memory probe on the embedded database, in a data folder created and migrated by an earlier
+ * process first: every start of a bot but its very first opens an existing folder, and creating
+ * one (PGlite's initdb, in WebAssembly) leaves a high-water mark of its own in the process that
+ * ran it.
+ */
+async function probeMemoryEmbedded(conversations: number): Promise<MemoryReport> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-data-'));
+  try {
+    await probeMemory(0, { dataDir });
+    return await probeMemory(conversations, { dataDir });
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A database of the bench's own on the PostgreSQL server at `serverUrl`: its URL, and `drop`. */
+async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `uhsbot_bench_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    await admin(`CREATE DATABASE ${name}`);
+  } catch {
+    throw new Error(`no PostgreSQL answers at ${serverUrl}: start one, set BENCH_DATABASE_URL, or run with --database=embedded`);
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function assertRedis(url: string): Promise<void> {
@@ -332,13 +381,33 @@ function printAreas(echo: AreaRow[], bot: AreaRow[]): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   await assertRedis(options.redisUrl);
+  const database = options.database === 'postgres' ? await createBenchDatabase(options.postgresUrl) : null;
+  try {
+    await run(options, database?.url);
+  } finally {
+    await database?.drop();
+  }
+}
+
+function printMemory(memory: MemoryReport, label: string): void {
+  console.log(
+    `\nRSS with ${memory.conversations} conversations held in memory state, ${label}: ${mb(memory.rssBytes)} MB at rest ` +
+      `(${mb(memory.baselineRssBytes)} MB before them, ${((memory.rssBytes - memory.baselineRssBytes) / memory.conversations / 1024).toFixed(1)} KB per conversation; ` +
+      `heap ${mb(memory.heapUsedBytes)} MB; ${mb(memory.afterTurnsRssBytes)} MB right after the last turn, peak ${mb(memory.peakRssBytes)} MB while creating them; ` +
+      `${memory.gc ? 'readings after a full GC' : 'no --expose-gc'}; ${memory.unexpectedReplies} conversations off-script)`,
+  );
+}
+
+/** The bench with the bot's database at `databaseUrl` (PostgreSQL), or embedded when it is undefined. */
+async function run(options: Options, databaseUrl: string | undefined): Promise<void> {
   const runPrefix = `bench:${crypto.randomBytes(6).toString('hex')}:`;
   const profileDir = options.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-prof-')) : null;
   const profileFile = (kind: 'bot' | 'echo') => path.join(profileDir ?? '', `${kind}.cpuprofile`);
   const profiledRuns: ScenarioResult[] = [];
   console.log(
     `Bench: ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${options.repeat} runs of ${options.durationSeconds} s per scenario, ` +
-      `each after two lone conversations, the ramp-up of all connections and a ${options.warmupSeconds} s warm-up; echo and bot alternate; loopback only.`,
+      `each after two lone conversations, the ramp-up of all connections and a ${options.warmupSeconds} s warm-up; echo and bot alternate; loopback only; ` +
+      `the bot's database: ${databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}.`,
   );
 
   // Echo and bot alternate, run after run, so that both see the same background load.
@@ -349,7 +418,7 @@ async function main(): Promise<void> {
       for (let run = 1; run <= options.repeat; run++) {
         for (const kind of ['echo', 'bot'] as const) {
           const profiled = profileDir !== null && state === options.states.at(-1) && connections === maxConnections && run === options.repeat;
-          const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(profiled ? { profileFile: profileFile(kind) } : {}) };
+          const spec: ServerSpec = { kind, state, redisUrl: options.redisUrl, prefix: `${runPrefix}${kind}:${state}:${connections}:${run}:`, ...(databaseUrl ? { databaseUrl } : {}), ...(profiled ? { profileFile: profileFile(kind) } : {}) };
           process.stderr.write(`  ${kind}, ${state} state, ${connections} connections, run ${run}/${options.repeat}${profiled ? ' (profiled)' : ''}...\n`);
           const result = await runScenario(options, spec, connections);
           results.push(result);
@@ -366,13 +435,11 @@ async function main(): Promise<void> {
   console.log(`\nOur bot as a ratio of the echo bot (same stack, same storage; medians of ${options.repeat} runs):`);
   r.forEach((x) => console.log(`  ${x.state} state, ${x.connections} conversations: throughput ${(x.throughput * 100).toFixed(0)}% of echo, p99 ${x.p99.toFixed(2)}x echo; CPU per request ${x.cpu.toFixed(2)}x echo's`));
 
-  const memory = options.conversations > 0 ? await probeMemory(options.conversations) : null;
-  if (memory) console.log(
-    `\nRSS with ${memory.conversations} conversations held in memory state: ${mb(memory.rssBytes)} MB at rest ` +
-      `(${mb(memory.baselineRssBytes)} MB before them, ${((memory.rssBytes - memory.baselineRssBytes) / memory.conversations / 1024).toFixed(1)} KB per conversation; ` +
-      `heap ${mb(memory.heapUsedBytes)} MB; ${mb(memory.afterTurnsRssBytes)} MB right after the last turn, peak ${mb(memory.peakRssBytes)} MB while creating them; ` +
-      `${memory.gc ? 'readings after a full GC' : 'no --expose-gc'}; ${memory.unexpectedReplies} conversations off-script)`,
-  );
+  // The target is checked with the database chosen; the embedded one is always shown too.
+  const memory = options.conversations > 0 ? (databaseUrl ? await probeMemory(options.conversations, { databaseUrl }) : await probeMemoryEmbedded(options.conversations)) : null;
+  const memoryEmbedded = options.conversations > 0 && databaseUrl ? await probeMemoryEmbedded(options.conversations) : null;
+  if (memory) printMemory(memory, databaseUrl ? 'database PostgreSQL (DATABASE_URL, as deployed)' : 'embedded database (PGlite)');
+  if (memoryEmbedded) printMemory(memoryEmbedded, 'embedded database (PGlite, DATABASE_URL unset; shown, not the target)');
 
   let profile: ProfileSummary | null = null;
   let areas: { echo: AreaRow[]; bot: AreaRow[] } | null = null;
@@ -396,7 +463,7 @@ async function main(): Promise<void> {
   if (invalid) misses.push(`${invalid} runs had errors or off-script replies: their numbers do not measure the intended work`);
   console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nAll targets met.');
 
-  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ results, summaries, ratios: r, memory, profile, areas, misses }, null, 2));
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ database: databaseUrl ? 'postgres' : 'embedded', results, summaries, ratios: r, memory, memoryEmbedded, profile, areas, misses }, null, 2));
   process.exitCode = misses.length ? 1 : 0;
 }
 

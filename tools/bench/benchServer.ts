@@ -28,6 +28,8 @@ export const serverSpecSchema = z.object({
   redisUrl: z.string(),
   /** A random Redis key prefix, deleted on stop. */
   prefix: z.string().min(8),
+  /** The bot's `DATABASE_URL` (PostgreSQL); unset: the embedded PGlite in the run's own folder. */
+  databaseUrl: z.string().optional(),
   /** When set, `profile` starts the CPU profiler and `stop` writes the profile here. */
   profileFile: z.string().optional(),
 });
@@ -79,6 +81,7 @@ async function start(spec: ServerSpec, mailFolder: string): Promise<Running> {
       MAIL_OUTBOX: mailFolder,
       // The embedded database in the run's own folder, so a bot running on ./data is not disturbed.
       DATA_DIR: `${mailFolder}/data`,
+      ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl } : {}),
       REDIS_KEY_PREFIX: spec.prefix,
       RATE_LIMIT_PER_IP_PER_MINUTE: UNLIMITED,
       RATE_LIMIT_PER_CONVERSATION_PER_MINUTE: UNLIMITED,

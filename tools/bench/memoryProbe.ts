@@ -9,7 +9,7 @@ import { benchActivity } from './scenario';
 
 /**
  * Memory of many conversations held in memory state: builds the real app (memory state, no
- * Redis), runs turns for `count` conversations in-process through the CloudAdapter (no HTTP),
+ * Redis; the database of `argv[3]`, PostgreSQL or the embedded PGlite), runs turns for `count` conversations in-process through the CloudAdapter (no HTTP),
  * each left in the middle of the account-status dialog (welcome, "Check my account", "Yes":
  * the dialog waits for the email, so the stack, the memory and the transcript are all stored),
  * collects garbage and reports the process RSS once idle, and its peak. Run by `bench.ts` in a child with `--expose-gc`; prints
@@ -63,11 +63,28 @@ async function settledRss(): Promise<number> {
   return lowest;
 }
 
+/** Where the probe's app keeps its database: `DATABASE_URL` (PostgreSQL), else `DATA_DIR` (PGlite). */
+export interface ProbeDatabase {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 10000);
+  const database = JSON.parse(process.argv[3] ?? '{}') as ProbeDatabase;
   const mailFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'uhsbot-bench-mail-'));
   const log = createLogger({ level: 'silent', format: 'json', production: true });
-  const app = await createApp(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', LOG_LEVEL: 'silent', MAIL_OUTBOX: mailFolder, DATA_DIR: `${mailFolder}/data` }), { log });
+  const app = await createApp(
+    loadConfig({
+      NODE_ENV: 'production',
+      ALLOW_UNAUTHENTICATED: 'true',
+      LOG_LEVEL: 'silent',
+      MAIL_OUTBOX: mailFolder,
+      DATA_DIR: database.dataDir ?? `${mailFolder}/data`,
+      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    }),
+    { log },
+  );
   /** Runs one turn and returns the texts of its replies. */
   const turn = async (activity: object): Promise<string> => {
     const replies: string[] = [];

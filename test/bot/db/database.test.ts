@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PgliteDatabase, PostgresDatabase, DataDirBusyError, DATA_DIR_LOCK } from '../../../bot/db/database';
+import { PgliteDatabase, PostgresDatabase, DataDirBusyError, DATA_DIR_LOCK, PGLITE_SHARED_BUFFERS } from '../../../bot/db/database';
 import { migrate, readMigrations, splitStatements } from '../../../bot/db/migrate';
 import { createTestDatabase, freshPgliteDir } from '../../support/postgres';
 
@@ -41,6 +41,8 @@ describe('database and migrations', function () {
     try {
       const db = await PgliteDatabase.open(dir);
       expect(await migrate(db)).to.deep.equal([]);
+      // The small buffer cache (Postgres's 128 MB default was most of the bot's memory).
+      expect(await db.query('SHOW shared_buffers')).to.deep.equal([{ shared_buffers: PGLITE_SHARED_BUFFERS }]);
       await db.query("INSERT INTO settings (key, value) VALUES ('probe', '\"kept\"')");
       // The lock names this process; another process would be refused with that pid.
       expect(fs.readFileSync(path.join(dir, DATA_DIR_LOCK), 'utf8')).to.equal(String(process.pid));
