@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { LOOKUP_REFUSAL } from '../../../bot/teams/teamsStaff';
-import { testSettings } from '../../fakes/services';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { newCase } from '../adapters/caseFixtures';
 import { teamsCardAction, teamsMessage, type TeamsOrigin, type TeamsUser } from '../../support/teamsActivities';

@@ -3,7 +3,6 @@ import type { DirectoryLookup } from '../../../dialogs/ports';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { ACCESS_LOG_SETTING, type AccessLogEntry } from '../../../bot/teams/staffLookup';
 import { LOOKUP_REFUSAL } from '../../../bot/teams/teamsStaff';
-import { testSettings } from '../../fakes/services';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { teamsMessage, webChatMessage, type TeamsOrigin, type TeamsUser } from '../../support/teamsActivities';
 import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
