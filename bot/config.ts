@@ -103,6 +103,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like "Mon-Fri 09:00-17:00"')
     .default('Mon-Fri 09:00-17:00'),
+  HELPDESK_REPLY_WITHIN_HOURS: z.coerce.number().int().min(1).max(240).optional(),
   BUSINESS_TIMEZONE: z
     .string()
     .default('America/New_York')
@@ -218,6 +219,7 @@ export function dialogSettings(config: Config): DialogSettings {
     mailFrom: config.MAIL_FROM,
     businessHours: config.BUSINESS_HOURS,
     businessTimezone: config.BUSINESS_TIMEZONE,
+    replyWithinHours: config.HELPDESK_REPLY_WITHIN_HOURS ?? null,
     inboundAddress: config.INBOUND_SMTP_PORT !== undefined ? config.INBOUND_ADDRESS : null,
     inboundKey: config.INBOUND_REPLY_SECRET,
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,

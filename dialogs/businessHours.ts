@@ -9,13 +9,6 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const HOURS_SHAPE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
 
-/**
- * How soon the help desk usually answers inside business hours, in business hours. An
- * assumption of ours, not a published service level: the help desk should confirm it (it is a
- * {@link HandoffDialog} option).
- */
-export const DEFAULT_REPLY_WITHIN_HOURS = 4;
-
 /** Parsed business hours. Days are 0 (Sunday) to 6; times are minutes after midnight. */
 export interface BusinessHours {
   days: ReadonlySet<number>;
@@ -93,11 +86,14 @@ function zoneLabel(now: Date, timeZone: string): string {
 
 /**
  * What the patient is told about when to expect an answer: inside business hours, the usual
- * delay; outside, that the help desk is closed and when it opens (today, tomorrow or a weekday).
+ * delay when the help desk has published one (HELPDESK_REPLY_WITHIN_HOURS), else no number,
+ * because a promise nobody made must not reach a patient; outside, that the help desk is closed
+ * and when it opens (today, tomorrow or a weekday).
  */
-export function replyExpectation(now: Date, hours: BusinessHours, replyWithinHours = DEFAULT_REPLY_WITHIN_HOURS): string {
+export function replyExpectation(now: Date, hours: BusinessHours, replyWithinHours: number | null = null): string {
   const status = businessStatus(now, hours);
   if (status.open) {
+    if (replyWithinHours === null) return 'The help desk is open now; a member of the help desk will reply as soon as they can.';
     return `A member of the help desk usually replies within ${replyWithinHours} business hour${replyWithinHours === 1 ? '' : 's'}.`;
   }
   const day = WEEKDAY_NAMES[status.opensOnDay];

@@ -13,7 +13,7 @@ import type { DialogServices } from './services';
 import { redact } from './redact';
 import { redactDiagnostics } from './caseRecords';
 import { composeEscalationEmail } from './escalationEmail';
-import { parseBusinessHours, replyExpectation, DEFAULT_REPLY_WITHIN_HOURS, type BusinessHours } from './businessHours';
+import { parseBusinessHours, replyExpectation, type BusinessHours } from './businessHours';
 import { PendingEscalations } from './pendingEscalations';
 import { isGaveUp, limitRetries } from './retryLimit';
 import { parseEmail } from './validation';
@@ -92,8 +92,6 @@ export interface HandoffResult {
 export interface HandoffDialogOptions {
   /** The fallback queue for when Redis is down (default: one owned by this dialog). */
   pending?: PendingEscalations;
-  /** "usually replies within N business hours" (default {@link DEFAULT_REPLY_WITHIN_HOURS}). */
-  replyWithinHours?: number;
 }
 
 /** What the waterfall keeps between steps. */
@@ -115,7 +113,6 @@ export class HandoffDialog extends FlowDialog {
   /** The fallback queue; the composition root closes it on shutdown. */
   readonly pending: PendingEscalations;
   private readonly hours: BusinessHours;
-  private readonly replyWithinHours: number;
   /** The case step in progress per conversation: a burst of requests is handled one at a time. */
   private readonly inProgress = new Map<string, Promise<unknown>>();
 
@@ -126,7 +123,6 @@ export class HandoffDialog extends FlowDialog {
     super(HANDOFF_DIALOG);
     this.pending = options.pending ?? new PendingEscalations(services.cases, services.escalations, services.log);
     this.hours = parseBusinessHours(services.settings.businessHours, services.settings.businessTimezone);
-    this.replyWithinHours = options.replyWithinHours ?? DEFAULT_REPLY_WITHIN_HOURS;
     this.addDependency(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
     this.addDependency(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
     this.addDependency(yesNoPrompt(HANDOFF_CONSENT_PROMPT, false));
@@ -296,7 +292,7 @@ export class HandoffDialog extends FlowDialog {
     return [
       `Thank you. I've passed this to the UHS help desk. Your case number is **${record.id}**.`,
       next,
-      replyExpectation(now, this.hours, this.replyWithinHours),
+      replyExpectation(now, this.hours, this.services.settings.replyWithinHours ?? null),
     ].join('\n\n');
   }
 }

@@ -21,6 +21,8 @@ export interface DialogSettings {
   businessHours: string;
   /** IANA time zone of the business hours (BUSINESS_TIMEZONE). */
   businessTimezone: string;
+  /** How soon the help desk usually replies, in business hours, when it has said so (HELPDESK_REPLY_WITHIN_HOURS). */
+  replyWithinHours?: number | null;
   /** The per-case reply address template, `case+{id}@…` (INBOUND_ADDRESS), when inbound mail is on. */
   inboundAddress: string | null;
   /** The secret that signs reply addresses (INBOUND_REPLY_SECRET), so they cannot be guessed from a case id. */

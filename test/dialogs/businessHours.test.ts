@@ -52,7 +52,8 @@ describe('business hours', () => {
   });
 
   describe('what the patient is told', () => {
-    it('inside hours: the usual reply time', () => {
+    it('inside hours: the usual reply time when the help desk gave one, else no number', () => {
+      expect(replyExpectation(at('2026-11-24T15:00:00Z'), hours)).to.equal('The help desk is open now; a member of the help desk will reply as soon as they can.');
       expect(replyExpectation(at('2026-11-24T15:00:00Z'), hours, 4)).to.equal('A member of the help desk usually replies within 4 business hours.');
       expect(replyExpectation(at('2026-11-24T15:00:00Z'), hours, 1)).to.equal('A member of the help desk usually replies within 1 business hour.');
     });

@@ -17,7 +17,7 @@ import { PendingEscalations } from '../../dialogs/pendingEscalations';
 import { FakeCaseStore } from '../fakes/fakeCaseStore';
 import { RecordingOutbox } from '../fakes/recordingOutbox';
 import { RecordingNotifier } from '../fakes/recordingNotifier';
-import { makeTestServices, testKnowledge, type TestServices } from '../fakes/services';
+import { testSettings, makeTestServices, testKnowledge, type TestServices } from '../fakes/services';
 
 const DOB = '04/12/2001';
 /** Tuesday 2026-11-24 10:00 in Amherst (the default test clock): open. */
@@ -103,7 +103,9 @@ describe('HandoffDialog', () => {
     const [confirmation, event] = replies;
     expect(textOf(confirmation)).to.include(`Your case number is **${record.id}**`);
     expect(textOf(confirmation)).to.include('reply to jdoe@umass.edu');
-    expect(textOf(confirmation)).to.include('A member of the help desk usually replies within 4 business hours.');
+    // No reply time was configured: no number is promised.
+    expect(textOf(confirmation)).to.include('a member of the help desk will reply as soon as they can.');
+    expect(textOf(confirmation)).not.to.match(/within \d+ business hour/);
     expect(event.type).to.equal('event');
     expect(event.name).to.equal('handoff.initiate');
     expect(event.value).to.deep.include({ caseId: record.id, trigger: 'user-asked', topic: 'My upload fails, DOB [date redacted]' });
@@ -181,6 +183,13 @@ describe('HandoffDialog', () => {
     const record = onlyCase(services);
     expect(record).to.include({ summary: NO_DESCRIPTION, replyEmail: null, transcriptConsent: false });
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
+  });
+
+  it('inside business hours with HELPDESK_REPLY_WITHIN_HOURS set: says the usual reply time the help desk gave', async () => {
+    const services = makeTestServices({ settings: { ...testSettings, replyWithinHours: 4 } });
+    const { client } = start(services);
+    const replies = await answerAll(client, 'My upload fails', 'jdoe@umass.edu', 'Yes');
+    expect(textOf(replies[0])).to.include('A member of the help desk usually replies within 4 business hours.');
   });
 
   it('outside business hours: says the help desk is closed and when it opens', async () => {
