@@ -10,13 +10,13 @@ import {
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { MainDialog } from '../dialogs/mainDialog';
-import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT, USER_LINE_LIMIT } from '../dialogs/conversationMemory';
-import { isDataDeletionRequest } from '../dialogs/recognizer';
-import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/replies';
+import { type ConversationMemory, emptyMemory, appendTranscript, BOT_LINE_LIMIT, USER_LINE_LIMIT } from '../dialogs/memory/conversationMemory';
+import { isDataDeletionRequest } from '../dialogs/prompts/recognizer';
+import { answerActivity, capabilitiesText, markdown, TOPIC_BUTTONS } from '../dialogs/prompts/replies';
 import { redact } from '../dialogs/redact';
-import { STI_TESTING_DIALOG } from '../dialogs/stiTestingDialog';
+import { STI_TESTING_DIALOG } from '../dialogs/flows/stiTestingDialog';
 import type { InsightsRecorder } from '../dialogs/ports';
-import type { CaseService } from '../dialogs/caseService';
+import type { CaseService } from '../dialogs/cases/caseService';
 import { noInsights } from '../dialogs/ports';
 import { markTurnOutcome } from '../dialogs/turnOutcome';
 import { REFUSED_UPLOAD_TYPE, refusalMessage, refusedUploads } from './uploadRefusals';

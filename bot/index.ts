@@ -38,11 +38,11 @@ import { registerMetricsRoute, startMetricsServer } from './telemetry/metricsSer
 import { startTracing, traced } from './telemetry/tracing';
 import { instrumentTurn } from './telemetry/turnTelemetry';
 import { MainDialog } from '../dialogs/mainDialog';
-import { CaseService } from '../dialogs/caseService';
+import { CaseService } from '../dialogs/cases/caseService';
 import type { DialogServices } from '../dialogs/services';
-import type { ConversationMemory } from '../dialogs/conversationMemory';
+import type { ConversationMemory } from '../dialogs/memory/conversationMemory';
 import type { Mailer, PortalDirectory } from '../dialogs/ports';
-import type { BackoffPolicy } from '../dialogs/backoff';
+import type { BackoffPolicy } from '../dialogs/cases/backoff';
 import { loadKnowledge } from '../knowledge/loader';
 import { projectRoot } from '../knowledge/projectRoot';
 

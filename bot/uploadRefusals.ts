@@ -1,7 +1,7 @@
 import type { Attachment } from 'botbuilder';
 import { z } from 'zod';
-import { DEVICE_TIP, numbered } from '../dialogs/flowHelpers';
-import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../dialogs/uploadRules';
+import { DEVICE_TIP, numbered } from '../dialogs/flows/flowHelpers';
+import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../dialogs/flows/uploadRules';
 
 /**
  * Files the chat channel did not keep, and what the bot says about them. The local Direct Line

@@ -12,7 +12,7 @@ import {
 import type { StatePropertyAccessor, TurnContext, Attachment, Activity } from 'botbuilder-core';
 import type { MatchResult } from '../knowledge/types';
 import type { DialogServices } from './services';
-import { type ConversationMemory, emptyMemory, transcriptLines } from './conversationMemory';
+import { type ConversationMemory, emptyMemory, transcriptLines } from './memory/conversationMemory';
 import { isDialogOutcome, type DialogOutcome } from './outcome';
 import {
   answerActivity,
@@ -25,28 +25,28 @@ import {
   SOMETHING_ELSE,
   TALK_TO_HELPDESK,
   TOPIC_BUTTONS,
-} from './replies';
+} from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './recognizer';
-import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './conversationFacts';
-import { YesNoPrompt } from './yesNoPrompt';
-import { IT_WORKED } from './flowHelpers';
-import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './accountStatusDialog';
-import { RESET_EMAIL_PROMPT } from './passwordResetDialog';
-import { UPLOAD_FILE_PROMPT } from './uploadDiagnosisDialog';
-import { HANDOFF_CONSENT_PROMPT, HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './handoffDialog';
-import { OFFER_HELPDESK_PROMPT } from './offerHelpDeskDialog';
-import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './accountStatusDialog';
-import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './passwordResetDialog';
-import { uploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './uploadDiagnosisDialog';
-import { StiTestingDialog, STI_TESTING_DIALOG } from './stiTestingDialog';
-import { AllergyAppointmentDialog, ALLERGY_APPOINTMENT_DIALOG } from './allergyAppointmentDialog';
-import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './personalInfoDialog';
-import { immunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './immunizationEntryDialog';
-import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './covidVaccineDialog';
-import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
-import { CASE_RATING_QUESTION, caseRatingActions, parseCaseFeedback, parseCaseRating } from './caseFeedback';
-import { dialogsWithDependencies } from './flowHelpers';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
+import { YesNoPrompt } from './prompts/yesNoPrompt';
+import { IT_WORKED } from './flows/flowHelpers';
+import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './flows/accountStatusDialog';
+import { RESET_EMAIL_PROMPT } from './flows/passwordResetDialog';
+import { UPLOAD_FILE_PROMPT } from './flows/uploadDiagnosisDialog';
+import { HANDOFF_CONSENT_PROMPT, HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './cases/handoffDialog';
+import { OFFER_HELPDESK_PROMPT } from './cases/offerHelpDeskDialog';
+import { AccountStatusDialog, ACCOUNT_STATUS_DIALOG } from './flows/accountStatusDialog';
+import { PasswordResetDialog, PASSWORD_RESET_DIALOG } from './flows/passwordResetDialog';
+import { uploadDiagnosisDialog, UPLOAD_DIAGNOSIS_DIALOG } from './flows/uploadDiagnosisDialog';
+import { StiTestingDialog, STI_TESTING_DIALOG } from './flows/stiTestingDialog';
+import { AllergyAppointmentDialog, ALLERGY_APPOINTMENT_DIALOG } from './flows/allergyAppointmentDialog';
+import { PersonalInfoDialog, PERSONAL_INFO_DIALOG } from './flows/personalInfoDialog';
+import { immunizationEntryDialog, IMMUNIZATION_ENTRY_DIALOG } from './flows/immunizationEntryDialog';
+import { CovidVaccineDialog, COVID_VACCINE_DIALOG } from './flows/covidVaccineDialog';
+import { HandoffDialog, HANDOFF_DIALOG, type HandoffOptions } from './cases/handoffDialog';
+import { CASE_RATING_QUESTION, caseRatingActions, parseCaseFeedback, parseCaseRating } from './cases/caseFeedback';
+import { dialogsWithDependencies } from './flows/flowHelpers';
 import { markTurnOutcome } from './turnOutcome';
 
 /** The id of the root dialog. */

@@ -18,3 +18,13 @@ export type DialogOutcome =
 export function isDialogOutcome(value: unknown): value is DialogOutcome {
   return typeof value === 'object' && value !== null && 'outcome' in value && 'dialog' in value;
 }
+
+/** A handoff outcome of `dialogId`. */
+export function handoff(dialogId: string, reason: Extract<DialogOutcome, { outcome: 'handoff' }>['reason'], diagnostics?: Record<string, unknown>): DialogOutcome {
+  return { outcome: 'handoff', dialog: dialogId, reason, diagnostics };
+}
+
+/** The outcome of a dialog that did its job. */
+export function done(dialogId: string): DialogOutcome {
+  return { outcome: 'done', dialog: dialogId };
+}

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
-import type { CaseService } from './caseService';
+import type { CaseService } from './cases/caseService';
 import type {
   CaseNotifier,
   CaseStore,

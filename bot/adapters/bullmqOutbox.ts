@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Log, OutgoingMail } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/cases/backoff';
 import { errorCode } from '../../dialogs/errorCode';
 import { outgoingMailSchema } from './mailer';
 import { reportFailedAttempt, type ManagedOutbox, type OutboxEventMap, type OutboxOptions } from './outbox';

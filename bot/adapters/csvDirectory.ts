@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DirectoryLookup, DirectoryRecord, Log, PortalDirectory, PortalResetResult } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { emailKey, parseDob, parseEmail } from '../../dialogs/validation';
+import { emailKey, parseDob, parseEmail } from '../../dialogs/prompts/validation';
 import { projectRoot } from '../../knowledge/projectRoot';
 
 /** The one header a directory CSV must start with, columns in this order. */

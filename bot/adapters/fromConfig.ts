@@ -2,7 +2,7 @@ import type { Storage } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { CaseStore, Log, Mailer, PortalDirectory } from '../../dialogs/ports';
-import type { BackoffPolicy } from '../../dialogs/backoff';
+import type { BackoffPolicy } from '../../dialogs/cases/backoff';
 import type { SqlDatabase } from '../db/database';
 import { traced } from '../telemetry/tracing';
 import { RedisStorage } from './redisStorage';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DirectoryLookup, Log, PortalDirectory, PortalResetResult } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { emailKey } from '../../dialogs/validation';
+import { emailKey } from '../../dialogs/prompts/validation';
 
 /*
  * The JSON contract of the portal (or records) service behind `PORTAL_API_URL`. Every call is

@@ -1,6 +1,6 @@
 import type { CaseRecord, CaseStore, CreateCaseOptions, NewCase } from '../../dialogs/ports';
-import { newCaseId } from '../../dialogs/caseId';
-import { isOpenInConversation, matchesFilter, newCaseRecord, newestFirst, type CaseListFilter } from '../../dialogs/caseRecords';
+import { newCaseId } from '../../dialogs/cases/caseId';
+import { isOpenInConversation, matchesFilter, newCaseRecord, newestFirst, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 
 /** Options shared by both case store adapters. */
 export interface CaseStoreOptions {

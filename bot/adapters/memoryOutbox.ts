@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Log, OutgoingMail } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/backoff';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../dialogs/cases/backoff';
 import { reportFailedAttempt, type ManagedOutbox, type OutboxEventMap, type OutboxOptions } from './outbox';
 
 /** How many job ids the in-process outbox remembers for deduplication. */

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { EscalationOutbox, Log, Mailer } from '../../dialogs/ports';
-import type { CaseService } from '../../dialogs/caseService';
-import { backoffDelay, type BackoffPolicy } from '../../dialogs/backoff';
+import type { CaseService } from '../../dialogs/cases/caseService';
+import { backoffDelay, type BackoffPolicy } from '../../dialogs/cases/backoff';
 import { errorCode } from '../../dialogs/errorCode';
 
 /**

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { CaseRecord, CaseStore, CreateCaseOptions, Log, NewCase } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { newCaseId } from '../../dialogs/caseId';
-import { isOpenInConversation, matchesFilter, newCaseRecord, type CaseListFilter } from '../../dialogs/caseRecords';
+import { newCaseId } from '../../dialogs/cases/caseId';
+import { isOpenInConversation, matchesFilter, newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 import { parseCaseRecord } from './caseRecordSchema';
 import { DEFAULT_CASE_TTL_SECONDS, MAX_ID_DRAWS, type CaseStoreOptions } from './memoryCaseStore';
 

@@ -1,7 +1,7 @@
 import type { CaseRecord, CaseStore, CreateCaseOptions, Log, NewCase } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
-import { newCaseId } from '../../dialogs/caseId';
-import { newCaseRecord, type CaseListFilter } from '../../dialogs/caseRecords';
+import { newCaseId } from '../../dialogs/cases/caseId';
+import { newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 import type { SqlDatabase, SqlExecutor } from '../db/database';
 import { caseRecordSchema } from './caseRecordSchema';
 import { DEFAULT_CASE_TTL_SECONDS, MAX_ID_DRAWS, type CaseStoreOptions } from './memoryCaseStore';

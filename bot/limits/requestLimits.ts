@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Log, RateLimiter } from '../../dialogs/ports';
-import { sha256 } from '../../dialogs/accountSupport';
+import { sha256 } from '../../dialogs/hash';
 import { clientIp } from '../directline/httpKit';
 
 /**

@@ -1,6 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder-core';
 import type { Log } from '../../dialogs/ports';
-import { markdown } from '../../dialogs/replies';
+import { markdown } from '../../dialogs/prompts/replies';
 import { markTurnOutcome } from '../../dialogs/turnOutcome';
 
 /**

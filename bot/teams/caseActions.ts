@@ -1,4 +1,4 @@
-import type { CaseRefusal, CaseService } from '../../dialogs/caseService';
+import type { CaseRefusal, CaseService } from '../../dialogs/cases/caseService';
 import type { CaseRecord, Log } from '../../dialogs/ports';
 import type { StaffMember } from './staffPolicy';
 import { staffTextForChat } from '../staffText';

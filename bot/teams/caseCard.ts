@@ -1,6 +1,6 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import type { CaseRecord, CaseStatus } from '../../dialogs/ports';
-import { CASE_FEEDBACK_NOT_SOLVED, CASE_FEEDBACK_SOLVED } from '../../dialogs/caseFeedback';
+import { CASE_FEEDBACK_NOT_SOLVED, CASE_FEEDBACK_SOLVED } from '../../dialogs/cases/caseFeedback';
 
 /**
  * The Adaptive Card a case is shown as in the escalation channel. Its buttons are

@@ -1,5 +1,5 @@
 import type { Affiliation, CaseStore, Log, PortalDirectory } from '../../dialogs/ports';
-import { parseDob, parseEmail } from '../../dialogs/validation';
+import { parseDob, parseEmail } from '../../dialogs/prompts/validation';
 import type { StaffMember } from './staffPolicy';
 
 /** The case-store setting key of the access log (who looked up a portal account, and when). */

@@ -1,13 +1,13 @@
 import { ActivityTypes, TurnContext, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import type { CaseRecord, CaseStore, Log, PortalDirectory } from '../../dialogs/ports';
-import type { CaseService } from '../../dialogs/caseService';
+import type { CaseService } from '../../dialogs/cases/caseService';
 import { CaseActions, type CaseActionResult } from './caseActions';
 import { CASE_CARD_VERBS, REPLY_INPUT_ID, caseCardContent } from './caseCard';
 import { ESCALATION_CHANNEL_SETTING, escalationChannelFrom } from './escalationChannel';
 import { normalizeTeamsText, parseStaffCommand, USE_CHANNEL_COMMAND, type StaffCommand } from './staffCommands';
 import { StaffLookup } from './staffLookup';
-import { MISS_REPLY, TOPIC_BUTTONS, markdown } from '../../dialogs/replies';
+import { MISS_REPLY, TOPIC_BUTTONS, markdown } from '../../dialogs/prompts/replies';
 import { dropMalformedEntities } from './entities';
 import { StaffPolicy, staffMemberOf, type StaffMember } from './staffPolicy';
 import { isInsightsVerb, type StaffInsights } from './staffInsights';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TurnContext } from 'botbuilder';
 import { ConsoleAdapter, terminalText } from '../../bot/chat';
-import { capabilitiesText, markdown } from '../../dialogs/replies';
+import { capabilitiesText, markdown } from '../../dialogs/prompts/replies';
 
 describe('terminal chat: Markdown shown readably', () => {
   it('bold as ANSI bold on a terminal, as plain words in a pipe; no asterisks either way', () => {

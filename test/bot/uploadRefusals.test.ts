@@ -3,8 +3,8 @@ import type { Activity } from 'botbuilder-core';
 import { BotHarness } from '../support/botHarness';
 import { makeJpeg, makePng } from '../support/sampleFiles';
 import { REFUSED_UPLOAD_TYPE, humanSize, refusalMessage, refusedUploadAttachment, refusedUploads } from '../../bot/uploadRefusals';
-import { DEVICE_TIP } from '../../dialogs/flowHelpers';
-import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../dialogs/uploadRules';
+import { DEVICE_TIP } from '../../dialogs/flows/flowHelpers';
+import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../dialogs/flows/uploadRules';
 
 const text = (replies: Array<Partial<Activity>>): string => BotHarness.text(replies);
 const MB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AccountStatusDialog } from '../../dialogs/accountStatusDialog';
-import { PasswordResetDialog } from '../../dialogs/passwordResetDialog';
+import { AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { PasswordResetDialog } from '../../dialogs/flows/passwordResetDialog';
 import type { DirectoryRecord } from '../../dialogs/ports';
 import { FakePortalDirectory } from '../fakes/fakePortalDirectory';
 import { makeTestServices, type TestServices } from '../fakes/services';

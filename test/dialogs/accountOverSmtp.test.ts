@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AccountStatusDialog } from '../../dialogs/accountStatusDialog';
-import { PasswordResetDialog } from '../../dialogs/passwordResetDialog';
+import { AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { PasswordResetDialog } from '../../dialogs/flows/passwordResetDialog';
 import { buttonTitles, DialogChat } from '../support/dialogChat';
 import { ELIGIBLE, REGISTERED, startAccountFixture, UNKNOWN, type AccountFixture } from '../support/accountFixture';
 import type { ReceivedMail } from '../support/smtpServer';

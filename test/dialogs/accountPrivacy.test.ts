@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { HttpPortalDirectory } from '../../bot/adapters/httpDirectory';
-import { AccountStatusDialog } from '../../dialogs/accountStatusDialog';
-import { PasswordResetDialog } from '../../dialogs/passwordResetDialog';
+import { AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { PasswordResetDialog } from '../../dialogs/flows/passwordResetDialog';
 import { DialogChat } from '../support/dialogChat';
 import { ELIGIBLE, REGISTERED, startAccountFixture, UNKNOWN, type AccountFixture } from '../support/accountFixture';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog } from '../../dialogs/accountStatusDialog';
-import { CANCEL_BUTTON, mailRateKey, TALK_TO_PERSON } from '../../dialogs/accountSupport';
+import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { CANCEL_BUTTON, TALK_TO_PERSON } from '../../dialogs/prompts/textPrompts';
+import { mailRateKey } from '../../dialogs/flows/accountMailLimits';
 import type { DirectoryRecord } from '../../dialogs/ports';
 import { FakePortalDirectory } from '../fakes/fakePortalDirectory';
 import { makeTestServices, type TestServices } from '../fakes/services';

@@ -1,7 +1,7 @@
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { expect } from 'chai';
-import { ALLERGY_APPOINTMENT_DIALOG, ALLERGY_FIRST_TEXT, ALLERGY_FOLLOW_UP_TEXT, AllergyAppointmentDialog } from '../../dialogs/allergyAppointmentDialog';
-import { NO, YES } from '../../dialogs/flowHelpers';
+import { ALLERGY_APPOINTMENT_DIALOG, ALLERGY_FIRST_TEXT, ALLERGY_FOLLOW_UP_TEXT, AllergyAppointmentDialog } from '../../dialogs/flows/allergyAppointmentDialog';
+import { NO, YES } from '../../dialogs/flows/flowHelpers';
 import { makeTestServices } from '../fakes/services';
 import { allText, answerBadlyThrice, buttonsOf, FlowClient, texts } from './flowTestKit';
 

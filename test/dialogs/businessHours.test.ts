@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { businessStatus, formatClock, parseBusinessHours, replyExpectation } from '../../dialogs/businessHours';
+import { businessStatus, formatClock, parseBusinessHours, replyExpectation } from '../../dialogs/cases/businessHours';
 
 const NY = 'America/New_York';
 const hours = parseBusinessHours('Mon-Fri 09:00-17:00', NY);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CASE_ID_PATTERN, caseAddress, caseIdFromAddress, newCaseId, normalizeCaseId } from '../../dialogs/caseId';
+import { CASE_ID_PATTERN, caseAddress, caseIdFromAddress, newCaseId, normalizeCaseId } from '../../dialogs/cases/caseId';
 
 describe('case ids', () => {
   it('are UHS- and six Crockford base32 characters', () => {

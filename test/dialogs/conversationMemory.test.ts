@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { appendTranscript, BOT_LINE_LIMIT, CUT_MARK, decodeTranscriptLine, emptyMemory, encodeTranscriptLine, TRANSCRIPT_LIMIT, transcriptLines } from '../../dialogs/conversationMemory';
+import { appendTranscript, BOT_LINE_LIMIT, CUT_MARK, decodeTranscriptLine, emptyMemory, encodeTranscriptLine, TRANSCRIPT_LIMIT, transcriptLines } from '../../dialogs/memory/conversationMemory';
 
 describe('Conversation memory transcript', () => {
   const at = '2026-11-24T15:00:00.000Z';

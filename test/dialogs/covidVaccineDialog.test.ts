@@ -1,4 +1,4 @@
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { expect } from 'chai';
 import {
   BOTH_PAGES_TEXT,
@@ -11,10 +11,10 @@ import {
   STAFF_TEXT,
   STUDENT,
   UPLOAD_FAILS,
-} from '../../dialogs/covidVaccineDialog';
-import { BROWSER_TIP, IT_WORKED, STILL_FAILING } from '../../dialogs/flowHelpers';
-import { IMMUNIZATION_ENTRY_DIALOG } from '../../dialogs/immunizationEntryDialog';
-import { UPLOAD_DIAGNOSIS_DIALOG } from '../../dialogs/uploadDiagnosisDialog';
+} from '../../dialogs/flows/covidVaccineDialog';
+import { BROWSER_TIP, IT_WORKED, STILL_FAILING } from '../../dialogs/flows/flowHelpers';
+import { IMMUNIZATION_ENTRY_DIALOG } from '../../dialogs/flows/immunizationEntryDialog';
+import { UPLOAD_DIAGNOSIS_DIALOG } from '../../dialogs/flows/uploadDiagnosisDialog';
 import { makeTestServices } from '../fakes/services';
 import { makeHeic } from '../support/sampleFiles';
 import { allText, answerBadlyThrice, buttonsOf, FlowClient, sendAll, texts } from './flowTestKit';

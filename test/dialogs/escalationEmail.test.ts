@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { CaseRecord } from '../../dialogs/ports';
-import { CASE_HEADER, composeEscalationEmail, escapeHtml, flattenDiagnostics, type EscalationEmailSettings } from '../../dialogs/escalationEmail';
-import { newCaseRecord, redactDiagnostics } from '../../dialogs/caseRecords';
+import { CASE_HEADER, composeEscalationEmail, escapeHtml, flattenDiagnostics, type EscalationEmailSettings } from '../../dialogs/cases/escalationEmail';
+import { newCaseRecord, redactDiagnostics } from '../../dialogs/cases/caseRecords';
 
 const settings: EscalationEmailSettings = { helpdeskEmail: 'uhsportalhelp@umass.edu', inboundAddress: null, businessTimezone: 'America/New_York' };
 

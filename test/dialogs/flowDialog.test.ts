@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { MemoryStorage } from 'botbuilder-core';
 import { DialogSet, TextPrompt, type Dialog } from 'botbuilder-dialogs';
-import { dialogsWithDependencies, FlowDialog, sharedDialog } from '../../dialogs/flowHelpers';
-import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, OFFER_HELPDESK_PROMPT } from '../../dialogs/offerHelpDeskDialog';
-import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog } from '../../dialogs/accountStatusDialog';
-import { CovidVaccineDialog } from '../../dialogs/covidVaccineDialog';
-import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from '../../dialogs/uploadDiagnosisDialog';
+import { dialogsWithDependencies, FlowDialog, sharedDialog } from '../../dialogs/flows/flowHelpers';
+import { OFFER_HELPDESK_DIALOG, offerHelpDeskDialog, OFFER_HELPDESK_PROMPT } from '../../dialogs/cases/offerHelpDeskDialog';
+import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { CovidVaccineDialog } from '../../dialogs/flows/covidVaccineDialog';
+import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from '../../dialogs/flows/uploadDiagnosisDialog';
 import { DIALOG_STACK_LAYOUT } from '../../dialogs/mainDialog';
 import { makeTestServices } from '../fakes/services';
 import { BotHarness } from '../support/botHarness';

@@ -3,7 +3,7 @@ import type { Activity } from 'botbuilder-core';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import type { CaseRecord, NewCase, TranscriptLine } from '../../dialogs/ports';
-import { CASE_ID_PATTERN } from '../../dialogs/caseId';
+import { CASE_ID_PATTERN } from '../../dialogs/cases/caseId';
 import {
   HandoffDialog,
   MAX_DESCRIPTION_LENGTH,
@@ -12,8 +12,8 @@ import {
   SKIP_ANYWAY,
   type HandoffOptions,
   type HandoffResult,
-} from '../../dialogs/handoffDialog';
-import { PendingEscalations } from '../../dialogs/pendingEscalations';
+} from '../../dialogs/cases/handoffDialog';
+import { PendingEscalations } from '../../dialogs/cases/pendingEscalations';
 import { FakeCaseStore } from '../fakes/fakeCaseStore';
 import { RecordingOutbox } from '../fakes/recordingOutbox';
 import { RecordingNotifier } from '../fakes/recordingNotifier';

@@ -1,7 +1,7 @@
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { expect } from 'chai';
-import { BROWSER_TIP, DEVICE_TIP, IT_WORKED, STILL_FAILING } from '../../dialogs/flowHelpers';
-import { IMMUNIZATION_ENTRY_DIALOG, ImmunizationEntryDialog, NSIP_TEXT, ONE_AT_A_TIME_TIP } from '../../dialogs/immunizationEntryDialog';
+import { BROWSER_TIP, DEVICE_TIP, IT_WORKED, STILL_FAILING } from '../../dialogs/flows/flowHelpers';
+import { IMMUNIZATION_ENTRY_DIALOG, ImmunizationEntryDialog, NSIP_TEXT, ONE_AT_A_TIME_TIP } from '../../dialogs/flows/immunizationEntryDialog';
 import { makeTestServices, testSettings } from '../fakes/services';
 import { allText, answerBadlyThrice, buttonsOf, FlowClient, sendAll, texts } from './flowTestKit';
 

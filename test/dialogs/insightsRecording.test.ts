@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { BotHarness } from '../support/botHarness';
-import { HELPED_NO, HELPED_YES } from '../../dialogs/replies';
-import { CASE_FEEDBACK_KEY, CASE_FEEDBACK_SOLVED, CASE_FEEDBACK_YES_TEXT, CASE_RATING_QUESTION, caseRatingText, parseCaseRating } from '../../dialogs/caseFeedback';
-import { ACCOUNT_STATUS_DIALOG } from '../../dialogs/accountStatusDialog';
+import { HELPED_NO, HELPED_YES } from '../../dialogs/prompts/replies';
+import { CASE_FEEDBACK_KEY, CASE_FEEDBACK_SOLVED, CASE_FEEDBACK_YES_TEXT, CASE_RATING_QUESTION, caseRatingText, parseCaseRating } from '../../dialogs/cases/caseFeedback';
+import { ACCOUNT_STATUS_DIALOG } from '../../dialogs/flows/accountStatusDialog';
 import { newCase } from '../bot/adapters/caseFixtures';
 
 const { text } = BotHarness;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import { BotHarness } from '../support/botHarness';
-import { HELPED_NO, HELPED_YES, TALK_TO_HELPDESK } from '../../dialogs/replies';
-import { ALLERGY_APPOINTMENT_DIALOG } from '../../dialogs/allergyAppointmentDialog';
+import { HELPED_NO, HELPED_YES, TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
+import { ALLERGY_APPOINTMENT_DIALOG } from '../../dialogs/flows/allergyAppointmentDialog';
 
 const { text, buttons } = BotHarness;
 const HANDOFF_QUESTION = /what is the problem\?/i;

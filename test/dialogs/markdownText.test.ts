@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { cutMarkdown, markdownToHtml, markdownToPlainText, markdownToTeamsHtml, plainLink, plainToTeamsHtml } from '../../dialogs/markdownText';
-import { capabilitiesText } from '../../dialogs/replies';
+import { capabilitiesText } from '../../dialogs/prompts/replies';
 import { redact } from '../../dialogs/redact';
 import { testKnowledge } from '../fakes/services';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PASSWORD_RESET_DIALOG, PasswordResetDialog } from '../../dialogs/passwordResetDialog';
-import { CANCEL_BUTTON, TALK_TO_PERSON } from '../../dialogs/accountSupport';
+import { PASSWORD_RESET_DIALOG, PasswordResetDialog } from '../../dialogs/flows/passwordResetDialog';
+import { CANCEL_BUTTON, TALK_TO_PERSON } from '../../dialogs/prompts/textPrompts';
 import type { DirectoryRecord } from '../../dialogs/ports';
 import { FakePortalDirectory } from '../fakes/fakePortalDirectory';
 import { makeTestServices, type TestServices } from '../fakes/services';

@@ -1,4 +1,4 @@
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { expect } from 'chai';
 import {
   ADDRESS,
@@ -14,7 +14,7 @@ import {
   SPIRE_NAME,
   SPIRE_PHONE,
   UMASS_SPIRE,
-} from '../../dialogs/personalInfoDialog';
+} from '../../dialogs/flows/personalInfoDialog';
 import { makeTestServices } from '../fakes/services';
 import { allText, answerBadlyThrice, buttonsOf, FlowClient, texts } from './flowTestKit';
 

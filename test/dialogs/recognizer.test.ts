@@ -14,7 +14,7 @@ import {
   readYesNo,
   type PromptInfo,
   type YesNo,
-} from '../../dialogs/recognizer';
+} from '../../dialogs/prompts/recognizer';
 import { testKnowledge } from '../fakes/services';
 
 /** Each row: what people type, and what it must be read as. */

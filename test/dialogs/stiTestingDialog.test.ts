@@ -1,8 +1,8 @@
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { expect } from 'chai';
-import { NO, NOT_SURE, YES } from '../../dialogs/flowHelpers';
+import { NO, NOT_SURE, YES } from '../../dialogs/flows/flowHelpers';
 import type { Log } from '../../dialogs/ports';
-import { STI_CALL_TEXT, STI_SELF_SCHEDULE_TEXT, STI_TESTING_DIALOG, StiTestingDialog } from '../../dialogs/stiTestingDialog';
+import { STI_CALL_TEXT, STI_SELF_SCHEDULE_TEXT, STI_TESTING_DIALOG, StiTestingDialog } from '../../dialogs/flows/stiTestingDialog';
 import { makeTestServices } from '../fakes/services';
 import { allText, answerBadlyThrice, buttonsOf, FlowClient, texts } from './flowTestKit';
 

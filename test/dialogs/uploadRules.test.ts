@@ -15,7 +15,7 @@ import {
   PORTAL_ALLOWED_TYPES_MESSAGE,
   redactDiagnosis,
   suggestFileName,
-} from '../../dialogs/uploadRules';
+} from '../../dialogs/flows/uploadRules';
 import {
   isoBox,
   makeDocx,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { addressOf, emailKey, isUmassEmail, MIN_BIRTH_YEAR, parseDob, parseEmail } from '../../dialogs/validation';
+import { addressOf, emailKey, isUmassEmail, MIN_BIRTH_YEAR, parseDob, parseEmail } from '../../dialogs/prompts/validation';
 
 // 2026-11-24 10:00 in Amherst (15:00 UTC).
 const TODAY = new Date('2026-11-24T15:00:00Z');

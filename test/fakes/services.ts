@@ -1,7 +1,7 @@
 import { loadKnowledge } from '../../knowledge/loader';
 import type { KnowledgeBase } from '../../knowledge/types';
 import { silentLog, type PatientChat } from '../../dialogs/ports';
-import { CaseService } from '../../dialogs/caseService';
+import { CaseService } from '../../dialogs/cases/caseService';
 import type { DialogServices, DialogSettings } from '../../dialogs/services';
 import { FakePortalDirectory } from './fakePortalDirectory';
 import { RecordingMailer } from './recordingMailer';

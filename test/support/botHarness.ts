@@ -3,7 +3,7 @@ import pino from 'pino';
 import { HelpDeskBot, MEMORY_PROPERTY } from '../../bot/helpDeskBot';
 import { LeanConversationState } from '../../bot/adapters/leanConversationState';
 import { MainDialog } from '../../dialogs/mainDialog';
-import type { ConversationMemory } from '../../dialogs/conversationMemory';
+import type { ConversationMemory } from '../../dialogs/memory/conversationMemory';
 import type { DialogServices } from '../../dialogs/services';
 import { makeTestServices, type TestServices } from '../fakes/services';
 

@@ -1,7 +1,7 @@
 import type { Activity, CardAction } from 'botbuilder-core';
 import { ComponentDialog, Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
-import { readCommand } from '../../dialogs/recognizer';
+import { readCommand } from '../../dialogs/prompts/recognizer';
 
 /**
  * A conversation with one dialog through botbuilder-testing's {@link DialogTestClient}, that

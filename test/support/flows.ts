@@ -3,7 +3,7 @@ import type { TestApp } from './app';
 import { texts } from './app';
 import type { ReceivedMail, TestSmtpServer } from './smtpServer';
 import { waitUntil } from './waitUntil';
-import { TALK_TO_HELPDESK } from '../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../dialogs/prompts/replies';
 import { loadKnowledge } from '../../knowledge/loader';
 import type { ReadinessReport } from '../../bot/health/readiness';
 

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadKnowledge } from '../../knowledge/loader';
-import { hear, isThanks, isFollowUp, readFacts, type PromptInfo } from '../../dialogs/recognizer';
+import { hear, isThanks, isFollowUp, readFacts, type PromptInfo } from '../../dialogs/prompts/recognizer';
 
 const ROUNDS = 2_000;
 

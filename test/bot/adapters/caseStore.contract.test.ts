@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { CaseStore } from '../../../dialogs/ports';
-import { CASE_ID_PATTERN } from '../../../dialogs/caseId';
+import { CASE_ID_PATTERN } from '../../../dialogs/cases/caseId';
 import { MemoryCaseStore, type CaseStoreOptions } from '../../../bot/adapters/memoryCaseStore';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 import { SqlCaseStore } from '../../../bot/adapters/sqlCaseStore';

@@ -8,7 +8,7 @@ import { BullmqOutbox, type BullmqOutboxOptions } from '../../../bot/adapters/bu
 import { recordOutboxEventsOnCases, type ManagedOutbox } from '../../../bot/adapters/outbox';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { silentLog } from '../../../dialogs/ports';
-import { CaseService } from '../../../dialogs/caseService';
+import { CaseService } from '../../../dialogs/cases/caseService';
 import { RecordingNotifier } from '../../fakes/recordingNotifier';
 import { newCase } from './caseFixtures';
 import { TestSmtpServer } from '../../support/smtpServer';

@@ -8,7 +8,7 @@ import { freePort, PrivateRedis } from '../../support/redisServer';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { nextEvent, waitUntil } from '../../support/waitUntil';
 import { CHECK_ACCOUNT, converse, escalate, faq, readinessBecomes, mailsOfCase, outboxIdle } from '../../support/flows';
-import { TALK_TO_HELPDESK } from '../../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../../dialogs/prompts/replies';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 
 /**

@@ -3,7 +3,7 @@ import { startTestApp, texts, type TestApp } from '../../support/app';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { RecordingConnector } from '../../support/recordingConnector';
 import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
-import { caseAddress } from '../../../dialogs/caseId';
+import { caseAddress } from '../../../dialogs/cases/caseId';
 
 /**
  * The whole handoff through the real server: a patient asks for a person over

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import net from 'node:net';
 import type { SendMailOptions } from 'nodemailer';
 import { silentLog, type CaseRecord, type CaseStore } from '../../../dialogs/ports';
-import { CaseService, helpDeskMessageText } from '../../../dialogs/caseService';
+import { CaseService, helpDeskMessageText } from '../../../dialogs/cases/caseService';
 import { RecordingNotifier } from '../../fakes/recordingNotifier';
 import { RecordingOutbox } from '../../fakes/recordingOutbox';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
@@ -11,7 +11,7 @@ import { isAllowedSender, startInboundMailServer, type InboundMailServer } from 
 import { FakeCaseStore } from '../../fakes/fakeCaseStore';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
-import { caseAddress } from '../../../dialogs/caseId';
+import { caseAddress } from '../../../dialogs/cases/caseId';
 import { newCase } from '../adapters/caseFixtures';
 
 const DB = 3;

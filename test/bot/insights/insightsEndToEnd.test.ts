@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InsightsSummary } from '../../../bot/insights/report';
-import { HELPED_NO, HELPED_YES } from '../../../dialogs/replies';
+import { HELPED_NO, HELPED_YES } from '../../../dialogs/prompts/replies';
 import { projectRoot } from '../../../knowledge/projectRoot';
 import { startTestApp, type TestApp } from '../../support/app';
 import { converse, escalate, faq } from '../../support/flows';

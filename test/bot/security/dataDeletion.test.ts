@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { appendTranscript, emptyMemory, TRANSCRIPT_LIMIT } from '../../../dialogs/conversationMemory';
-import { isDataDeletionRequest } from '../../../dialogs/recognizer';
+import { appendTranscript, emptyMemory, TRANSCRIPT_LIMIT } from '../../../dialogs/memory/conversationMemory';
+import { isDataDeletionRequest } from '../../../dialogs/prompts/recognizer';
 import { startTestApp, texts, type TestApp } from '../../support/app';
 import { CHECK_ACCOUNT } from '../../support/flows';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';

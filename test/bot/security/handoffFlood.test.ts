@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, texts, type TestApp } from '../../support/app';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { caseIdIn, converse, escalate, outboxIdle } from '../../support/flows';
-import { TALK_TO_HELPDESK } from '../../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../../dialogs/prompts/replies';
 
 /** One chat, or one client, cannot flood the help desk with cases and emails. */
 describe('Security: handoff limits', function () {

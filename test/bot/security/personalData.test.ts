@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, texts, type TestApp } from '../../support/app';
 import { TestSmtpServer } from '../../support/smtpServer';
 import { CHECK_ACCOUNT, caseIdIn, converse, outboxIdle } from '../../support/flows';
-import { TALK_TO_HELPDESK } from '../../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../../dialogs/prompts/replies';
 import { redact } from '../../../dialogs/redact';
 
 /**

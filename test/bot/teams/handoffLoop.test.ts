@@ -12,16 +12,16 @@ import {
   CASE_FEEDBACK_SOLVED,
   CASE_FEEDBACK_YES_TEXT,
   parseCaseFeedback,
-} from '../../../dialogs/caseFeedback';
+} from '../../../dialogs/cases/caseFeedback';
 import { FakePortalDirectory } from '../../fakes/fakePortalDirectory';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import type { RecordedCall } from '../../support/recordingConnector';
 import { teamsCardAction, teamsMessage, webChatMessage, type TeamsOrigin } from '../../support/teamsActivities';
-import { MISS_REPLY as MAIN_DIALOG_MISS } from '../../../dialogs/replies';
+import { MISS_REPLY as MAIN_DIALOG_MISS } from '../../../dialogs/prompts/replies';
 import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarness';
 import { startInboundMailServer } from '../../../bot/inbound/inboundMailServer';
-import { caseAddress } from '../../../dialogs/caseId';
-import { helpDeskMessageText } from '../../../dialogs/caseService';
+import { caseAddress } from '../../../dialogs/cases/caseId';
+import { helpDeskMessageText } from '../../../dialogs/cases/caseService';
 import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
 
 const REDIS_DB = 5;

@@ -10,9 +10,9 @@ import { TeamsNotifier } from '../../../bot/teams/teamsNotifier';
 import { TeamsStaff } from '../../../bot/teams/teamsStaff';
 import { HelpDeskBot, MEMORY_PROPERTY } from '../../../bot/helpDeskBot';
 import { MainDialog } from '../../../dialogs/mainDialog';
-import { CaseService } from '../../../dialogs/caseService';
+import { CaseService } from '../../../dialogs/cases/caseService';
 import { RecordingOutbox } from '../../fakes/recordingOutbox';
-import type { ConversationMemory } from '../../../dialogs/conversationMemory';
+import type { ConversationMemory } from '../../../dialogs/memory/conversationMemory';
 import { makeTestServices, testSettings } from '../../fakes/services';
 import { RecordingConnector } from '../../support/recordingConnector';
 

@@ -7,7 +7,7 @@ import { addSpanProcessor } from '../../../bot/telemetry/tracing';
 import { DIRECTORY_CSV_HEADER } from '../../../bot/adapters/csvDirectory';
 import { startTestApp, type TestApp } from '../../support/app';
 import { converse, outboxIdle } from '../../support/flows';
-import { TALK_TO_HELPDESK } from '../../../dialogs/replies';
+import { TALK_TO_HELPDESK } from '../../../dialogs/prompts/replies';
 
 /** A patient the directory knows, and what they type: none of it may reach a span or a metric. */
 const PATIENT = { email: 'kasey.quillfeather@umass.edu', dob: '07/23/2004', username: 'kquillfeather', studentId: '31415926' };

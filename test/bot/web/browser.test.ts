@@ -9,7 +9,7 @@ import { launchBrowser } from '../../support/browser';
 import { startAppChatServer, type ChatServer } from '../../support/chatServer';
 import { DOCX_TYPE, makeDocx } from '../../support/docx';
 import { makeHeic } from '../../support/sampleFiles';
-import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../../dialogs/uploadRules';
+import { PORTAL_ALLOWED_TYPES_MESSAGE } from '../../../dialogs/flows/uploadRules';
 
 /**
  * The chat page in a real browser (Debian's Chromium, headless, driven by playwright-core)

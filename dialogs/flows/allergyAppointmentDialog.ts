@@ -1,9 +1,9 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES, YES_NO_CHOICES } from './flowHelpers';
-import { factsOf } from './conversationFacts';
-import type { DialogServices } from './services';
-import { FLOW_FACTS } from '../knowledge/flowFacts';
+import { factsOf } from '../memory/conversationFacts';
+import type { DialogServices } from '../services';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /** Id of {@link AllergyAppointmentDialog}. */
 export const ALLERGY_APPOINTMENT_DIALOG = 'allergyAppointmentDialog';

@@ -1,13 +1,13 @@
 import { ActivityTypes, MessageFactory, type Activity } from 'botbuilder-core';
 import { TextPrompt, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { CANCEL_BUTTON } from './accountSupport';
+import { CANCEL_BUTTON } from '../prompts/textPrompts';
 import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, numbered, sharedDialog } from './flowHelpers';
-import { offerHelpDeskDialog } from './offerHelpDeskDialog';
-import { markdown, TALK_TO_HELPDESK } from './replies';
-import { limitRetries } from './retryLimit';
-import { factsOf } from './conversationFacts';
-import { looksLikeBareFileName, looksLikeFileName } from './recognizer';
-import type { DialogServices, FetchedAttachment } from './services';
+import { offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
+import { markdown, TALK_TO_HELPDESK } from '../prompts/replies';
+import { limitRetries } from '../prompts/retryLimit';
+import { factsOf } from '../memory/conversationFacts';
+import { looksLikeBareFileName, looksLikeFileName } from '../prompts/recognizer';
+import type { DialogServices, FetchedAttachment } from '../services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 import {
   diagnoseBytes,

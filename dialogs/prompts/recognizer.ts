@@ -1,4 +1,4 @@
-import type { KnowledgeBase, MatchResult } from '../knowledge/types';
+import type { KnowledgeBase, MatchResult } from '../../knowledge/types';
 
 /**
  * The one recogniser for what people type: yes/no in the words people use, the commands they

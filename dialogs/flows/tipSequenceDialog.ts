@@ -1,12 +1,12 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import { done, handoff } from './accountSupport';
+import { done, handoff } from '../outcome';
 import { chosen, GuidedFlowDialog, IT_WORKED, sharedDialog, WORKED_CHOICES } from './flowHelpers';
-import { OFFER_HELPDESK_DIALOG, type OfferHelpDeskOptions } from './offerHelpDeskDialog';
-import type { Log } from './ports';
-import { markdown } from './replies';
-import { isGaveUp } from './retryLimit';
-import { factsOf, remember } from './conversationFacts';
-import type { DialogServices } from './services';
+import { OFFER_HELPDESK_DIALOG, type OfferHelpDeskOptions } from '../cases/offerHelpDeskDialog';
+import type { Log } from '../ports';
+import { markdown } from '../prompts/replies';
+import { isGaveUp } from '../prompts/retryLimit';
+import { factsOf, remember } from '../memory/conversationFacts';
+import type { DialogServices } from '../services';
 
 /** Id of {@link TipSequenceDialog}. */
 export const TIP_SEQUENCE_DIALOG = 'tipSequenceDialog';

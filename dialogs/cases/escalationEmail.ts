@@ -1,9 +1,9 @@
-import type { CaseRecord, OutgoingMail } from './ports';
-import type { DialogSettings } from './services';
-import { redact } from './redact';
+import type { CaseRecord, OutgoingMail } from '../ports';
+import type { DialogSettings } from '../services';
+import { redact } from '../redact';
 import { caseAddress } from './caseId';
 import { describeTrigger } from './handoffTrigger';
-import { escapeHtml, markdownToHtml, markdownToPlainText } from './markdownText';
+import { escapeHtml, markdownToHtml, markdownToPlainText } from '../markdownText';
 
 export { escapeHtml };
 

@@ -8,20 +8,21 @@ import {
 // The handoff event factory lives in the `botbuilder` package; importing its module directly
 // keeps the rest of that package (CloudAdapter, HTTP) out of the transport-free dialogs layer.
 import { EventFactory } from 'botbuilder/lib/eventFactory';
-import type { CaseRecord, NewCase, TranscriptLine } from './ports';
-import type { DialogServices } from './services';
-import { redact } from './redact';
+import type { CaseRecord, NewCase, TranscriptLine } from '../ports';
+import type { DialogServices } from '../services';
+import { redact } from '../redact';
 import { redactDiagnostics } from './caseRecords';
 import { composeEscalationEmail } from './escalationEmail';
 import { parseBusinessHours, replyExpectation, type BusinessHours } from './businessHours';
 import { PendingEscalations } from './pendingEscalations';
-import { isGaveUp, limitRetries } from './retryLimit';
-import { parseEmail } from './validation';
-import { errorCode } from './errorCode';
-import { markdown } from './replies';
-import { CANCEL_BUTTON, sha256, yesNoPrompt } from './accountSupport';
-import { FlowDialog } from './flowHelpers';
-import { isReluctantToExplain, isUninformative } from './recognizer';
+import { isGaveUp, limitRetries } from '../prompts/retryLimit';
+import { parseEmail } from '../prompts/validation';
+import { errorCode } from '../errorCode';
+import { markdown } from '../prompts/replies';
+import { CANCEL_BUTTON, yesNoPrompt } from '../prompts/textPrompts';
+import { sha256 } from '../hash';
+import { FlowDialog } from '../flows/flowHelpers';
+import { isReluctantToExplain, isUninformative } from '../prompts/recognizer';
 import type { HandoffTrigger } from './handoffTrigger';
 
 /** Id of {@link HandoffDialog}. */

@@ -1,5 +1,5 @@
-import type { DirectoryRecord, OutgoingMail } from './ports';
-import { FLOW_FACTS } from '../knowledge/flowFacts';
+import type { DirectoryRecord, OutgoingMail } from '../ports';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /**
  * The emails of the account-status and password-reset dialogs, and the portal facts they

@@ -1,4 +1,4 @@
-import { redact } from './redact';
+import { redact } from '../redact';
 
 /**
  * Upload diagnosis rules (FAQ 6, "I'm having difficulty uploading documents to the Patient

@@ -1,29 +1,15 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { DialogServices } from './services';
-import { markdown } from './replies';
-import type { TroubleshootingOptions } from './mainDialog';
+import type { DialogServices } from '../services';
+import { markdown } from '../prompts/replies';
+import type { TroubleshootingOptions } from '../mainDialog';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
-import {
-  conversationRateKey,
-  done,
-  emailQuestion,
-  emailValidator,
-  rememberEmail,
-  endIfEscaped,
-  MailDispatcher,
-  mayMail,
-  nonUmassNote,
-  textPrompt,
-  textQuestion,
-  textValidator,
-  yesNoPrompt,
-  yesNoQuestion,
-  MAIL_PER_ADDRESS_LIMIT,
-} from './accountSupport';
-import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
-import { addressOf, parseDob } from './validation';
-import { factsOf, remember, wasShown } from './conversationFacts';
+import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
+import { done } from '../outcome';
+import { endIfEscaped, textPrompt, textQuestion, textValidator, yesNoPrompt, yesNoQuestion } from '../prompts/textPrompts';
+import { offerHelpDesk, offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
+import { addressOf, parseDob } from '../prompts/validation';
+import { factsOf, remember, wasShown } from '../memory/conversationFacts';
 
 /** Id of {@link AccountStatusDialog}. */
 export const ACCOUNT_STATUS_DIALOG = 'accountStatusDialog';

@@ -1,5 +1,5 @@
 import { ActionTypes, MessageFactory, type Activity, type CardAction } from 'botbuilder-core';
-import type { KnowledgeEntry } from '../knowledge/types';
+import type { KnowledgeEntry } from '../../knowledge/types';
 
 /** The feedback buttons shown after an answer. The recogniser (`recognizer.ts`) reads them and the loose forms of yes and no. */
 export const HELPED_YES = 'Yes, that helped';

@@ -1,5 +1,5 @@
-import type { CaseRecord, CaseStatus, NewCase } from './ports';
-import { redact } from './redact';
+import type { CaseRecord, CaseStatus, NewCase } from '../ports';
+import { redact } from '../redact';
 
 /**
  * Pure helpers shared by the case store adapters and the handoff dialog's fallback, so that a

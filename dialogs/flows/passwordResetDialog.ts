@@ -1,26 +1,14 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { DialogServices } from './services';
-import { markdown } from './replies';
+import type { DialogServices } from '../services';
+import { markdown } from '../prompts/replies';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
-import {
-  conversationRateKey,
-  done,
-  emailQuestion,
-  emailValidator,
-  rememberEmail,
-  endIfEscaped,
-  MailDispatcher,
-  mayMail,
-  nonUmassNote,
-  textPrompt,
-  yesNoPrompt,
-  yesNoQuestion,
-  MAIL_PER_ADDRESS_LIMIT,
-} from './accountSupport';
-import { offerHelpDesk, offerHelpDeskDialog } from './offerHelpDeskDialog';
-import { addressOf } from './validation';
-import { factsOf, remember, wasShown } from './conversationFacts';
+import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
+import { done } from '../outcome';
+import { endIfEscaped, textPrompt, yesNoPrompt, yesNoQuestion } from '../prompts/textPrompts';
+import { offerHelpDesk, offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
+import { addressOf } from '../prompts/validation';
+import { factsOf, remember, wasShown } from '../memory/conversationFacts';
 
 /** Id of {@link PasswordResetDialog}. */
 export const PASSWORD_RESET_DIALOG = 'passwordResetDialog';

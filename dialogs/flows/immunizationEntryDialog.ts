@@ -1,7 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, sharedDialog } from './flowHelpers';
-import { offerHelpDeskDialog } from './offerHelpDeskDialog';
-import type { DialogServices } from './services';
+import { offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
+import type { DialogServices } from '../services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 
 /** Id of {@link ImmunizationEntryDialog}. */

@@ -1,8 +1,8 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
-import type { DialogServices } from './services';
-import { FLOW_FACTS } from '../knowledge/flowFacts';
+import type { DialogServices } from '../services';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /** Id of {@link StiTestingDialog}. */
 export const STI_TESTING_DIALOG = 'stiTestingDialog';

@@ -1,8 +1,8 @@
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { bulleted, chosen, GuidedFlowDialog, numbered } from './flowHelpers';
-import type { DialogServices } from './services';
-import { factsOf } from './conversationFacts';
-import { FLOW_FACTS } from '../knowledge/flowFacts';
+import type { DialogServices } from '../services';
+import { factsOf } from '../memory/conversationFacts';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /** Id of {@link PersonalInfoDialog}. */
 export const PERSONAL_INFO_DIALOG = 'personalInfoDialog';

@@ -1,6 +1,6 @@
-import type { TranscriptLine } from './ports';
+import type { TranscriptLine } from '../ports';
 import type { KnownFacts } from './conversationFacts';
-import { cutMarkdown } from './markdownText';
+import { cutMarkdown } from '../markdownText';
 
 /** How many transcript lines a conversation keeps (the newest); enough context for the help desk. */
 export const TRANSCRIPT_LIMIT = 30;

@@ -1,9 +1,9 @@
-import type { CaseEvent, CaseNotifier, CaseRecord, CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail, PatientChat } from './ports';
+import type { CaseEvent, CaseNotifier, CaseRecord, CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail, PatientChat } from '../ports';
 import { CASE_FEEDBACK_NOT_SOLVED, CASE_FEEDBACK_QUESTION, CASE_FEEDBACK_SOLVED, caseFeedbackActions, type CaseFeedbackAnswer, type CaseRatingAnswer } from './caseFeedback';
 import { newCaseId } from './caseId';
 import { newCaseRecord } from './caseRecords';
-import { errorCode } from './errorCode';
-import { redact } from './redact';
+import { errorCode } from '../errorCode';
+import { redact } from '../redact';
 
 /** What a {@link CaseService} needs: the ports it changes and notifies. */
 export interface CaseServiceOptions {

@@ -1,10 +1,11 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { DialogOutcome } from './outcome';
-import type { DialogServices } from './services';
-import { markdown } from './replies';
-import { done, handoff, yesNoPrompt, yesNoQuestion } from './accountSupport';
-import { isGaveUp } from './retryLimit';
-import { FlowDialog, sharedDialog } from './flowHelpers';
+import type { DialogOutcome } from '../outcome';
+import type { DialogServices } from '../services';
+import { markdown } from '../prompts/replies';
+import { done, handoff } from '../outcome';
+import { yesNoPrompt, yesNoQuestion } from '../prompts/textPrompts';
+import { isGaveUp } from '../prompts/retryLimit';
+import { FlowDialog, sharedDialog } from '../flows/flowHelpers';
 
 /** Id of {@link OfferHelpDeskDialog}. */
 export const OFFER_HELPDESK_DIALOG = 'offerHelpDeskDialog';

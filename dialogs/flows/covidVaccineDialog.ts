@@ -2,8 +2,8 @@ import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import { IMMUNIZATION_ENTRY_DIALOG, immunizationEntryDialog } from './immunizationEntryDialog';
-import type { DialogServices } from './services';
-import { factsOf, remember, wasShown } from './conversationFacts';
+import type { DialogServices } from '../services';
+import { factsOf, remember, wasShown } from '../memory/conversationFacts';
 
 const COVID_STEPS_KEY = 'covid-steps';
 import { UPLOAD_DIAGNOSIS_DIALOG, uploadDiagnosisDialog } from './uploadDiagnosisDialog';

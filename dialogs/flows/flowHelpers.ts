@@ -11,12 +11,13 @@ import {
   type WaterfallStep,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { done, endIfEscaped } from './accountSupport';
-import { markdown, TALK_TO_HELPDESK } from './replies';
-import { ListeningChoicePrompt } from './yesNoPrompt';
-import { limitRetries } from './retryLimit';
-import type { DialogServices } from './services';
-import { FLOW_FACTS } from '../knowledge/flowFacts';
+import { done } from '../outcome';
+import { endIfEscaped } from '../prompts/textPrompts';
+import { markdown, TALK_TO_HELPDESK } from '../prompts/replies';
+import { ListeningChoicePrompt } from '../prompts/yesNoPrompt';
+import { limitRetries } from '../prompts/retryLimit';
+import type { DialogServices } from '../services';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /**
  * What the guided flows (STI testing, Allergy, Personal info, Immunization entry, COVID-19

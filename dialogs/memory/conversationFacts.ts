@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder-core';
-import type { Facts } from './recognizer';
+import type { Facts } from '../prompts/recognizer';
 
 /**
  * What the dialogs have learnt in this conversation, so that no question is asked twice and a

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail } from './ports';
-import { silentLog } from './ports';
+import type { CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail } from '../ports';
+import { silentLog } from '../ports';
 import { backoffDelay, type BackoffPolicy } from './backoff';
-import { errorCode } from './errorCode';
+import { errorCode } from '../errorCode';
 
 /**
  * The handoff's last resort while Redis (the case store or the durable outbox) is down.
