@@ -191,6 +191,9 @@ const CRISIS_EN: readonly Rule[] = [
         '\\burge to (?:cut|hurt my ?self|self harm|die|burn)\\b',
         '\\bcutting again\\b|\\b(?:started|relapsed|went back to) cutting\\b',
         '\\b(?:feelings|thoughts) (?:about|of) (?:harming|hurting|killing) (?:my ?self|others|other people|someone)\\b',
+        // Harm as a noun ("doing harm to themselves") and damage to one's own body, as warning-sign lists word it.
+        `\\b(?:do|does|doing|did|done|cause|causes|causing|caused)(?: (?:some|any|serious|real))? (?:harm|damage|injury) to ${SELF}\\b`,
+        '\\b(?:intentionally |deliberately )?damag(?:e|es|ed|ing) (?:my|his|her|their|your) (?:own )?body\\b',
       ].join('|'),
     ),
   },

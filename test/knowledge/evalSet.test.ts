@@ -90,10 +90,7 @@ describe('knowledge accuracy on labelled phrasings', () => {
     it(`${name}: top-1 >= ${floor * 100}%, every crisis line caught, no false emergency`, () => {
       const report = evaluate(knowledge(), lines);
       expect(report.accuracy, report.misses.map((m) => `${m.intent} -> ${m.got}: ${m.text}`).join('\n')).to.be.at.least(floor);
-      // The one crisis line the emergency detector does not catch yet (a third person's self-harm told
-      // second-hand); docs/safety.md. Any other missed crisis line fails.
-      const known = new Set(['A student told me they are thinking of doing harm to themselves']);
-      expect(report.missedEmergencies.map((l) => l.text).filter((t) => !known.has(t))).to.deep.equal([]);
+      expect(report.missedEmergencies.map((l) => l.text)).to.deep.equal([]);
       expect(report.falseEmergencies.map((l) => l.text)).to.deep.equal([]);
     });
   }
