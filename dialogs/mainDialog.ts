@@ -27,7 +27,9 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isFollowUp, isThanks, readCommand, readFacts, readYesNo, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isThanks, questionHalves, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { answerSteps } from './prompts/continuation';
+import { PORTAL_URL } from './flows/accountMail';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
 import { YesNoPrompt } from './prompts/yesNoPrompt';
 import { IT_WORKED } from './flows/flowHelpers';
@@ -614,10 +616,15 @@ export class MainDialog {
         if (pending.dialog) {
           return this.handoffRoute(memory, { trigger: 'didnt-help', intent: pending.intent, failedDialog: pending.dialog });
         }
+        // "that didnt work": the entry's own next thing to try, where the FAQ has one; a click
+        // on "That didn't help" may mean the answer missed the question, so it is offered instead.
+        const instead = pending.intent ? this.services.knowledge.get(this.services.knowledge.get(pending.intent)?.ifNotWorking ?? '') : undefined;
+        if (instead && pending.intent && readFollowUp(text) === 'failed') return this.continueTopic(context, memory, pending.intent, 'failed', text);
+        if (instead) memory.pendingChoices = { [instead.label]: instead.id };
         await context.sendActivity(
           markdown(
             `I'm sorry that didn't help. The UHS portal help desk can look into it: I can pass your question on with a case number, or you can email ${this.services.settings.helpdeskEmail} yourself.`,
-            [TALK_TO_HELPDESK, SOMETHING_ELSE],
+            [TALK_TO_HELPDESK, ...(instead ? [instead.label] : []), SOMETHING_ELSE],
           ),
         );
         return DONE;
@@ -637,24 +644,15 @@ export class MainDialog {
       return DONE;
     }
     const match = this.services.knowledge.match(text);
-    if (memory.lastIntent && memory.lastIntent !== 'human-handoff' && isFollowUp(text)) {
-      // "and after that?", "what if that doesn't work?": the same topic, continued.
-      if (isDoesntWork(text)) {
-        const label = this.services.knowledge.get(memory.lastIntent)?.label;
-        await context.sendActivity(
-          markdown(
-            `If that doesn't work, the UHS portal help desk can look into it${label ? ` (${label})` : ''}: I can pass it on with a case number, or you can email ${this.services.settings.helpdeskEmail} yourself.`,
-            [TALK_TO_HELPDESK, SOMETHING_ELSE],
-          ),
-        );
-        return DONE;
-      }
-      if (match.kind !== 'match') {
-        // "where is that?", "how do i do that?": the same topic, said so, not a miss.
-        const label = this.services.knowledge.get(memory.lastIntent)?.label;
-        if (label) await context.sendActivity(markdown(`Still on **${label}**, here it is again, step by step:`));
-        return this.routeIntent(context, memory, memory.lastIntent, text, true);
-      }
+    const followUp = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? readFollowUp(text) : null;
+    // "then what", "where is that", "what if that doesn't work?": the topic just discussed,
+    // continued, unless the message plainly asks about another topic.
+    // A flow's own topic asked again ("and after that can i book online?") goes back to the
+    // flow, which reads what the message says.
+    const sameFlow = match.kind === 'match' && match.intent === memory.lastIntent && !!DIALOG_FOR_INTENT[match.intent];
+    const short = text.split(/\s+/).length <= 6;
+    if (followUp && memory.lastIntent && !sameFlow && (followUp === 'failed' || match.kind !== 'match' || match.intent === memory.lastIntent || short)) {
+      return this.continueTopic(context, memory, memory.lastIntent, followUp, text);
     }
     if (match.kind === 'match' && isBareTopic(text)) {
       // "password", "upload", "immunizations": a topic word, not a question. Several entries
@@ -671,6 +669,64 @@ export class MainDialog {
       }
     }
     return this.routeMatch(context, memory, match, text);
+  }
+
+  /**
+   * A follow-up on the topic just discussed, answered from its entry: `next` gives what the
+   * answer says after its numbered steps, then the entry's `next`, then the help-desk offer;
+   * `where` gives the answer's first step; `failed` the entry's `ifNotWorking`, or the
+   * help-desk offer; `again` the answer once more. Only the entries' own words are quoted.
+   */
+  private async continueTopic(context: TurnContext, memory: ConversationMemory, intent: string, kind: FollowUp, text: string): Promise<Route> {
+    const knowledge = this.services.knowledge;
+    const entry = knowledge.get(intent);
+    const parts = entry ? answerSteps(entry.answer) : { steps: [], after: '' };
+    if (!entry || kind === 'again' || (kind === 'where' && !parts.steps.length)) {
+      // "how do i do that?": the same topic, said so, not a miss.
+      if (entry) await context.sendActivity(markdown(`Still on **${entry.label}**, here it is again, step by step:`));
+      return this.routeIntent(context, memory, intent, text, true);
+    }
+    const helpdesk = this.services.settings.helpdeskEmail;
+    if (kind === 'where') {
+      // The first step says where to go; the portal's address unless the step names its own site.
+      const site = /\b[a-z0-9-]+\.(com|edu|org)\b/i.test(parts.steps[0]) ? '' : `It's in the UMass Patient Portal, ${PORTAL_URL}. `;
+      await context.sendActivity(markdown(`${site}The first step of **${entry.label}**:\n\n1. ${parts.steps[0]}`));
+      return DONE;
+    }
+    if (kind === 'failed') {
+      const instead = entry.ifNotWorking ? knowledge.get(entry.ifNotWorking) : undefined;
+      if (instead) {
+        await context.sendActivity(markdown(`If that didn't work, let's look at this: **${instead.label}**.`));
+        return this.routeIntent(context, memory, instead.id, text);
+      }
+      await context.sendActivity(
+        markdown(
+          `If that doesn't work, the UHS portal help desk can look into it (${entry.label}): I can pass it on with a case number, or you can email ${helpdesk} yourself.`,
+          [TALK_TO_HELPDESK, SOMETHING_ELSE],
+        ),
+      );
+      return DONE;
+    }
+    // "then what": each one goes a step further, never back to the answer itself.
+    const stage = memory.continued?.intent === intent ? memory.continued.stage : 0;
+    memory.continued = { intent, stage: stage + 1 };
+    if (stage === 0 && parts.after) {
+      await context.sendActivity(markdown(`After those steps:\n\n${parts.after}`));
+      return DONE;
+    }
+    const next = entry.next ? knowledge.get(entry.next) : undefined;
+    if (next) {
+      await context.sendActivity(markdown(`The next step: **${next.label}**.`));
+      return this.routeIntent(context, memory, next.id, text);
+    }
+    const last = parts.steps.length && !parts.after ? `That was the last step of **${entry.label}**:\n\n${parts.steps.length}. ${parts.steps[parts.steps.length - 1]}\n\n` : '';
+    await context.sendActivity(
+      markdown(
+        `${last || `That's all the portal FAQ says about **${entry.label}**. `}If you need more, the UHS portal help desk can look into it: I can pass your question on with a case number, or you can email ${helpdesk} yourself.`,
+        [TALK_TO_HELPDESK, SOMETHING_ELSE],
+      ),
+    );
+    return DONE;
   }
 
   /** "When will they answer?": the open case, where the reply goes, and how to follow up; no invented times. */
@@ -703,10 +759,14 @@ export class MainDialog {
     if (text === HELPED_NO) return 'no';
     if (isObjection(text)) return 'objection';
     const words = text.split(/\s+/).length;
+    // "k what next", "ok and then?": a follow-up, not a yes.
+    const followUp = readFollowUp(text);
+    if (followUp && followUp !== 'failed') return 'other';
     const reading = words <= 4 ? readYesNo(text) : undefined;
     if (reading === 'yes') return 'yes';
     // A longer message ("i still cant log in, forgot my password") is answered as a question.
-    if (reading === 'no' || reading === 'tried' || (words <= 6 && isDoesntWork(text) && !isFollowUp(text))) return 'no';
+    // "that didnt work" says how it went; "what if that doesn't work?" asks ahead (a follow-up).
+    if (reading === 'no' || reading === 'tried' || (words <= 6 && isDoesntWork(text) && !/\bif\b/i.test(text))) return 'no';
     return 'other';
   }
 
@@ -758,7 +818,8 @@ export class MainDialog {
         memory.misses = 0;
         // Two questions in one message: the second is said to come next, and comes (answered
         // at once when both are plain answers; otherwise offered back when the first ends).
-        const also = match.also && match.also !== match.intent && !NOT_OFFERED.has(match.also) ? this.services.knowledge.get(match.also) : undefined;
+        const second = match.also ?? this.otherHalf(match.intent, text);
+        const also = second && second !== match.intent && !NOT_OFFERED.has(second) ? this.services.knowledge.get(second) : undefined;
         if (also && (DIALOG_FOR_INTENT[match.intent] || DIALOG_FOR_INTENT[also.id])) {
           await context.sendActivity(markdown(`You also asked about **${also.label}**: I'll come to that next.`));
           const route = await this.routeIntent(context, memory, match.intent, text, false, match.score);
@@ -776,6 +837,19 @@ export class MainDialog {
         return route;
       }
     }
+  }
+
+  /**
+   * The other question of a message the matcher answered as a whole ("how do i get my
+   * immunization records and also my medical records"): the intent of the half that is not
+   * about `intent`, when that half is a confident match of its own.
+   */
+  private otherHalf(intent: string, text: string): string | undefined {
+    for (const half of questionHalves(text) ?? []) {
+      const m = this.services.knowledge.match(half);
+      if (m.kind === 'match' && m.intent !== intent) return m.intent;
+    }
+    return undefined;
   }
 
   private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false, score = 1): Promise<Route> {
@@ -835,6 +909,7 @@ export class MainDialog {
   }
 
   private rememberAnswer(memory: ConversationMemory, intent: string): void {
+    memory.continued = null;
     memory.lastAnswers = [...memory.lastAnswers.filter((i) => i !== intent), intent].slice(-5);
   }
 

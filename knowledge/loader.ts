@@ -235,6 +235,9 @@ export function loadEntries(dir: string = defaultEntriesDir(), options: Pick<Loa
       issues.push({ file: result.entry.source, entry: result.entry.id, field: 'id', message: `Duplicate id: already defined in ${first}` });
       continue;
     }
+    for (const field of ['next', 'ifNotWorking'] as const) {
+      if (result.entry[field] === result.entry.id) issues.push({ file: result.entry.source, entry: result.entry.id, field, message: 'Must name another entry, not this one' });
+    }
     seen.set(result.entry.id, result.entry.source);
     entries.push(result.entry);
   }

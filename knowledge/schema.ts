@@ -66,6 +66,13 @@ export const linkSchema = z
   )
   .strict();
 
+/** Another entry's id (`next`, `ifNotWorking`): one of the intent ids, each of which has an entry. */
+function entryId() {
+  return nonEmpty('an entry id').refine((id) => isEntryIntentId(id), {
+    error: (issue) => `Unknown entry id "${String(issue.input)}"; expected one of: ${ENTRY_INTENT_IDS.join(', ')}`,
+  });
+}
+
 /** One entry file. The loader adds `source` (the file) to make a {@link KnowledgeEntry}. */
 export const entryFileSchema = z
   .object(
@@ -80,6 +87,8 @@ export const entryFileSchema = z
       keywords: list(nonEmpty('text'), 'keywords').default([]),
       links: list(linkSchema, 'links').default([]),
       followUps: list(nonEmpty('text').max(80, 'At most 80 characters (it is a button)'), 'texts').default([]),
+      next: entryId().optional(),
+      ifNotWorking: entryId().optional(),
     },
     { error: (issue) => (issue.input === undefined ? 'The file is empty' : 'Expected a mapping of fields (id: …, question: …)') },
   )
@@ -89,7 +98,7 @@ export const entryFileSchema = z
  * One out-of-scope topic file (`knowledge/out-of-scope/`): the fields of an entry, with an id of
  * its own (never an intent id: the matcher answers `none` for these) and the sources of its facts.
  */
-export const outOfScopeFileSchema = entryFileSchema.omit({ id: true }).extend({
+export const outOfScopeFileSchema = entryFileSchema.omit({ id: true, next: true, ifNotWorking: true }).extend({
   id: nonEmpty('text')
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Expected lower-case words joined by "-"')
     .refine((id) => !isEntryIntentId(id) && id !== 'none', 'Must not be an intent id (topics are out of scope)'),

@@ -26,6 +26,10 @@ export interface KnowledgeEntry {
   links: KnowledgeLink[];
   /** Follow-up suggestions, shown as suggested actions (each is text the user can send). */
   followUps: string[];
+  /** The entry that is the natural next step after this one ("then what?", "and after that?"), quoted from the FAQ. */
+  next?: string;
+  /** The entry to turn to when this answer did not work ("what if that doesn't work?", "that didn't work"). */
+  ifNotWorking?: string;
   /** The file the entry came from, for error messages. */
   source: string;
 }

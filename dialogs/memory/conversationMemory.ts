@@ -55,6 +55,8 @@ export interface ConversationMemory {
   paused?: boolean;
   /** A topic left for another one mid-flow, offered again when the new one ends. */
   resume?: string | null;
+  /** How far "then what?" has gone past the answer to `intent` (see the main dialog's follow-ups). */
+  continued?: { intent: string; stage: number } | null;
 }
 
 /**

@@ -263,11 +263,62 @@ export function isThanks(text: string): boolean {
   return t.split(/\s+/).every((w) => CLOSING_WORDS.has(w.replace(/'s$/, '')) || CLOSING_WORDS.has(w));
 }
 
-const FOLLOW_UP = /^(and|&|also|so|then|ok|okay|but)?\s*(what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|what then|next step|what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it) (fails|doesn'?t work|does not work)|what else can i (do|try)|anything else i can try|and after|where (is|do i find|can i find|do i see) (that|it|this|that button|that tab|that page)|how (do|can|would) i (do|get to|find|open) (that|this|it)|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean)|which (one|button|tab|link)|then what)\b/;
+/** Where a second question starts: "and also", "also", "plus", or "and" followed by a question word. */
+const SECOND_QUESTION = /\s*(?:,\s*)?\b(?:and also|also|plus|and(?=\s+(?:how|what|whats|what'?s|where|wheres|when|why|can|could|do|does|is|are)\b))\s+/;
+
+/**
+ * The two halves of a message that asks two things ("how do i get my immunization records and
+ * also my medical records", "whats the portal website and how do i get my records"), or `null`
+ * when it has no such joint. Each half is then matched on its own.
+ */
+export function questionHalves(text: string): [string, string] | null {
+  const t = normalize(text);
+  const joint = SECOND_QUESTION.exec(t);
+  if (!joint || joint.index === 0) return null;
+  const head = t.slice(0, joint.index).trim();
+  const tail = t.slice(joint.index + joint[0].length).trim();
+  return head.split(' ').length >= 2 && tail.split(' ').length >= 2 ? [head, tail] : null;
+}
+
+/** Words people put before a follow-up ("ok", "wait", "ugh", "k"): dropped before reading it. */
+const FOLLOW_UP_LEAD = /^((and|&|also|so|then|ok|okay|k|kk|but|wait|hmm+|um+|uh+|ugh|well|oh|hey|thx|thanks)\b,?\s*)+/;
+/** "where is that", "where can i find this information", "which tab": where the answer's first step is. */
+const FOLLOW_UP_WHERE =
+  /^(where('?s| is| are| do i (even )?(find|see|go|click)| can i (even )?(find|see)| would i (find|see)| (do|would) i go)( (that|it|this|those|these|that button|that tab|the tab|that page|that form|this (information|info)|that (information|info))\b)|which (one|button|tab|link|page)\b)/;
+/** "how do i do that", "what does that mean", "i don't get it": the same answer, step by step. */
+const FOLLOW_UP_AGAIN =
+  /^(how (do|can|would) i (do|get to|find|open) (that|this|it)\b|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean))/;
+/** "then what", "and after that?", "what do i do after i submit the form", "ok i clicked print, now what". */
+const FOLLOW_UP_NEXT =
+  /^((what about )?(after (that|this|my first|the first)|and then|then what|what next|what now|now what|what then|next step|and after|what('?s| is) next)\b|what (do|should) i do (next|now|then|after)\b)|\b(now what|then what|what next|what now|and then)\W*$/;
+/** "what if that doesn't work", "and if it fails": a follow-up asking what to do when the answer fails. */
+const FOLLOW_UP_FAILS =
+  /^(what if (that|it|this) (doesn'?t|does not|didn'?t|did not|still doesn'?t|won'?t)|(if|what if) (that|it|this) (fails|doesn'?t work|does not work|doesnt work)|what else can i (do|try)|anything else i can try)\b/;
+
+/**
+ * What a follow-up on the topic just discussed asks for: `next` what comes after the answer's
+ * steps ("then what", "and after that?"), `where` where its first step is ("where is that"),
+ * `failed` what to do when it did not work ("what if that doesn't work?", "that didnt work"),
+ * `again` the answer once more, step by step ("how do i do that"). `null` for anything else.
+ */
+export type FollowUp = 'next' | 'where' | 'failed' | 'again';
+
+/** Reads a follow-up on the topic just discussed; see {@link FollowUp}. */
+export function readFollowUp(text: string): FollowUp | null {
+  const full = normalize(text).replace(/[?!]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // Read with and without the words before it: "then what" is itself, "ok so where is that" is "where is that".
+  const forms = [full, full.replace(FOLLOW_UP_LEAD, '')].filter(Boolean);
+  const any = (re: RegExp) => forms.some((t) => re.test(t));
+  if (any(FOLLOW_UP_FAILS) || (isDoesntWork(full) && full.split(' ').length <= 8 && /\b(that|it|this|either)\b/.test(full))) return 'failed';
+  if (any(FOLLOW_UP_WHERE)) return 'where';
+  if (any(FOLLOW_UP_AGAIN)) return 'again';
+  if (any(FOLLOW_UP_NEXT)) return 'next';
+  return null;
+}
 
 /** A follow-up on the topic just discussed ("and after that?", "what if that doesn't work?"). */
 export function isFollowUp(text: string): boolean {
-  return FOLLOW_UP.test(normalize(text));
+  return readFollowUp(text) !== null;
 }
 
 const CONTACT = /\b((phone|telephone) number|number (i|to) (can )?call|(can|could|do) i (call|phone|email)|who (can|do) i (call|email|contact)|how (do|can) i (contact|reach|call|email)|(call|phone|email) (you|someone|somebody|the help ?desk|uhs|support))\b/;
@@ -386,6 +437,21 @@ export function looksLikeBareFileName(text: string): boolean {
   return /^[^\s./\\]{2,120}$/.test(t) && (/[0-9_-]/.test(t) || /[a-z][A-Z]/.test(t)) && /[a-z]/i.test(t) && !/@/.test(t);
 }
 
+const WHAT_IS_WRONG =
+  /^((so|but|ok|okay|ugh|well|and|then|hmm+)\s+)*(what'?s|whats|what is|why|how come|what)\b.*\b(wrong|problem|issue|fails?|failing|failed|won'?t|wont|can'?t|cant|not (working|uploading|going)|doesn'?t|doesnt|error)\b/;
+const THE_FILE = /\b(it|this|that|file|upload|uploading|document|doc|photo|picture|pic|card|pdf|image|scan)\b/;
+const ANOTHER_THING = /\b(address|phone|name|password|account|log ?in|email|records?|appointment|spire|portal)\b/;
+
+/**
+ * A question about what is wrong with the file or the upload at hand ("whats wrong with it",
+ * "why wont it upload", "what's the problem with my file?"), not one naming another topic
+ * ("what's wrong with my address").
+ */
+export function asksWhatIsWrong(text: string): boolean {
+  const t = normalize(text);
+  return WHAT_IS_WRONG.test(t) && THE_FILE.test(t) && !ANOTHER_THING.test(t);
+}
+
 /** Saying there is no file name to give: they don't have the file, or don't know what it is called. */
 const NO_FILE_AT_HAND =
   /\b(i )?(don'?t|dont|do not|didn'?t|did not|can'?t|cant|cannot) (have|know|see|find|remember)( (a|the|my|its|it'?s|any|what the))? ?(file|name|it|one|called)\b|\bno (file|name)\b|\bnot sure what (it'?s|its|it is) called\b/;
@@ -453,6 +519,12 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
   if (reading && short) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'email' || prompt.kind === 'dob' || prompt.kind === 'reply-email') {
     if (looksLikeEmailOrDate(trimmed)) return { kind: 'answer' };
+  }
+  // "whats wrong with it", "why wont it upload" at the file question: about this upload, not a new
+  // topic (the matcher reads "wrong" as the address and phone topic). The file named before is
+  // checked; with none, the help for finding its name and the usual fixes.
+  if (prompt.kind === 'file' && asksWhatIsWrong(trimmed)) {
+    return { kind: 'answer', value: choices.find((c) => looksLikeFileName(c) || looksLikeBareFileName(c)) ?? choices.find((c) => /don'?t know/i.test(c)) };
   }
   if (prompt.kind === 'file' && (looksLikeFileName(trimmed) || trimmed.split(/\s+/).length === 1)) return { kind: 'answer' };
   // "idk", "i dont have the file", "no idea what its called": the "I don't know the name" help.
