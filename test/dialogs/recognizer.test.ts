@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  asksWhatIsWrong,
   hear,
   isDoesntWork,
   isFollowUp,
@@ -10,8 +11,11 @@ import {
   isUninformative,
   looksLikeBareFileName,
   readCommand,
+  questionHalves,
   readFacts,
+  readFollowUp,
   readYesNo,
+  type FollowUp,
   type PromptInfo,
   type YesNo,
 } from '../../dialogs/prompts/recognizer';
@@ -204,6 +208,56 @@ describe('The recogniser (one for every prompt)', () => {
       ['where is the health center', false],
     ];
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isFollowUp(text)).to.equal(expected));
+  });
+
+  describe('readFollowUp: what a follow-up asks of the answer just given', () => {
+    const rows: Array<[string, FollowUp | null]> = [
+      ['then what', 'next'],
+      ['and after that?', 'next'],
+      ['ok and then?', 'next'],
+      ['k what next', 'next'],
+      ['ok so then what', 'next'],
+      ['ok i clicked print now what', 'next'],
+      ['where is that', 'where'],
+      ['where do i find that', 'where'],
+      ['wait where is that tab', 'where'],
+      ['Where can I find this information?', 'where'],
+      ['where do i even find that lol', 'where'],
+      ["what if that doesn't work?", 'failed'],
+      ['that didnt work', 'failed'],
+      ['ugh that didnt work either', 'failed'],
+      ['and if that doesnt work??', 'failed'],
+      ['how do i do that', 'again'],
+      ['what does that mean', 'again'],
+      ['how do i reset my password', null],
+      ['where is the health center', null],
+      ['my upload keeps failing', null],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${String(expected)}`, () => expect(readFollowUp(text)).to.equal(expected));
+  });
+
+  describe('asksWhatIsWrong: a question about the file or upload at hand', () => {
+    const rows: Array<[string, boolean]> = [
+      ['whats wrong with it', true],
+      ['WHATS WRONG WITH IT', true],
+      ['why wont it upload', true],
+      ["what's the problem with my file?", true],
+      ["what's wrong with my address", false],
+      ['why is my name wrong', false],
+      ['vaccine_card.heic', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(asksWhatIsWrong(text)).to.equal(expected));
+  });
+
+  describe('questionHalves: the two questions of one message', () => {
+    it('splits at "and also" and at "and" before a question word', () => {
+      expect(questionHalves('how do i get a copy of my imunization records and also my medical recods')).to.deep.equal(['how do i get a copy of my imunization records', 'my medical recods']);
+      expect(questionHalves('whats the website for the patient portal and how do i get my records')).to.deep.equal(['whats the website for the patient portal', 'how do i get my records']);
+    });
+    it('leaves one question whole', () => {
+      expect(questionHalves('i forgot my username and password')).to.equal(null);
+      expect(questionHalves('how do i get my records')).to.equal(null);
+    });
   });
 
   describe('isReplyTimeQuestion: when the help desk will answer', () => {

@@ -86,6 +86,21 @@ describe('knowledge loader', () => {
     expect(error.message).to.include('covid-testing.yaml: entry "covid-tests": field "id": Unknown intent id "covid-tests"');
   });
 
+  it('rejects a next or ifNotWorking that names no entry, or the entry itself', () => {
+    editFile(dir, 'covid-testing.yaml', (t) => `${t}\nnext: covid-tests\n`);
+    editFile(dir, 'wrong-clinic.yaml', (t) => `${t}\nifNotWorking: wrong-clinic\n`);
+    const error = loadError(dir);
+    expect(error.message).to.include('covid-testing.yaml: entry "covid-testing": field "next": Unknown entry id "covid-tests"');
+    expect(error.message).to.include('wrong-clinic.yaml: entry "wrong-clinic": field "ifNotWorking": Must name another entry, not this one');
+  });
+
+  it('loads next and ifNotWorking where the FAQ names the next step', () => {
+    const kb = loadKnowledge(dir);
+    expect(kb.get('portal-login-sso')?.ifNotWorking).to.equal('login-spinning');
+    expect(kb.get('register-not-active')?.next).to.equal('no-password-email');
+    expect(kb.get('minor-child-account')?.next).to.equal(undefined);
+  });
+
   it('rejects a duplicate id and names both files', () => {
     fs.copyFileSync(path.join(dir, 'sti-testing.yaml'), path.join(dir, 'z-copy.yaml'));
     const error = loadError(dir);
