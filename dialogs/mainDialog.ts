@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, isThanks, questionHalves, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, questionHalves, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
 import { answerSteps } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
@@ -643,14 +643,22 @@ export class MainDialog {
       await context.sendActivity(markdown('I can also pass your question to the help desk for you.', [TALK_TO_HELPDESK, SOMETHING_ELSE]));
       return DONE;
     }
-    const match = this.services.knowledge.match(text);
+    let match = this.services.knowledge.match(text);
+    // "nvm i meant my medical records not immunization": the corrected question, on its own.
+    const corrected = match.kind === 'match' ? null : correctedQuestion(text);
+    if (corrected) {
+      const again = this.services.knowledge.match(corrected);
+      if (again.kind === 'match') match = again;
+    }
     const followUp = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? readFollowUp(text) : null;
     // "then what", "where is that", "what if that doesn't work?": the topic just discussed,
     // continued, unless the message plainly asks about another topic.
     // A flow's own topic asked again ("and after that can i book online?") goes back to the
     // flow, which reads what the message says.
     const sameFlow = match.kind === 'match' && match.intent === memory.lastIntent && !!DIALOG_FOR_INTENT[match.intent];
-    const short = text.split(/\s+/).length <= 6;
+    // A longer follow-up continues the topic when its words come from the last answer ("what do
+    // i do after i submit the form" after the medical records steps).
+    const short = text.split(/\s+/).length <= 6 || (!!followUp && !!memory.lastIntent && this.aboutAnswer(memory.lastIntent, text));
     if (followUp && memory.lastIntent && !sameFlow && (followUp === 'failed' || match.kind !== 'match' || match.intent === memory.lastIntent || short)) {
       return this.continueTopic(context, memory, memory.lastIntent, followUp, text);
     }
@@ -837,6 +845,13 @@ export class MainDialog {
         return route;
       }
     }
+  }
+
+  /** Whether every word of `text` that says something (four letters or more) is in the entry's answer. */
+  private aboutAnswer(intent: string, text: string): boolean {
+    const answer = (this.services.knowledge.get(intent)?.answer ?? '').toLowerCase();
+    const words = text.toLowerCase().split(/[^a-z']+/).filter((w) => w.length >= 4 && !['what', 'after', 'then', 'that', 'this', 'where', 'when', 'next', 'should', 'with', 'have', 'done', 'okay'].includes(w));
+    return words.length > 0 && words.every((w) => answer.includes(w));
   }
 
   /**

@@ -280,6 +280,17 @@ export function questionHalves(text: string): [string, string] | null {
   return head.split(' ').length >= 2 && tail.split(' ').length >= 2 ? [head, tail] : null;
 }
 
+const CORRECTION = /^(?:(?:nvm|never ?mind|no|nope|sorry|oops|wait|actually|oh)\b[\s,]*)+(?:i meant|i mean|i was asking about|i wanted)\s+(.+?)(?:,?\s+not\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?)?$/;
+
+/**
+ * What a correction asks for ("nvm i meant my medical records not immunization" → "my medical
+ * records"), to be matched on its own; `null` when the message is not one.
+ */
+export function correctedQuestion(text: string): string | null {
+  const m = CORRECTION.exec(normalize(text).replace(/[?!]+/g, ' ').trim());
+  return m && m[1].split(' ').length >= 2 ? m[1].trim() : null;
+}
+
 /** Words people put before a follow-up ("ok", "wait", "ugh", "k"): dropped before reading it. */
 const FOLLOW_UP_LEAD = /^((and|&|also|so|then|ok|okay|k|kk|but|wait|hmm+|um+|uh+|ugh|well|oh|hey|thx|thanks)\b,?\s*)+/;
 /** "where is that", "where can i find this information", "which tab": where the answer's first step is. */

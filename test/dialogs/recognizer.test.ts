@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   asksWhatIsWrong,
+  correctedQuestion,
   hear,
   isDoesntWork,
   isFollowUp,
@@ -247,6 +248,17 @@ describe('The recogniser (one for every prompt)', () => {
       ['vaccine_card.heic', false],
     ];
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(asksWhatIsWrong(text)).to.equal(expected));
+  });
+
+  describe('correctedQuestion: what a correction asks for', () => {
+    it('keeps the corrected question and drops what it is not', () => {
+      expect(correctedQuestion('nvm i meant my medical records not immunization')).to.equal('my medical records');
+      expect(correctedQuestion('sorry i meant how do i reset my password')).to.equal('how do i reset my password');
+    });
+    it('leaves other messages alone', () => {
+      expect(correctedQuestion('how do i get my medical records')).to.equal(null);
+      expect(correctedQuestion('i meant it')).to.equal(null);
+    });
   });
 
   describe('questionHalves: the two questions of one message', () => {
