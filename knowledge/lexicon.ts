@@ -150,6 +150,11 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['required vaccine', 'vaccine'],
   ['required documents', 'document'],
   ['required forms', 'form'],
+  // "Incoming" names a student only in front of one ("incoming freshmen"), not "incoming messages".
+  ['incoming students', 'student'],
+  ['incoming student', 'student'],
+  ['incoming freshmen', 'student'],
+  ['incoming freshman', 'student'],
 ];
 
 /**
@@ -399,7 +404,6 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   freshmen: 'student',
   sophomore: 'student',
   transfer: 'student',
-  incoming: 'student',
   undergrad: 'student',
   grad: 'student',
   students: 'student',
