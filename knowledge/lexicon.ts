@@ -135,6 +135,26 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['registered already', 'existingaccount'],
   ['already in use', 'taken'],
   ['already taken', 'taken'],
+  // The name of the portal's upload slot ("A - REQUIRED IMMUNIZATIONS FORM", seed FAQ 11) is one
+  // token, so "required" on its own keeps saying what is required (a requirement question).
+  ['required immunizations form', 'requiredform form'],
+  ['required immunization form', 'requiredform form'],
+  ['required immunizations forms', 'requiredform form'],
+  // "Required" in front of what it qualifies only says which ones ("enter my required
+  // immunizations" asks about entering immunizations); asking whether something is required
+  // ("which immunizations are required") keeps the word.
+  ['required immunizations', 'immunization'],
+  ['required immunization', 'immunization'],
+  ['required vaccines', 'vaccine'],
+  ['required vaccinations', 'vaccine'],
+  ['required vaccine', 'vaccine'],
+  ['required documents', 'document'],
+  ['required forms', 'form'],
+  // "Incoming" names a student only in front of one ("incoming freshmen"), not "incoming messages".
+  ['incoming students', 'student'],
+  ['incoming student', 'student'],
+  ['incoming freshmen', 'student'],
+  ['incoming freshman', 'student'],
 ];
 
 /**
@@ -384,7 +404,6 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   freshmen: 'student',
   sophomore: 'student',
   transfer: 'student',
-  incoming: 'student',
   undergrad: 'student',
   grad: 'student',
   students: 'student',

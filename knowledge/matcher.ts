@@ -57,6 +57,12 @@ export interface MatcherOptions {
   topicWordBoost: number;
   /** Match a message's sentences on their own too (two questions in one message). */
   splitParts: boolean;
+  /**
+   * A topic's share in one of its `subject` words, relative to the largest share an entry has in
+   * it: below 1, so a message made of subject words alone ("immunization records") stays with the
+   * entry.
+   */
+  subjectShare: number;
 }
 
 /** The defaults of {@link MatcherOptions}. */
@@ -73,6 +79,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = {
   topicWordRatio: 0.6,
   topicWordBoost: 3,
   splitParts: true,
+  subjectShare: 0.5,
 };
 
 /** Field weights: an example or the question is worth a bit more than a bare keyword. */
@@ -196,7 +203,7 @@ export class Matcher {
     entries: readonly KnowledgeEntry[],
     private readonly detectEmergency: EmergencyDetector,
     options: Partial<MatcherOptions> = {},
-    topics: readonly KnowledgeEntry[] = [],
+    topics: ReadonlyArray<KnowledgeEntry & { readonly subject?: readonly string[] }> = [],
   ) {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     const texts: Array<{ intent: number; text: string; field: keyof typeof FIELD_WEIGHT }> = [];
@@ -254,6 +261,27 @@ export class Matcher {
     }
     this.unknownWeight = this.options.unknownFactor * maxWeight;
     this.topicOnly = Uint8Array.from(this.intentShares, (shares) => (shares.length > 0 && shares.every(([i]) => i >= this.topicFrom) ? 1 : 0));
+    // A topic shares its subject with entries ("which immunizations are required" is about
+    // immunizations as much as "I can't enter my immunizations"): the topic's `subject` words
+    // count for it in intent coverage too, at a fraction of the largest share an entry has in
+    // them, so they never take a message from an entry alone and the words that say what is
+    // wanted ("required", "hold" versus "enter", "upload") decide. Weights, documents and
+    // topic-only words stay as the examples and keywords make them.
+    topics.forEach((topic, t) => {
+      const intent = this.topicFrom + t;
+      for (const phrase of topic.subject ?? []) {
+        for (const key of featureKeys(tokensOf(words(phrase)))) {
+          const id = this.featureIds.get(key);
+          if (id === undefined || isSoftKey(key)) continue;
+          const shares = this.intentShares[id];
+          let inherited = 0;
+          for (const [i, share] of shares) if (i < this.topicFrom) inherited = Math.max(inherited, share * this.options.subjectShare);
+          const own = shares.findIndex(([i]) => i === intent);
+          if (own < 0) shares.push([intent, inherited]);
+          else if (shares[own][1] < inherited) shares[own] = [intent, inherited];
+        }
+      }
+    });
 
     // Posting lists (feature → documents) and the documents' totals.
     const postingLists: number[][] = Array.from({ length: featureCount }, () => []);
@@ -320,10 +348,9 @@ export class Matcher {
     const bestEntry = ranked[0];
     if (
       bestTopic !== undefined &&
-      bestTopic.score >= this.options.threshold &&
-      (bestEntry === undefined ||
-        bestTopic.score >= bestEntry.score ||
-        (analysis.topicWord && bestTopic.score >= this.options.topicWordRatio * bestEntry.score))
+      (bestTopic.score >= this.options.threshold
+        ? bestEntry === undefined || bestTopic.score >= bestEntry.score || (analysis.topicWord && bestTopic.score >= this.options.topicWordRatio * bestEntry.score)
+        : analysis.topicWord && bestEntry !== undefined && bestTopic.score >= this.options.topicWordRatio * bestEntry.score)
     ) {
       return { kind: 'none', intent: NONE_INTENT, score: bestTopic.score, ranked, topic: bestTopic.id };
     }

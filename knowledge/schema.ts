@@ -103,4 +103,5 @@ export const outOfScopeFileSchema = entryFileSchema.omit({ id: true, next: true,
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Expected lower-case words joined by "-"')
     .refine((id) => !isEntryIntentId(id) && id !== 'none', 'Must not be an intent id (topics are out of scope)'),
   sources: list(nonEmpty('text'), 'sources').min(1, 'At least 1 source (the UHS page or seed FAQ the answer quotes)'),
+  subject: list(nonEmpty('text'), 'words').default([]),
 });

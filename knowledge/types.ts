@@ -68,6 +68,14 @@ export type MatchResult =
 export interface OutOfScopeTopic extends KnowledgeEntry {
   /** The pages the answer's facts come from ("seed FAQ 13" or an address). */
   sources: string[];
+  /**
+   * Words of the subject the topic shares with FAQ entries ("immunization", "vaccine": which
+   * immunizations are required is about the same immunizations as entering them). They point at
+   * the topic only through the matcher's intent coverage, at a lower share than the entries
+   * using them, so the words that say what is wanted ("required", "hold" versus "enter",
+   * "upload") decide. May be empty.
+   */
+  subject: string[];
 }
 
 /** The loaded knowledge base: entries plus the matcher over them. */

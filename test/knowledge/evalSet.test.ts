@@ -31,6 +31,8 @@ describe('knowledge accuracy on labelled phrasings', () => {
   const outsideHeldout = readLabelled(path.join(FIXTURES, 'outside-heldout.tsv'));
   // A third part from pages neither of the others uses, written before the matcher changes it measures and never tuned on.
   const outsideFresh = readLabelled(path.join(FIXTURES, 'outside-fresh.tsv'));
+  // A fourth part, collected and measured before the subject-sharing topics, from pages and sites no other part or the crisis set uses.
+  const outsideFresh2 = readLabelled(path.join(FIXTURES, 'outside-fresh2.tsv'));
 
   it('reads the copy of the shared dev set; npm run eval defaults to the shared original, or the copy without it', () => {
     const shared = path.resolve(projectRoot(), '..', 'shared', 'eval', 'dev.tsv');
@@ -57,7 +59,7 @@ describe('knowledge accuracy on labelled phrasings', () => {
 
   it('no example or keyword of an entry or out-of-scope topic copies a line of any labelled set', () => {
     const entries = [...knowledge().entries.values(), ...knowledge().outOfScope.values()];
-    for (const set of [dev, heldout, outside, outsideHeldout, outsideFresh]) expect(findCopies(entries, set)).to.deep.equal([]);
+    for (const set of [dev, heldout, outside, outsideHeldout, outsideFresh, outsideFresh2]) expect(findCopies(entries, set)).to.deep.equal([]);
   });
 
   it('outside sets: at least 200 lines from at least 30 sites, each line with its source address', () => {
@@ -81,11 +83,22 @@ describe('knowledge accuracy on labelled phrasings', () => {
     expect(outsideFresh.filter((l) => l.intent === 'none').length).to.be.at.least(8);
   });
 
+  it('outside set, second fresh part: at least 50 lines from at least 25 sites that no other part uses', () => {
+    expect(outsideFresh2.length).to.be.at.least(50);
+    for (const line of outsideFresh2) expect(line.source, line.text).to.match(/^https?:\/\//);
+    const host = (l: LabelledLine) => new URL(l.source ?? '').hostname.replace(/^www\./, '');
+    expect(new Set(outsideFresh2.map(host)).size).to.be.at.least(25);
+    const used = new Set([...outside, ...outsideHeldout, ...outsideFresh].map(host));
+    for (const line of outsideFresh2) expect(used.has(host(line)), line.source).to.equal(false);
+    expect(outsideFresh2.filter((l) => l.intent === 'none').length).to.be.at.least(15);
+  });
+
   // Floors at the measured accuracy (docs/knowledge.md), so a change that loses ground fails.
   for (const [name, lines, floor] of [
-    ['outside set, tuning part', outside, 0.84],
+    ['outside set, tuning part', outside, 0.9],
     ['outside set, held-out part', outsideHeldout, 0.77],
     ['outside set, fresh part', outsideFresh, 0.81],
+    ['outside set, second fresh part', outsideFresh2, 0.69],
   ] as const) {
     it(`${name}: top-1 >= ${floor * 100}%, every crisis line caught, no false emergency`, () => {
       const report = evaluate(knowledge(), lines);

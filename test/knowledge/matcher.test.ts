@@ -126,6 +126,22 @@ describe('knowledge matcher', () => {
       expect(result.kind === 'none' ? result.topic : result.intent).to.equal('immunization-compliance');
     });
 
+    it('a topic shares its subject with the entries, so what is asked about it decides', () => {
+      const topicOf = (text: string) => {
+        const result = knowledge().match(text);
+        return result.kind === 'none' ? result.topic : result.intent;
+      };
+      // Requirements, deadlines and confidentiality of the things the FAQ helps to enter, upload and print.
+      expect(topicOf('is there a deadline for the covid vaccine requirement')).to.equal('immunization-compliance');
+      expect(topicOf('what vaccines are required before the fall semester')).to.equal('immunization-compliance');
+      expect(topicOf('is my sti test kept confidential')).to.equal('privacy');
+      // The same subject with a portal task stays with the FAQ, "required" in a name included.
+      expect(topicOf('how do I enter my required immunizations')).to.equal('immunization-entry');
+      expect(topicOf('my required immunizations form won\'t upload')).to.equal('upload-problem');
+      expect(topicOf('how do I upload my covid vaccine card')).to.equal('covid-vaccine-record');
+      expect(topicOf('where do I print my immunization record')).to.equal('immunization-records-copy');
+    });
+
     it('never names a topic in the ranked candidates, and keeps in-scope questions in scope', () => {
       expect(intentOf('How do I upload my vaccine record')).to.equal('upload-problem');
       expect(intentOf('I can\'t upload my immunization form')).to.equal('upload-problem');
