@@ -76,6 +76,16 @@ export function startTracing(options: TracingOptions = {}): 'local' | 'azure-mon
   return started;
 }
 
+/**
+ * Whether spans go anywhere: to Azure Monitor, or to a processor a test added. Without either,
+ * the calls' client spans are not made: a span per store and limiter call on every turn cost
+ * measurable CPU for nothing. The turn's own span is always made, since log lines carry its
+ * trace id; a line logged inside a call then carries the turn's span id.
+ */
+export function recording(): boolean {
+  return started === 'azure-monitor' || fanOut.processors.length > 0;
+}
+
 /** Adds a span processor (tests: an in-memory exporter). Starts local tracing if nothing has. */
 export function addSpanProcessor(processor: SpanProcessor): () => void {
   startTracing();
@@ -131,9 +141,10 @@ export async function inSpan<T>(name: string, attributes: Attributes, work: (spa
 }
 
 /**
- * Wraps the named async methods of `target` in client spans `<prefix>.<method>`, with the
- * fixed `attributes` only (arguments are never recorded: they are keys, emails, mail). Other
- * properties (`kind`, `transport`, event methods) pass through untouched.
+ * Wraps the named async methods of `target` in client spans `<prefix>.<method>` (while
+ * {@link recording}), with the fixed `attributes` only (arguments are never recorded: they are
+ * keys, emails, mail). Other properties (`kind`, `transport`, event methods) pass through
+ * untouched.
  */
 export function traced<T extends object>(target: T, prefix: string, methods: ReadonlyArray<keyof T & string>, attributes: Attributes = {}): T {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -141,15 +152,21 @@ export function traced<T extends object>(target: T, prefix: string, methods: Rea
     const original = target[method];
     if (typeof original !== 'function') continue;
     const name = `${prefix}.${method}`;
-    wrapped.set(method, (...args: unknown[]) =>
-      inSpan(name, attributes, () => (original as (...a: unknown[]) => Promise<unknown>).apply(target, args), SpanKind.CLIENT),
-    );
+    const call = (args: unknown[]) => (original as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+    wrapped.set(method, (...args: unknown[]) => (recording() ? inSpan(name, attributes, () => call(args), SpanKind.CLIENT) : call(args)));
   }
+  // Other methods are bound once, not on every access (the stores are called on every turn).
+  const bound = new Map<PropertyKey, { of: unknown; fn: unknown }>();
   return new Proxy(target, {
     get(obj, prop, receiver) {
       if (wrapped.has(prop)) return wrapped.get(prop);
       const value = Reflect.get(obj, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
+      if (typeof value !== 'function') return value;
+      const cached = bound.get(prop);
+      if (cached && cached.of === value) return cached.fn;
+      const fn = (value as (...a: unknown[]) => unknown).bind(obj);
+      bound.set(prop, { of: value, fn });
+      return fn;
     },
   });
 }

@@ -1,11 +1,13 @@
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { LeanConversationState } from '../../bot/adapters/leanConversationState';
+import { ReusingAuthentication } from '../../bot/reusingAuthentication';
 import { makeServer, type BuiltServer } from '../../bot/server';
 
 /**
  * The bench's baseline: a bare echo bot on the same stack as the real bot (restify through
- * `makeServer`, botbuilder's `CloudAdapter`, the bot's `LeanConversationState` on the same
+ * `makeServer`, botbuilder's `CloudAdapter` with the bot's client-reusing authentication, the
+ * bot's `LeanConversationState` on the same
  * storage and Redis client, loaded and saved every turn). Our bot's throughput is reported as
  * a ratio of this one's, so the number tracks the cost of our own code (dialogs, matcher,
  * limits), not of the machine.
@@ -46,7 +48,7 @@ export interface EchoServerOptions {
 
 /** The echo bot behind `POST /api/messages` of a `makeServer` server (authentication off). */
 export function createEchoServer(options: EchoServerOptions): BuiltServer {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const adapter = new CloudAdapter(new ReusingAuthentication(new ConfigurationBotFrameworkAuthentication({})));
   // CloudAdapter's default prints a failed turn's stack to the console. A turn cut off when the
   // bench stops the server (its client gone, Redis closing) is expected; it goes to the log.
   adapter.onTurnError = async (_context, err) => {
