@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, questionHalves, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
 import { answerSteps } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
@@ -826,7 +826,7 @@ export class MainDialog {
         memory.misses = 0;
         // Two questions in one message: the second is said to come next, and comes (answered
         // at once when both are plain answers; otherwise offered back when the first ends).
-        const second = match.also ?? this.otherHalf(match.intent, text);
+        const second = match.also;
         const also = second && second !== match.intent && !NOT_OFFERED.has(second) ? this.services.knowledge.get(second) : undefined;
         if (also && (DIALOG_FOR_INTENT[match.intent] || DIALOG_FOR_INTENT[also.id])) {
           await context.sendActivity(markdown(`You also asked about **${also.label}**: I'll come to that next.`));
@@ -854,18 +854,6 @@ export class MainDialog {
     return words.length > 0 && words.every((w) => answer.includes(w));
   }
 
-  /**
-   * The other question of a message the matcher answered as a whole ("how do i get my
-   * immunization records and also my medical records"): the intent of the half that is not
-   * about `intent`, when that half is a confident match of its own.
-   */
-  private otherHalf(intent: string, text: string): string | undefined {
-    for (const half of questionHalves(text) ?? []) {
-      const m = this.services.knowledge.match(half);
-      if (m.kind === 'match' && m.intent !== intent) return m.intent;
-    }
-    return undefined;
-  }
 
   private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false, score = 1): Promise<Route> {
     memory.misses = 0;

@@ -140,7 +140,7 @@ interface Scratch {
 /** A match result that is not an emergency (emergency detection runs once, on the whole message). */
 type Classified = Exclude<MatchResult, { kind: 'emergency' }>;
 
-/** A whole-message match at least this confident is not split into parts. */
+/** A whole-message match at least this confident keeps its answer over its parts' (they may still name a second question). */
 const CONFIDENT_SCORE = 0.6;
 
 /** How clear a result is, to choose between a message's parts: a match, then "did you mean", then a topic. */
@@ -152,12 +152,25 @@ function strength(r: Classified): number {
 
 /**
  * The parts of a message that may each ask something: its sentences (split after ".", "?", "!"
- * or ";") and the halves of "…, and also …". Parts of fewer than two words, and parts that are
- * only a closer ("What should I do?"), are dropped.
+ * or ";") and the halves of "…, and also …" / "… plus …". Parts of fewer than two words, and
+ * parts that are only a closer ("What should I do?"), are dropped.
  */
 function questionParts(text: string): string[][] {
   return text
     .split(/[.?!;]+(?:\s+|$)|\s*\b(?:and also|also|plus)\b\s*/i)
+    .map((part) => words(part))
+    .filter((part) => part.length >= 2 && !isFiller(part));
+}
+
+/**
+ * The two halves of a message whose second question is joined by "and" and a question word
+ * ("whats the portal website and how do i get my records"); none when it has no such joint.
+ * They only name a second question: "…, and why do I have to submit one?" says nothing on its
+ * own, so such a half never decides the answer.
+ */
+function andQuestionHalves(text: string): string[][] {
+  return text
+    .split(/\s*,?\s*\band(?=\s+(?:how|what|whats|what'?s|where|wheres|when|why|can|could|do|does|is|are)\b)\s*/i)
     .map((part) => words(part))
     .filter((part) => part.length >= 2 && !isFiller(part));
 }
@@ -324,17 +337,20 @@ export class Matcher {
     if (emergency !== null) {
       return { kind: 'emergency', intent: EMERGENCY_INTENT, score: 1, ranked: [{ id: EMERGENCY_INTENT, score: 1 }, ...whole.ranked] };
     }
-    if (whole.kind === 'match' && whole.score >= CONFIDENT_SCORE) return whole;
     // Two questions in one message, or the question after a sentence of context: each part is
     // matched on its own; the clearest answer wins and another part's answer comes as `also`.
+    // A confident whole keeps its answer, and a part about something else still comes as `also`.
     const parts = this.options.splitParts ? questionParts(text) : [];
-    if (parts.length < 2) return whole;
-    const results = parts.map((part) => this.classify(part));
+    const halves = this.options.splitParts ? andQuestionHalves(text) : [];
+    const confident = whole.kind === 'match' && whole.score >= CONFIDENT_SCORE;
     let best: Classified = whole;
-    for (const r of results) if (strength(r) > strength(best)) best = r;
-    const also = results.find((r) => r.kind === 'match' && r.intent !== best.intent);
-    if (best.kind === 'match' && also !== undefined) return { ...best, also: also.intent };
-    return best;
+    const results = parts.length >= 2 ? parts.map((part) => this.classify(part)) : [];
+    if (!confident) for (const r of results) if (strength(r) > strength(best)) best = r;
+    if (best.kind !== 'match') return best;
+    const chosen = best;
+    const other = (rs: Classified[]) => rs.find((r): r is Classified & { kind: 'match' } => r.kind === 'match' && r.intent !== chosen.intent);
+    const also = other(results) ?? (halves.length >= 2 ? other(halves.map((half) => this.classify(half))) : undefined);
+    return also === undefined ? best : { ...best, also: also.intent };
   }
 
   /** Threshold, topics and ambiguity for one message (or one part of it), without emergency detection. */

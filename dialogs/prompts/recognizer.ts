@@ -263,23 +263,6 @@ export function isThanks(text: string): boolean {
   return t.split(/\s+/).every((w) => CLOSING_WORDS.has(w.replace(/'s$/, '')) || CLOSING_WORDS.has(w));
 }
 
-/** Where a second question starts: "and also", "also", "plus", or "and" followed by a question word. */
-const SECOND_QUESTION = /\s*(?:,\s*)?\b(?:and also|also|plus|and(?=\s+(?:how|what|whats|what'?s|where|wheres|when|why|can|could|do|does|is|are)\b))\s+/;
-
-/**
- * The two halves of a message that asks two things ("how do i get my immunization records and
- * also my medical records", "whats the portal website and how do i get my records"), or `null`
- * when it has no such joint. Each half is then matched on its own.
- */
-export function questionHalves(text: string): [string, string] | null {
-  const t = normalize(text);
-  const joint = SECOND_QUESTION.exec(t);
-  if (!joint || joint.index === 0) return null;
-  const head = t.slice(0, joint.index).trim();
-  const tail = t.slice(joint.index + joint[0].length).trim();
-  return head.split(' ').length >= 2 && tail.split(' ').length >= 2 ? [head, tail] : null;
-}
-
 const CORRECTION = /^(?:(?:nvm|never ?mind|no|nope|sorry|oops|wait|actually|oh)\b[\s,]*)+(?:i meant|i mean|i was asking about|i wanted)\s+(.+?)(?:,?\s+not\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?)?$/;
 
 /**

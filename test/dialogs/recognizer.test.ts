@@ -12,7 +12,6 @@ import {
   isUninformative,
   looksLikeBareFileName,
   readCommand,
-  questionHalves,
   readFacts,
   readFollowUp,
   readYesNo,
@@ -258,17 +257,6 @@ describe('The recogniser (one for every prompt)', () => {
     it('leaves other messages alone', () => {
       expect(correctedQuestion('how do i get my medical records')).to.equal(null);
       expect(correctedQuestion('i meant it')).to.equal(null);
-    });
-  });
-
-  describe('questionHalves: the two questions of one message', () => {
-    it('splits at "and also" and at "and" before a question word', () => {
-      expect(questionHalves('how do i get a copy of my imunization records and also my medical recods')).to.deep.equal(['how do i get a copy of my imunization records', 'my medical recods']);
-      expect(questionHalves('whats the website for the patient portal and how do i get my records')).to.deep.equal(['whats the website for the patient portal', 'how do i get my records']);
-    });
-    it('leaves one question whole', () => {
-      expect(questionHalves('i forgot my username and password')).to.equal(null);
-      expect(questionHalves('how do i get my records')).to.equal(null);
     });
   });
 

@@ -172,6 +172,26 @@ describe('knowledge matcher', () => {
       expect(intentOf('I registered for the portal last week. I never got the email to make a password.')).to.equal('no-password-email');
     });
 
+    it('names the second question of "… and also …" and "… and how …", typos and all, even when the whole is a confident match', () => {
+      const pairs: [string, string[]][] = [
+        ['how do i get a copy of my imunization records and also my medical recods', ['immunization-records-copy', 'medical-records-copy']],
+        ['whats the website for the patient portal and how do i get my medical records', ['medical-records-copy', 'portal-login-sso']],
+      ];
+      for (const [text, intents] of pairs) {
+        const result = knowledge().match(text);
+        expect(result.kind, text).to.equal('match');
+        if (result.kind !== 'match') continue;
+        expect([result.intent, result.also].sort(), text).to.deep.equal(intents);
+      }
+    });
+
+    it('leaves "and" inside one question alone', () => {
+      for (const text of ['i forgot my username and password', 'how do i get my records']) {
+        const result = knowledge().match(text);
+        expect(result.kind === 'match' ? result.also : undefined, text).to.equal(undefined);
+      }
+    });
+
     it('does not split a confident single question', () => {
       const result = knowledge().match('I forgot my password');
       expect(result.kind === 'match' ? result.also : 'not a match').to.equal(undefined);
