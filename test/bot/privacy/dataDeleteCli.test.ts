@@ -9,9 +9,10 @@ import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 import { SqlCaseStore } from '../../../bot/adapters/sqlCaseStore';
 import { createRateLimiter } from '../../../bot/adapters/rateLimiters';
 import { newCase } from '../adapters/caseFixtures';
-import { PostgresDatabase } from '../../../bot/db/database';
+import fs from 'node:fs';
+import { PgliteDatabase, PostgresDatabase } from '../../../bot/db/database';
 import { migrate } from '../../../bot/db/migrate';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { createTestDatabase, freshPgliteDir, type TestDatabase } from '../../support/postgres';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 
 /** The compiled command next to this compiled test (dist/ or dist-<name>/). */
@@ -138,6 +139,35 @@ describe('npm run data:delete (the operator command, as a child process)', funct
       const again = await run(['--case', target.id], env);
       expect(again.code, again.stderr).to.equal(0);
       expect(again.stdout).to.match(/Deleted 0 case\(s\)\./).and.to.match(/No case found/);
+    });
+  });
+
+  describe('cases in PGlite (DATA_DIR), no Redis', () => {
+    let dir: string;
+    before(async () => {
+      dir = await freshPgliteDir();
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('--email deletes the cases from the embedded database, and says the outbox and limits are per process', async () => {
+      const seeding = await PgliteDatabase.open(dir);
+      const store = new SqlCaseStore(seeding);
+      const target = await store.create(newCase('conv-a', { replyEmail: 'jdoe@umass.edu' }));
+      const other = await store.create(newCase('conv-b', { replyEmail: 'other@umass.edu' }));
+      // One process at a time holds the folder: the bot would be stopped, as the docs say.
+      await seeding.close();
+
+      const result = await run(['--email', 'jdoe@umass.edu'], { DATA_DIR: dir });
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.include(`PGlite in ${dir}`).and.to.include(`Deleted 1 case(s): ${target.id}.`).and.to.match(/No REDIS_URL/);
+
+      const reopened = await PgliteDatabase.open(dir);
+      try {
+        const rows = await reopened.query<{ id: string }>('SELECT id FROM cases ORDER BY id');
+        expect(rows.map((r) => r.id)).to.deep.equal([other.id]);
+      } finally {
+        await reopened.close();
+      }
     });
   });
 
