@@ -62,6 +62,18 @@ export interface HelpDeskBotDeps {
   log: Logger;
   helpdeskEmail: string;
   staff?: StaffHandler;
+  /**
+   * Forgets the chat channel's own copy of a conversation (the local Direct Line keeps its
+   * messages and files for the browser), for "delete my data"; `undefined` when the channel
+   * keeps none here (Teams, Azure Direct Line). Default: none.
+   */
+  forgetChannelCopy?: (conversationId: string) => ChannelCopy | undefined;
+}
+
+/** What a chat channel's copy of a conversation held when it was forgotten. */
+export interface ChannelCopy {
+  activities: number;
+  files: number;
 }
 
 /**
@@ -236,16 +248,20 @@ export class HelpDeskBot extends TeamsActivityHandler {
 
   /**
    * Deletes what this conversation's state keeps (the transcript, the place in a flow, what the
-   * person told the dialogs) and says so, naming what it does not delete: an open case, kept by
-   * the help desk, which is deleted on request to the help desk.
+   * person told the dialogs) and the chat channel's copy of its messages and files, and says
+   * so, naming what it does not delete: an open case, kept by the help desk, which is deleted on
+   * request to the help desk. The answer is sent after the channel's copy is gone, so it is the
+   * one thing that copy holds afterwards.
    */
   private async deleteConversationData(context: TurnContext): Promise<void> {
     const memory = await this.memory.get(context, emptyMemory());
     const lines = memory.transcript.length;
     const caseId = memory.openCaseId;
     await this.deps.conversationState.delete(context);
+    const conversationId = context.activity.conversation?.id;
+    const channelCopy = conversationId ? this.deps.forgetChannelCopy?.(conversationId) : undefined;
     markTurnOutcome(context, 'answered');
-    await context.sendActivity(markdown(dataDeletedText(lines, caseId, this.deps.helpdeskEmail), TOPIC_BUTTONS));
+    await context.sendActivity(markdown(dataDeletedText(lines, caseId, this.deps.helpdeskEmail, channelCopy), TOPIC_BUTTONS));
   }
 
   /** While a case is claimed, what the patient writes also reaches the staff member's thread. */
@@ -278,10 +294,17 @@ export class HelpDeskBot extends TeamsActivityHandler {
   }
 }
 
+/** `n` and the noun, singular or plural. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** The answer to "delete my data": what was deleted, and what was not and how to have it deleted. */
-export function dataDeletedText(transcriptLines: number, caseId: string | null, helpdeskEmail: string): string {
-  const lines = `${transcriptLines} ${transcriptLines === 1 ? 'line' : 'lines'}`;
-  const deleted = `Done. I deleted what I kept about this conversation: its transcript (${lines}), where we were in any step, and what you told me in them. I will not remember them from now on.`;
+export function dataDeletedText(transcriptLines: number, caseId: string | null, helpdeskEmail: string, channelCopy?: ChannelCopy): string {
+  const copy = channelCopy
+    ? `, and the chat service's copy of this conversation (${count(channelCopy.activities, 'message')}${channelCopy.files ? `, ${count(channelCopy.files, 'uploaded file')}` : ''})`
+    : '';
+  const deleted = `Done. I deleted what I kept about this conversation: its transcript (${count(transcriptLines, 'line')}), where we were in any step, and what you told me in them${copy}. I will not remember them from now on.`;
   const kept = caseId
     ? ` Your help-desk case ${caseId} is kept by the help desk; to have it deleted too, email ${helpdeskEmail} and mention the case number.`
     : '';

@@ -167,7 +167,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const digest = new WeeklyDigest({ db: database, insights: staffInsights, cases, messenger, timeZone: config.BUSINESS_TIMEZONE, log, now }).start();
   const authenticated = Boolean(config.MicrosoftAppId);
   const staff = new TeamsStaff({ insights: staffInsights, cases, caseService, directory, helpdeskEmail: config.HELPDESK_EMAIL, log, tenantId: config.MicrosoftAppTenantId, staffAadIds: config.STAFF_AAD_IDS, authenticated, now });
-  const bot = new HelpDeskBot({ conversationState, mainDialog, knowledge, caseService, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff });
+  const bot = new HelpDeskBot({
+    conversationState, mainDialog, knowledge, caseService, insights, log, helpdeskEmail: config.HELPDESK_EMAIL, staff,
+    forgetChannelCopy: (conversationId) => localDirectLine?.forgetHistory(conversationId),
+  });
   adapter.onTurnError = makeOnTurnError({ log, conversationState, helpdeskEmail: config.HELPDESK_EMAIL, production });
 
   const kinds = { storage: redis ? 'redis' : 'memory', mail: mailer.transport, directory: directory.kind, cases: cases.kind, outbox: outbox.kind, database: database.kind };

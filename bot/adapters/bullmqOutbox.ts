@@ -132,6 +132,21 @@ export class BullmqOutbox extends EventEmitter<OutboxEventMap> implements Manage
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
+  /**
+   * Removes the escalation job of a case (its id) in whatever state it waits: queued, retrying,
+   * failed or completed, since each holds the email. A job being sent right now is locked by
+   * its worker and is left alone. With `dryRun` nothing is removed. Returns the state the job
+   * was found in, or `null` when there is none.
+   */
+  async discard(jobId: string, dryRun = false): Promise<string | null> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return null;
+    const state = await job.getState();
+    if (state === 'active' || dryRun) return state;
+    await job.remove();
+    return state;
+  }
+
   async close(): Promise<void> {
     // The worker first: it finishes a send in flight, so a mail is never cut in half. With
     // Redis unreachable a graceful close would wait for ever; after `closeTimeoutMs` the

@@ -52,20 +52,39 @@ export function portalDirectory(config: Config, log: Log, override?: PortalDirec
 }
 
 /**
- * Cases in the database when `DATABASE_URL` is set; else in Redis when it is (shared by
- * instances, as before); else in the embedded database, where they survive a restart.
+ * Where cases live: in the database when `DATABASE_URL` is set; else in Redis when it is
+ * (shared by instances, as before); else in the embedded database, where they survive a restart.
  */
-export function caseStore(config: Config, redis: Redis | null, database: SqlDatabase, log: Log, now: () => Date): CaseStore {
+export function caseStoreKind(config: Config): 'redis' | 'sql' {
+  return config.REDIS_URL && !config.DATABASE_URL ? 'redis' : 'sql';
+}
+
+/**
+ * The case store {@link caseStoreKind} picks. `database` may be `null` when the store is
+ * Redis (a command line tool need not open the embedded database the bot holds).
+ */
+export function caseStore(config: Config, redis: Redis | null, database: SqlDatabase | null, log: Log, now: () => Date): CaseStore {
+  let store: CaseStore;
+  if (caseStoreKind(config) === 'redis') {
+    if (!redis) throw new Error('REDIS_URL is set: the case store needs its Redis client');
+    store = new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now });
+  } else {
+    if (!database) throw new Error('the case store needs the database (DATABASE_URL or DATA_DIR)');
+    store = new SqlCaseStore(database, { log, now });
+  }
   return traced(
-    redis && !config.DATABASE_URL ? new RedisCaseStore(redis, { prefix: config.REDIS_KEY_PREFIX, log, now }) : new SqlCaseStore(database, { log, now }),
+    store,
     'cases',
-    ['create', 'get', 'update', 'list', 'findOpenByConversation', 'getSetting', 'setSetting'],
+    ['create', 'get', 'update', 'list', 'findOpenByConversation', 'findByEmail', 'delete', 'getSetting', 'setSetting'],
   );
 }
 
-/** The escalation outbox: BullMQ on Redis with `REDIS_URL` (durable, shared), else in-process. */
-export function escalationOutbox(config: Config, mail: Mailer, log: Log, backoff?: BackoffPolicy): ManagedOutbox {
+/**
+ * The escalation outbox: BullMQ on Redis with `REDIS_URL` (durable, shared), else in-process.
+ * `runWorker: false` opens the queue without sending anything (command line tools).
+ */
+export function escalationOutbox(config: Config, mail: Mailer, log: Log, backoff?: BackoffPolicy, options: { runWorker?: boolean } = {}): ManagedOutbox {
   return config.REDIS_URL
-    ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer: mail, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log })
+    ? new BullmqOutbox({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, mailer: mail, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log, runWorker: options.runWorker })
     : new MemoryOutbox({ mailer: mail, maxAttempts: config.ESCALATION_MAX_ATTEMPTS, backoff, log });
 }

@@ -1,6 +1,6 @@
 import type { CaseRecord, CaseStore, CreateCaseOptions, NewCase } from '../../dialogs/ports';
 import { newCaseId } from '../../dialogs/cases/caseId';
-import { isOpenInConversation, matchesFilter, newCaseRecord, newestFirst, type CaseListFilter } from '../../dialogs/cases/caseRecords';
+import { hasReplyEmail, isOpenInConversation, matchesFilter, newCaseRecord, newestFirst, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 
 /** Options shared by both case store adapters. */
 export interface CaseStoreOptions {
@@ -78,6 +78,15 @@ export class MemoryCaseStore implements CaseStore {
     this.prune();
     const open = [...this.cases.values()].map((c) => c.record).filter((r) => isOpenInConversation(r, conversationId)).sort(newestFirst);
     return open.length ? structuredClone(open[0]) : null;
+  }
+
+  async findByEmail(email: string): Promise<CaseRecord[]> {
+    this.prune();
+    return structuredClone([...this.cases.values()].map((c) => c.record).filter((r) => hasReplyEmail(r, email)).sort(newestFirst));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.live(id) !== null && this.cases.delete(id);
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

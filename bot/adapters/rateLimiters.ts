@@ -77,3 +77,25 @@ export class FlexibleRateLimiter implements RateLimiter {
 export function createRateLimiter(redis: Redis | null, keyPrefix: string): FlexibleRateLimiter {
   return new FlexibleRateLimiter(redis, keyPrefix);
 }
+
+/** `text` with Redis glob characters escaped, for a SCAN pattern. */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Deletes (or, with `dryRun`, only counts) the counters of the given caller keys in Redis,
+ * under every limit they were counted against (`<keyPrefix><limit>-per-<window>s:<key>`).
+ * Returns how many counters there were.
+ */
+export async function deleteRateLimitKeys(redis: Redis, keyPrefix: string, keys: string[], dryRun = false): Promise<number> {
+  let found = 0;
+  for (const key of keys) {
+    const stream = redis.scanStream({ match: `${globLiteral(keyPrefix)}*-per-*s:${globLiteral(key)}`, count: 1000 });
+    for await (const batch of stream as AsyncIterable<string[]>) {
+      found += batch.length;
+      if (batch.length && !dryRun) await redis.del(...batch);
+    }
+  }
+  return found;
+}

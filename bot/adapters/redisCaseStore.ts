@@ -2,13 +2,14 @@ import type { Redis } from 'ioredis';
 import type { CaseRecord, CaseStore, CreateCaseOptions, Log, NewCase } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
 import { newCaseId } from '../../dialogs/cases/caseId';
-import { isOpenInConversation, matchesFilter, newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
+import { emailHash, hasReplyEmail, isOpenInConversation, matchesFilter, newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 import { parseCaseRecord } from './caseRecordSchema';
 import { DEFAULT_CASE_TTL_SECONDS, MAX_ID_DRAWS, type CaseStoreOptions } from './memoryCaseStore';
 
 /**
  * Reserves a case id and writes the case and its indexes in one server-side step.
- * KEYS: case key, time index, conversation index ('' when the case has no conversation).
+ * KEYS: case key, time index, conversation index, reply-address index ('' when the case has
+ * no conversation or no reply address).
  * ARGV: JSON, ttl seconds, score (creation ms), id, oldest score to keep.
  * Returns 1 when created, 0 when the id was taken.
  */
@@ -18,12 +19,26 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
-if KEYS[3] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[5])
-  redis.call('EXPIRE', KEYS[3], ARGV[2])
+for i = 3, 4 do
+  if KEYS[i] ~= '' then
+    redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[5])
+    redis.call('EXPIRE', KEYS[i], ARGV[2])
+  end
 end
 return 1
+`;
+
+/**
+ * Deletes a case and its index entries in one step. KEYS: case key, then the indexes holding
+ * its id ('' for none). ARGV: id. Returns 1 when the case existed, else 0.
+ */
+const DELETE_SCRIPT = `
+local existed = redis.call('DEL', KEYS[1])
+for i = 2, #KEYS do
+  if KEYS[i] ~= '' then redis.call('ZREM', KEYS[i], ARGV[1]) end
+end
+return existed
 `;
 
 /**
@@ -59,6 +74,8 @@ export interface RedisCaseStoreOptions extends CaseStoreOptions {
  * - `case:<id>`: the case as JSON, expiring `ttlSeconds` after creation (updates keep the TTL);
  * - `cases:by-time`: sorted set of ids scored by creation time, for `list`;
  * - `cases:conv:<conversation id>`: the same per conversation, for `findOpenByConversation`;
+ * - `cases:email:<sha-256 of the reply address>`: the same per reply address, for
+ *   `findByEmail` (the address itself is only in the case), expiring with its newest case;
  * - `setting:<key>`: small named settings as JSON, without expiry.
  *
  * Ids are reserved with `SET NX` inside a Lua script, so two instances can never hand out the
@@ -86,6 +103,7 @@ export class RedisCaseStore implements CaseStore {
     this.log = options.log ?? silentLog;
     if (!redis.uhsCreateCase) redis.defineCommand('uhsCreateCase', { lua: CREATE_SCRIPT });
     if (!redis.uhsUpdateCase) redis.defineCommand('uhsUpdateCase', { lua: UPDATE_SCRIPT });
+    if (!redis.uhsDeleteCase) redis.defineCommand('uhsDeleteCase', { lua: DELETE_SCRIPT });
   }
 
   async create(input: NewCase, options: CreateCaseOptions = {}): Promise<CaseRecord> {
@@ -132,6 +150,25 @@ export class RedisCaseStore implements CaseStore {
     return found ?? null;
   }
 
+  async findByEmail(email: string): Promise<CaseRecord[]> {
+    return this.scanIndex(this.emailKey(email), (r) => hasReplyEmail(r, email), Infinity);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // The record names its indexes; an unreadable one still goes, with its time-index entry.
+    const record = this.parse(id, await this.redis.get(this.caseKey(id)));
+    const conversationId = record?.conversationReference.conversation?.id;
+    const existed = await this.redis.uhsDeleteCase(
+      4,
+      this.caseKey(id),
+      this.key('cases:by-time'),
+      conversationId ? this.convKey(conversationId) : '',
+      record?.replyEmail ? this.emailKey(record.replyEmail) : '',
+      id,
+    );
+    return Number(existed) === 1;
+  }
+
   async getSetting<T>(key: string): Promise<T | null> {
     const raw = await this.redis.get(this.key(`setting:${key}`));
     if (raw === null) return null;
@@ -151,10 +188,11 @@ export class RedisCaseStore implements CaseStore {
     const created = Date.parse(record.createdAt);
     const conversationId = record.conversationReference.conversation?.id;
     const result = await this.redis.uhsCreateCase(
-      3,
+      4,
       this.caseKey(record.id),
       this.key('cases:by-time'),
       conversationId ? this.convKey(conversationId) : '',
+      record.replyEmail ? this.emailKey(record.replyEmail) : '',
       JSON.stringify(record),
       String(this.ttlSeconds),
       String(created),
@@ -207,6 +245,10 @@ export class RedisCaseStore implements CaseStore {
   private convKey(conversationId: string): string {
     return this.key(`cases:conv:${conversationId}`);
   }
+
+  private emailKey(email: string): string {
+    return this.key(`cases:email:${emailHash(email)}`);
+  }
 }
 
 declare module 'ioredis' {
@@ -215,5 +257,7 @@ declare module 'ioredis' {
     uhsCreateCase(numKeys: number, ...args: string[]): Promise<unknown>;
     /** Compare-and-set of one case ({@link RedisCaseStore}). */
     uhsUpdateCase(numKeys: number, ...args: string[]): Promise<unknown>;
+    /** Deletes a case with its index entries ({@link RedisCaseStore}). */
+    uhsDeleteCase(numKeys: number, ...args: string[]): Promise<unknown>;
   }
 }

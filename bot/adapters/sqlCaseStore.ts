@@ -1,7 +1,7 @@
 import type { CaseRecord, CaseStore, CreateCaseOptions, Log, NewCase } from '../../dialogs/ports';
 import { silentLog } from '../../dialogs/ports';
 import { newCaseId } from '../../dialogs/cases/caseId';
-import { newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
+import { emailHash, hasReplyEmail, newCaseRecord, type CaseListFilter } from '../../dialogs/cases/caseRecords';
 import type { SqlDatabase, SqlExecutor } from '../db/database';
 import { caseRecordSchema } from './caseRecordSchema';
 import { DEFAULT_CASE_TTL_SECONDS, MAX_ID_DRAWS, type CaseStoreOptions } from './memoryCaseStore';
@@ -18,8 +18,8 @@ interface RecordRow {
 
 /**
  * Cases in PostgreSQL (`DATABASE_URL`) or the embedded PGlite (`DATA_DIR`), table `cases` of
- * `bot/db/migrations`. The record is one jsonb value; status, conversation and times are
- * columns for the queries. Ids are reserved by the primary key (`ON CONFLICT DO NOTHING`), so
+ * `bot/db/migrations`. The record is one jsonb value; status, conversation, the hash of the
+ * reply address (never the address) and times are columns for the queries. Ids are reserved by the primary key (`ON CONFLICT DO NOTHING`), so
  * two instances can never hand out one id; `update` locks the row (`SELECT … FOR UPDATE`) for
  * the length of its change, so concurrent changes to one case are applied one after the other.
  * A case expires `ttlSeconds` after creation: expired rows are invisible and deleted by
@@ -74,11 +74,12 @@ export class SqlCaseStore implements CaseStore {
       const next = change(structuredClone(current));
       // The id and creation time are the case's identity: a change may not move them.
       const record: CaseRecord = { ...next, id: current.id, createdAt: current.createdAt, updatedAt: this.now().toISOString() };
-      await tx.query('UPDATE cases SET status = $2, conversation_id = $3, record = $4::jsonb WHERE id = $1', [
+      await tx.query('UPDATE cases SET status = $2, conversation_id = $3, record = $4::jsonb, reply_email_hash = $5 WHERE id = $1', [
         id,
         record.status,
         record.conversationReference.conversation?.id ?? null,
         JSON.stringify(record),
+        record.replyEmail ? emailHash(record.replyEmail) : null,
       ]);
       return record;
     });
@@ -108,6 +109,21 @@ export class SqlCaseStore implements CaseStore {
     return rows.length ? this.parse(rows[0].id, rows[0].record) : null;
   }
 
+  async findByEmail(email: string): Promise<CaseRecord[]> {
+    const rows = await this.db.query<RecordRow & { id: string }>(
+      'SELECT id, record FROM cases WHERE reply_email_hash = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC',
+      [emailHash(email), this.now()],
+    );
+    // A hash match is checked against the record itself, like every other read.
+    return rows.map((row) => this.parse(row.id, row.record)).filter((r): r is CaseRecord => r !== null && hasReplyEmail(r, email));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Expired rows go too: they still hold the data until the purge.
+    const rows = await this.db.query('DELETE FROM cases WHERE id = $1 RETURNING id', [id]);
+    return rows.length === 1;
+  }
+
   async getSetting<T>(key: string): Promise<T | null> {
     return getSetting<T>(this.db, key);
   }
@@ -125,8 +141,16 @@ export class SqlCaseStore implements CaseStore {
   private async tryCreate(record: CaseRecord): Promise<boolean> {
     const created = new Date(record.createdAt);
     const rows = await this.db.query(
-      'INSERT INTO cases (id, status, conversation_id, record, created_at, expires_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [record.id, record.status, record.conversationReference.conversation?.id ?? null, JSON.stringify(record), created, new Date(created.getTime() + this.ttlMs)],
+      'INSERT INTO cases (id, status, conversation_id, record, created_at, expires_at, reply_email_hash) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [
+        record.id,
+        record.status,
+        record.conversationReference.conversation?.id ?? null,
+        JSON.stringify(record),
+        created,
+        new Date(created.getTime() + this.ttlMs),
+        record.replyEmail ? emailHash(record.replyEmail) : null,
+      ],
     );
     return rows.length === 1;
   }

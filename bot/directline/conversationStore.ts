@@ -109,6 +109,17 @@ export class Conversation {
     return { activities, watermark: this.base + start + activities.length };
   }
 
+  /**
+   * Drops every activity kept so far and returns how many. Watermarks stay valid: a client
+   * asking from an old one gets what comes after the cut.
+   */
+  clear(): number {
+    const dropped = this.entries.length;
+    this.entries.length = 0;
+    this.base += dropped;
+    return dropped;
+  }
+
   /** The latest stored version of activity `id`, if it is still in the stream. */
   find(id: string): StreamActivity | undefined {
     for (let i = this.entries.length - 1; i >= 0; i -= 1) if (this.entries[i].id === id) return this.entries[i];
@@ -192,11 +203,29 @@ export class ConversationStore {
   delete(id: string): void {
     const conversation = this.conversations.get(id);
     if (!conversation) return;
+    this.dropFiles(conversation);
+    this.conversations.delete(id);
+  }
+
+  private dropFiles(conversation: Conversation): void {
     for (const file of conversation.attachments.values()) {
       this.attachments.delete(file.id);
       this.totalAttachmentBytes -= file.bytes.length + (file.thumbnail?.length ?? 0);
     }
-    this.conversations.delete(id);
+    conversation.attachments.clear();
+    conversation.attachmentBytes = 0;
+  }
+
+  /**
+   * Forgets what a conversation holds (its activities and files) but keeps it open, so the
+   * client still receives what the bot says next; `undefined` when there is no such conversation.
+   */
+  forgetHistory(id: string): { activities: number; files: number } | undefined {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return undefined;
+    const files = conversation.attachments.size;
+    this.dropFiles(conversation);
+    return { activities: conversation.clear(), files };
   }
 
   /** Drops every conversation idle for longer than the limit; returns how many went. */

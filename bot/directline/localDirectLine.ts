@@ -112,6 +112,12 @@ export interface LocalDirectLine {
    * so the bot's attachment fetcher can read our own files in memory, without a network call.
    */
   readAttachment(contentUrl: string): StoredAttachment | undefined;
+  /**
+   * Forgets the activities and files this service keeps of a conversation ("delete my data"),
+   * keeping it open for the bot's answer; `undefined` when it has no such conversation (another
+   * channel, or one already swept).
+   */
+  forgetHistory(conversationId: string): { activities: number; files: number } | undefined;
   /** Drops idle conversations now (the timer does it every `sweepIntervalMs`). */
   sweep(): number;
   /** Live conversations. */
@@ -404,6 +410,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
         new RegExp(`^${base}/attachments/([A-Za-z0-9_-]{22})$`).exec(url.pathname);
       return match ? store.attachment(match[1]) : undefined;
     },
+    forgetHistory: (conversationId) => store.forgetHistory(conversationId),
     sweep: () => store.sweep(),
     conversationCount: () => store.size,
     close: () => store.close(),

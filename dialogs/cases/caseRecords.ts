@@ -1,5 +1,7 @@
 import type { CaseRecord, CaseStatus, NewCase } from '../ports';
 import { redact } from '../redact';
+import { sha256 } from '../hash';
+import { emailKey } from '../prompts/validation';
 
 /**
  * Pure helpers shared by the case store adapters and the handoff dialog's fallback, so that a
@@ -67,4 +69,17 @@ export function isOpenInConversation(record: CaseRecord, conversationId: string)
 /** Newest first by creation time, then by id, so equal timestamps still sort the same way everywhere. */
 export function newestFirst(a: CaseRecord, b: CaseRecord): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
+/**
+ * The key stores index a reply address by: the SHA-256 of the address trimmed and lower-cased,
+ * so "find the cases of this person" works without an index of addresses in clear.
+ */
+export function emailHash(email: string): string {
+  return sha256(emailKey(email));
+}
+
+/** Whether `record`'s reply address is `email` (trimmed, case-insensitive). */
+export function hasReplyEmail(record: CaseRecord, email: string): boolean {
+  return record.replyEmail !== null && emailKey(record.replyEmail) === emailKey(email);
 }

@@ -51,6 +51,16 @@ export function mailRateKey(email: string): string {
   return `account-mail:email:${sha256(emailKey(email))}`;
 }
 
+/** The rate-limit key of the account checks for `email` that matched no record (see {@link mayMail}). */
+function missRateKey(email: string): string {
+  return `account-mail:miss:${sha256(emailKey(email))}`;
+}
+
+/** Every rate-limit key derived from an email address (deleted with the person's data). */
+export function addressRateKeys(email: string): string[] {
+  return [mailRateKey(email), missRateKey(email)];
+}
+
 /** The rate-limit key of one dialog's requests in one conversation. */
 export function conversationRateKey(dialogId: string, conversationId: string): string {
   return `${dialogId}:conversation:${sha256(conversationId)}`;
@@ -62,7 +72,7 @@ export function conversationRateKey(dialogId: string, conversationId: string): s
  * at the same cost, so a miss neither uses up the owner's emails nor answers faster.
  */
 export async function mayMail(rateLimiter: RateLimiter, email: string, sending = true): Promise<boolean> {
-  const key = sending ? mailRateKey(email) : `account-mail:miss:${sha256(emailKey(email))}`;
+  const key = sending ? mailRateKey(email) : missRateKey(email);
   const decision = await rateLimiter.consume(key, MAIL_PER_ADDRESS_LIMIT, MAIL_PER_ADDRESS_WINDOW_SECONDS);
   return decision.allowed;
 }

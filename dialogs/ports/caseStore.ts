@@ -84,6 +84,17 @@ export interface CaseStore {
   list(filter?: { status?: CaseStatus; limit?: number }): Promise<CaseRecord[]>;
   /** The newest case of a conversation that is not resolved, or `null`. */
   findOpenByConversation(conversationId: string): Promise<CaseRecord | null>;
+  /**
+   * The live cases whose reply address is `email` (compared trimmed and case-insensitively,
+   * see `emailHash` in `dialogs/cases/caseRecords.ts`), newest first. Stores index the address
+   * by its hash, never in clear.
+   */
+  findByEmail(email: string): Promise<CaseRecord[]>;
+  /**
+   * Deletes the case and its index entries at once (a person asked for their data to be
+   * deleted). Returns whether there was such a case.
+   */
+  delete(id: string): Promise<boolean>;
   /** Small named settings, such as the Teams escalation channel's conversation reference. */
   getSetting<T>(key: string): Promise<T | null>;
   setSetting<T>(key: string, value: T): Promise<void>;

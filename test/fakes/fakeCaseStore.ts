@@ -40,6 +40,15 @@ export class FakeCaseStore implements CaseStore {
     return open ? structuredClone(open) : null;
   }
 
+  async findByEmail(email: string): Promise<CaseRecord[]> {
+    const key = email.trim().toLowerCase();
+    return structuredClone([...this.cases.values()].reverse().filter((c) => c.replyEmail?.trim().toLowerCase() === key));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.cases.delete(id);
+  }
+
   async getSetting<T>(key: string): Promise<T | null> {
     return this.settings.has(key) ? (structuredClone(this.settings.get(key)) as T) : null;
   }

@@ -5,6 +5,8 @@ import { CASE_ID_PATTERN } from '../../../dialogs/cases/caseId';
 import { MemoryCaseStore, type CaseStoreOptions } from '../../../bot/adapters/memoryCaseStore';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
 import { SqlCaseStore } from '../../../bot/adapters/sqlCaseStore';
+import { readMigrations, splitStatements } from '../../../bot/db/migrate';
+import { emailHash } from '../../../dialogs/cases/caseRecords';
 import { FakeCaseStore } from '../../fakes/fakeCaseStore';
 import { openTestPglite, openTestPostgres, truncate, type MigratedDatabase } from '../../support/postgres';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
@@ -167,6 +169,34 @@ for (const adapter of adapters) {
       expect((await store.list()).map((r) => r.id)).to.deep.equal(['UHS-7K3Q9D']);
     });
 
+    it('finds the cases of a reply address, newest first, however the address is written', async () => {
+      const a = await store.create(newCase('conv-a', { replyEmail: 'JDoe@UMass.edu' }));
+      await store.create(newCase('conv-b', { replyEmail: 'other@umass.edu' }));
+      const c = await store.create(newCase('conv-c', { replyEmail: 'jdoe@umass.edu' }));
+      await store.create(newCase('conv-d', { replyEmail: null }));
+      expect((await store.findByEmail(' jdoe@UMASS.edu ')).map((r) => r.id)).to.deep.equal([c.id, a.id]);
+      expect((await store.findByEmail('other@umass.edu')).map((r) => r.replyEmail)).to.deep.equal(['other@umass.edu']);
+      expect(await store.findByEmail('nobody@umass.edu')).to.deep.equal([]);
+    });
+
+    it('deletes a case and every way of finding it, once', async () => {
+      const first = await store.create(newCase('conv-x', { replyEmail: 'jdoe@umass.edu' }));
+      const second = await store.create(newCase('conv-x', { replyEmail: 'jdoe@umass.edu' }));
+      const other = await store.create(newCase('conv-y', { replyEmail: 'other@umass.edu' }));
+      expect(await store.delete(second.id)).to.equal(true);
+      expect(await store.get(second.id)).to.equal(null);
+      expect(await store.update(second.id, (r) => ({ ...r, status: 'claimed' }))).to.equal(null);
+      expect((await store.list()).map((r) => r.id)).to.deep.equal([other.id, first.id]);
+      expect((await store.findOpenByConversation('conv-x'))?.id).to.equal(first.id);
+      expect((await store.findByEmail('jdoe@umass.edu')).map((r) => r.id)).to.deep.equal([first.id]);
+      expect(await store.delete(first.id)).to.equal(true);
+      expect(await store.findOpenByConversation('conv-x')).to.equal(null);
+      expect(await store.findByEmail('jdoe@umass.edu')).to.deep.equal([]);
+      expect(await store.delete(first.id), 'deleted twice').to.equal(false);
+      expect(await store.delete('UHS-000000'), 'unknown').to.equal(false);
+      expect(await store.get(other.id), 'other cases untouched').to.deep.include({ id: other.id, replyEmail: 'other@umass.edu' });
+    });
+
     it('keeps settings', async () => {
       expect(await store.getSetting('escalation-channel')).to.equal(null);
       await store.setSetting('escalation-channel', { conversationId: '19:abc', serviceUrl: 'https://x' });
@@ -204,3 +234,23 @@ for (const adapter of adapters.filter((a) => a.realIds)) {
     });
   });
 }
+
+describe('SqlCaseStore: the reply-address hash column', () => {
+  let subject: MigratedDatabase;
+  before(async () => {
+    subject = await openTestPostgres('casehash');
+  });
+  after(async () => subject?.close());
+
+  it('holds the hash, never the address, and the migration computes the same hash for cases stored before it', async () => {
+    const created = await new SqlCaseStore(subject.db).create(newCase('conv-1', { replyEmail: 'JDoe@umass.edu' }));
+    const rows = await subject.db.query<{ reply_email_hash: string }>('SELECT reply_email_hash FROM cases WHERE id = $1', [created.id]);
+    expect(rows[0].reply_email_hash).to.equal(emailHash('jdoe@umass.edu')).and.not.match(/jdoe/i);
+    // The migration's backfill, for a row written by a bot that did not set the column.
+    await subject.db.query('UPDATE cases SET reply_email_hash = NULL');
+    const backfill = readMigrations().find((m) => m.name === 'case_reply_email_hash');
+    const update = splitStatements(backfill?.sql ?? '').find((statement) => statement.startsWith('UPDATE'));
+    await subject.db.query(update ?? 'no backfill statement');
+    expect((await new SqlCaseStore(subject.db).findByEmail('jdoe@UMASS.edu')).map((r) => r.id)).to.deep.equal([created.id]);
+  });
+});

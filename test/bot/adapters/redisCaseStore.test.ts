@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Log } from '../../../dialogs/ports';
 import { MemoryCaseStore } from '../../../bot/adapters/memoryCaseStore';
 import { RedisCaseStore } from '../../../bot/adapters/redisCaseStore';
+import { emailHash } from '../../../dialogs/cases/caseRecords';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 import { newCase, steppingClock } from './caseFixtures';
 
@@ -56,6 +57,18 @@ describe('RedisCaseStore (Redis specifics)', () => {
     expect(await redis.zcard(`${prefix}cases:by-time`)).to.equal(1);
     expect(await store.findOpenByConversation('conv-1')).to.equal(null);
     expect(await redis.exists(`${prefix}cases:conv:conv-1`)).to.equal(0);
+  });
+
+  it('indexes a reply address by its hash, never in clear, with the case TTL; delete leaves no key behind', async () => {
+    const store = new RedisCaseStore(redis, { prefix, ttlSeconds: 3600, now: steppingClock() });
+    const created = await store.create(newCase('conv-1', { replyEmail: 'JDoe@umass.edu' }));
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.join(' ')).not.to.match(/jdoe|umass/i);
+    const emailIndex = `${prefix}cases:email:${emailHash('jdoe@umass.edu')}`;
+    expect(keys).to.include(emailIndex);
+    expect(await redis.ttl(emailIndex)).to.be.within(3500, 3600);
+    expect(await store.delete(created.id)).to.equal(true);
+    expect(await redis.keys(`${prefix}*`)).to.deep.equal([]);
   });
 
   it('treats a stored value that is not a valid case as absent, and logs only the id', async () => {

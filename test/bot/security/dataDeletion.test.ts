@@ -4,6 +4,9 @@ import { appendTranscript, emptyMemory, TRANSCRIPT_LIMIT } from '../../../dialog
 import { isDataDeletionRequest } from '../../../dialogs/prompts/recognizer';
 import { startTestApp, texts, type TestApp } from '../../support/app';
 import { CHECK_ACCOUNT } from '../../support/flows';
+import { startAppChatServer, type ChatServer } from '../../support/chatServer';
+import { call, DirectLineTestClient, userMessage } from '../../support/directLineClient';
+import { makePng } from '../../support/sampleFiles';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../support/redis';
 
 /** A person can have their data deleted, and nothing is kept without bound. */
@@ -43,6 +46,42 @@ describe('Security: deleting data, and retention with a bound', function () {
       // The next message starts afresh: the account check it was in is gone.
       const next = texts(await t.say('deleting-1', 'yes')).join('\n');
       expect(next).to.not.match(/email address/i);
+    });
+  });
+
+  describe('"delete my data" over the local Direct Line (HTTP)', () => {
+    let server: ChatServer;
+    before(async function () {
+      this.timeout(180_000);
+      server = await startAppChatServer();
+    });
+    after(async () => server?.close());
+
+    it("also deletes the Direct Line's copy of the conversation's messages and files, and keeps the chat open", async () => {
+      const client = new DirectLineTestClient(server.baseUrl);
+      const session = await client.started();
+      expect((await client.post(session, userMessage('how do I reset my password, my email is jdoe@umass.edu'))).status).to.equal(200);
+      const uploaded = await client.upload(session, { name: 'record.png', type: 'image/png', bytes: makePng() });
+      expect(uploaded.status).to.equal(200);
+      const before = await client.all(session);
+      const fileUrl = before.flatMap((a) => a.attachments ?? []).map((a) => a.contentUrl).find((url) => url?.includes('/attachments/'));
+      expect(fileUrl, 'the upload is served').to.be.a('string');
+      expect((await fetch(new URL(fileUrl ?? '', `${server.baseUrl}/`))).status).to.equal(200);
+      expect(JSON.stringify(before)).to.include('jdoe@umass.edu');
+
+      expect((await client.post(session, userMessage('please delete my data'))).status).to.equal(200);
+      const after = await client.all(session);
+      // All that is left is the answer, which says what went.
+      expect(after.map((a) => a.from?.role ?? 'bot')).to.deep.equal(['bot']);
+      expect(after[0].text).to.match(/deleted/i).and.to.match(/chat service's copy of this conversation \(\d+ messages, 1 uploaded file\)/);
+      expect(JSON.stringify(after)).not.to.include('jdoe@umass.edu').and.not.to.include('reset my password');
+      expect((await fetch(new URL(fileUrl ?? '', `${server.baseUrl}/`))).status, 'the file is gone').to.equal(404);
+
+      // A client polling from the watermark it had still gets the answer, and the chat goes on.
+      const next = await client.post(session, userMessage('thanks'));
+      expect(next.status).to.equal(200);
+      const later = await call<{ activities: Array<{ text?: string }> }>(`${server.baseUrl}/directline/conversations/${session.conversationId}/activities?watermark=0`, { token: session.token });
+      expect(later.body.activities.map((a) => a.text)).to.include('thanks');
     });
   });
 
