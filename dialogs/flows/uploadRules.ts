@@ -1,4 +1,5 @@
 import { redact } from '../redact';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /**
  * Upload diagnosis rules (FAQ 6, "I'm having difficulty uploading documents to the Patient
@@ -17,11 +18,10 @@ export const ALLOWED_EXTENSIONS = ['gif', 'png', 'tiff', 'tif', 'jpg', 'jpeg', '
 export type AllowedExtension = (typeof ALLOWED_EXTENSIONS)[number];
 
 /** The portal's own error message for a wrong file type, quoted exactly from the FAQ. */
-export const PORTAL_ALLOWED_TYPES_MESSAGE =
-  'Only images (.gif, .png, .tiff, .tif, .jpg, .jpeg) and documents (.txt, .pdf) are allowed!';
+export const PORTAL_ALLOWED_TYPES_MESSAGE = FLOW_FACTS.uploadAllowedTypes;
 
 /** The FAQ's renaming tip, quoted exactly. */
-export const FAQ_RENAME_TIP = 'Change the file type name: Shorten the length of the document and remove any special characters (i.e.) * % &';
+export const FAQ_RENAME_TIP = FLOW_FACTS.uploadRenameTip;
 
 /**
  * Longest file name (with its ending) we call safe.
