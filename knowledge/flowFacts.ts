@@ -60,6 +60,7 @@ const flowFactsSchema = z
     spirePhone: text,
     spireName: text,
     uploadAllowedTypes: text,
+    uploadSpecialCharacters: text,
     uploadRenameTip: text,
   })
   .transform((facts, ctx) => {

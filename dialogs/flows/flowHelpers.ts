@@ -59,16 +59,6 @@ export const WORKED_CHOICES: Choice[] = [
   },
 ];
 
-/** Steps in one sentence, "a, b, and c", as the flows run a quote's steps together. */
-export function listed(items: readonly string[]): string {
-  return items.length > 2 ? `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}` : items.join(' and ');
-}
-
-/** `text` with a capital first letter: a quote from mid-sentence that starts a step. */
-export function sentenceStart(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /** A numbered Markdown list. */
 export function numbered(lines: readonly string[]): string {
   return lines.map((line, i) => `${i + 1}. ${line}`).join('\n');

@@ -1,7 +1,8 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DialogServices } from '../services';
 import { markdown } from '../prompts/replies';
-import { bulleted, FlowDialog, listed, numbered } from './flowHelpers';
+import { bulleted, FlowDialog, numbered } from './flowHelpers';
+import { listed } from './quoteText';
 import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';

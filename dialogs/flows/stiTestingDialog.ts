@@ -1,6 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
-import { chosen, GuidedFlowDialog, NO, numbered, sentenceStart, YES_NO_UNSURE_CHOICES } from './flowHelpers';
+import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
+import { sentenceStart } from './quoteText';
 import type { DialogServices } from '../services';
 import { FLOW_FACTS } from '../../knowledge/flowFacts';
 

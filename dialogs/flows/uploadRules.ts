@@ -1,5 +1,6 @@
 import { redact } from '../redact';
 import { FLOW_FACTS } from '../../knowledge/flowFacts';
+import { sentenceStart } from './quoteText';
 
 /**
  * Upload diagnosis rules (FAQ 6, "I'm having difficulty uploading documents to the Patient
@@ -403,7 +404,7 @@ function nameProblems(fileName: string): { problems: Problem[]; extension: strin
       problem(
         'special-characters',
         'blocker',
-        `The name contains special characters the portal can't handle: ${specials.join(' ')}. Remove any special characters (i.e.) * % & and use only letters, numbers, spaces, dashes (-) or underscores (_).`,
+        `The name contains special characters the portal can't handle: ${specials.join(' ')}. ${sentenceStart(FLOW_FACTS.uploadSpecialCharacters)} and use only letters, numbers, spaces, dashes (-) or underscores (_).`,
       ),
     );
   }
