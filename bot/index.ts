@@ -41,7 +41,7 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { CaseService } from '../dialogs/cases/caseService';
 import type { DialogServices } from '../dialogs/services';
 import type { ConversationMemory } from '../dialogs/memory/conversationMemory';
-import type { Mailer, PortalDirectory } from '../dialogs/ports';
+import type { CaseStore, Mailer, PortalDirectory } from '../dialogs/ports';
 import type { BackoffPolicy } from '../dialogs/cases/backoff';
 import { loadKnowledge } from '../knowledge/loader';
 import { projectRoot } from '../knowledge/projectRoot';
@@ -68,6 +68,8 @@ export interface App extends BuiltServer {
   adapter: CloudAdapter;
   bot: HelpDeskBot;
   services: DialogServices;
+  /** The case store (the dialogs reach cases only through `services.caseService`). */
+  cases: CaseStore;
   storage: Storage;
   outbox: ManagedOutbox;
   /** The database of record: PostgreSQL (DATABASE_URL) or PGlite (DATA_DIR). */
@@ -158,7 +160,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // is known only once the port is.
   let fetcher = new SafeAttachmentFetcher({ allowedOrigins: config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [], log });
   const services: DialogServices = {
-    knowledge, directory, mailer, rateLimiter, cases, escalations, notifier, caseService, insights, log, now,
+    knowledge, directory, mailer, rateLimiter, caseService, insights, log, now,
     settings: dialogSettings(config),
     fetchAttachment: (url, maxBytes) => fetcher.fetch(url, maxBytes),
   };
@@ -230,7 +232,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const inboundMailPort = () => inbound?.port ?? null;
   const metricsPort = () => metricsListener?.port ?? null;
-  return { server, inFlight, config, log, adapter, bot, services, storage, outbox, database, insights, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close: () => shutdown.run() };
+  return { server, inFlight, config, log, adapter, bot, services, cases, storage, outbox, database, insights, localDirectLine, metrics, metricsPort, inboundMailPort, listen, close: () => shutdown.run() };
 }
 
 /** Quits the Redis client politely when connected (at most 2 s), and drops the connection either way. */

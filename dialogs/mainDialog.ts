@@ -740,7 +740,7 @@ export class MainDialog {
   /** "When will they answer?": the open case, where the reply goes, and how to follow up; no invented times. */
   private async answerReplyTime(context: TurnContext, memory: ConversationMemory): Promise<void> {
     const helpdesk = this.services.settings.helpdeskEmail;
-    const record = memory.openCaseId ? await this.services.cases.get(memory.openCaseId).catch(() => null) : null;
+    const record = memory.openCaseId ? await this.services.caseService.find(memory.openCaseId).catch(() => null) : null;
     if (!record && !memory.openCaseId) {
       await context.sendActivity(
         markdown(`You haven't sent anything to the help desk from this chat yet. I can pass your question on with a case number, or you can email ${helpdesk} yourself.`, [TALK_TO_HELPDESK, SOMETHING_ELSE]),

@@ -1,9 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/types';
 import type { CaseService } from './cases/caseService';
 import type {
-  CaseNotifier,
-  CaseStore,
-  EscalationOutbox,
   InsightsRecorder,
   Log,
   Mailer,
@@ -40,11 +37,11 @@ export interface DialogServices {
   directory: PortalDirectory;
   mailer: Mailer;
   rateLimiter: RateLimiter;
-  /** Reads cases; every change goes through {@link DialogServices.caseService}. */
-  cases: CaseStore;
-  escalations: EscalationOutbox;
-  notifier: CaseNotifier;
-  /** The one place that changes a case and notifies staff, the patient and the outbox. */
+  /**
+   * The dialogs' only way to cases: it reads them and is the one place that changes a case and
+   * notifies staff, the patient and the escalation outbox (the store, notifier and outbox are
+   * its own, wired in `bot/index.ts`).
+   */
   caseService: CaseService;
   /** Where answers, misses and outcomes are recorded for the help desk's insights. */
   insights: InsightsRecorder;

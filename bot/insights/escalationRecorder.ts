@@ -17,7 +17,7 @@ export function recordingEscalations(notifier: CaseNotifier, insights: InsightsR
         trigger: typeof trigger === 'string' ? trigger : 'unknown',
         caseId: record.id,
       });
-      await notifier.caseCreated(record);
+      return notifier.caseCreated(record);
     },
     caseUpdated: (record) => notifier.caseUpdated(record),
     patientMessage: (record, text) => notifier.patientMessage(record, text),

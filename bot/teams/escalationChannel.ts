@@ -50,7 +50,7 @@ export function escalationChannelFrom(activity: Activity, setBy: string, at: Dat
 }
 
 /** The saved escalation channel, or `null` when none is chosen (or the setting is unreadable). */
-export async function loadEscalationChannel(cases: CaseStore): Promise<EscalationChannel | null> {
+export async function loadEscalationChannel(cases: Pick<CaseStore, 'getSetting'>): Promise<EscalationChannel | null> {
   const parsed = escalationChannelSchema.safeParse(await cases.getSetting<unknown>(ESCALATION_CHANNEL_SETTING));
   // The schema checks the fields a proactive send needs; the rest passes through to the adapter.
   return parsed.success ? (parsed.data as unknown as EscalationChannel) : null;

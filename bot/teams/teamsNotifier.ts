@@ -5,8 +5,8 @@ import { loadEscalationChannel, threadReference } from './escalationChannel';
 
 /** What a {@link TeamsNotifier} needs. */
 export interface TeamsNotifierOptions {
-  /** Where the escalation channel and each case's card id are kept. */
-  cases: CaseStore;
+  /** Where the escalation channel and each case's card id are read from. */
+  cases: Pick<CaseStore, 'get' | 'getSetting'>;
   /** Proactive sends into the channel (`CloudMessenger` in production). */
   messenger: ConversationMessenger;
   log: Log;
@@ -21,8 +21,12 @@ export interface TeamsNotifierOptions {
 export class TeamsNotifier implements CaseNotifier {
   constructor(private readonly options: TeamsNotifierOptions) {}
 
-  /** Posts the card and remembers its activity id on the case. */
-  async caseCreated(record: CaseRecord): Promise<void> {
+  /**
+   * Posts the card and returns its activity id, which the case service records on the case
+   * (this notifier only reads cases: every change to one goes through the case service).
+   */
+  async caseCreated(record: CaseRecord): Promise<string | null> {
+    let cardActivityId: string | null = null;
     await this.guard('caseCreated', record.id, async () => {
       const channel = await loadEscalationChannel(this.options.cases);
       if (!channel) {
@@ -30,10 +34,9 @@ export class TeamsNotifier implements CaseNotifier {
         return;
       }
       const sent = await this.options.messenger.startThread(channel.reference, { type: 'message', attachments: [caseCard(record)] });
-      if (!sent.id) return;
-      const cardActivityId = sent.id;
-      await this.options.cases.update(record.id, (current) => ({ ...current, cardActivityId }));
+      cardActivityId = sent.id ?? null;
     });
+    return cardActivityId;
   }
 
   /** Replaces the card with the case as it is now. */

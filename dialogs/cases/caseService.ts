@@ -80,8 +80,32 @@ export class CaseService {
     const { record, stored } = await this.store(input);
     const mail = composeMail(record);
     const queued = await this.queueMail(record.id, mail);
-    await this.notify('caseCreated', record);
-    return { record, mail, stored, queued };
+    const cardActivityId = await this.announce(record);
+    // While the store is down there is no case to record the card on yet.
+    const announced = cardActivityId && stored ? await this.recordCardId(record.id, cardActivityId) : null;
+    return { record: announced ?? record, mail, stored, queued };
+  }
+
+  /**
+   * Stores a case the store could not take when it was opened (see `pendingEscalations.ts`),
+   * under the id the patient was given and with its real opening time. Idempotent; a store
+   * failure is thrown, so the caller retries.
+   */
+  async storeParked(id: string, input: NewCase, createdAt: Date): Promise<CaseRecord> {
+    return this.options.cases.create(input, { id, createdAt });
+  }
+
+  /**
+   * Queues a parked case's escalation email (idempotent by case id); an outbox failure is
+   * thrown, so the caller retries.
+   */
+  async queueParkedMail(caseId: string, mail: OutgoingMail): Promise<void> {
+    await this.options.escalations.enqueue(caseId, mail);
+  }
+
+  /** The conversation's newest case that is not resolved, or `null`. A store failure is thrown. */
+  async findOpenByConversation(conversationId: string): Promise<CaseRecord | null> {
+    return this.options.cases.findOpenByConversation(conversationId);
   }
 
   /** The patient asked again while a case is open: their words join it as a `patient-message` event. */
@@ -237,8 +261,32 @@ export class CaseService {
     }
   }
 
+  /** Tells staff about a new case; returns the id of the card posted, if any. A failure never fails the case. */
+  private async announce(record: CaseRecord): Promise<string | null> {
+    try {
+      return await this.options.notifier.caseCreated(record);
+    } catch (err) {
+      this.options.log.warn({ event: 'notifier-failed', caseId: record.id, code: errorCode(err) }, 'case notifier failed');
+      return null;
+    }
+  }
+
+  /**
+   * Records the staff card's id on the case, so later updates replace that card in place.
+   * Returns the case as stored, or `null` when it could not be recorded (the card then stays
+   * as posted; the case itself is unaffected).
+   */
+  private async recordCardId(caseId: string, cardActivityId: string): Promise<CaseRecord | null> {
+    try {
+      return await this.options.cases.update(caseId, (c) => ({ ...c, cardActivityId }));
+    } catch (err) {
+      this.options.log.warn({ event: 'card-id-not-recorded', caseId, code: errorCode(err) }, 'could not record the card id on the case');
+      return null;
+    }
+  }
+
   /** Tells staff; notifiers should not throw, and a failure here must never fail the change. */
-  private async notify(what: 'caseCreated' | 'caseUpdated', record: CaseRecord): Promise<void> {
+  private async notify(what: 'caseUpdated', record: CaseRecord): Promise<void> {
     try {
       await this.options.notifier[what](record);
     } catch (err) {

@@ -122,7 +122,7 @@ export class HandoffDialog extends FlowDialog {
     options: HandoffDialogOptions = {},
   ) {
     super(HANDOFF_DIALOG);
-    this.pending = options.pending ?? new PendingEscalations(services.cases, services.escalations, services.log);
+    this.pending = options.pending ?? new PendingEscalations(services.caseService, services.log);
     this.hours = parseBusinessHours(services.settings.businessHours, services.settings.businessTimezone);
     this.addDependency(new TextPrompt(HANDOFF_DESCRIPTION_PROMPT, limitRetries(descriptionValidator)));
     this.addDependency(new TextPrompt(HANDOFF_EMAIL_PROMPT, limitRetries(replyEmailValidator)));
@@ -201,7 +201,7 @@ export class HandoffDialog extends FlowDialog {
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) return null;
     try {
-      return await this.services.cases.findOpenByConversation(conversationId);
+      return await this.services.caseService.findOpenByConversation(conversationId);
     } catch {
       return null;
     }

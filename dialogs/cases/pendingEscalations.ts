@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { CaseStore, EscalationOutbox, Log, NewCase, OutgoingMail } from '../ports';
+import type { Log, NewCase, OutgoingMail } from '../ports';
 import { silentLog } from '../ports';
+import type { CaseService } from './caseService';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { errorCode } from '../errorCode';
 
@@ -13,7 +14,7 @@ import { errorCode } from '../errorCode';
  * throws, the mail is parked here too. This queue keeps retrying, with capped exponential
  * backoff and without a limit, to store the case under that same id (`create` with `id` is
  * idempotent) and to enqueue the mail under the case id (idempotent by job id), until both
- * succeed. Once Redis is back, everything is in the durable stores and this queue is empty.
+ * succeed. Both go through the case service, the one place that changes a case. Once Redis is back, everything is in the durable stores and this queue is empty.
  *
  * It lives in this process only: a bot stopped while Redis is still down loses what is parked
  * here (logged as a warning with the count). That window is the outage itself; in normal
@@ -40,14 +41,16 @@ export interface PendingEventMap {
 /** Retry spacing: 1 s, 2 s, 4 s … capped at 1 min (Redis outages are short; the user is waiting on nothing). */
 export const PENDING_BACKOFF: BackoffPolicy = { baseDelayMs: 1000, maxDelayMs: 60_000 };
 
+/** What the queue needs of the case service: storing a parked case and queuing its mail. */
+export type ParkedCaseTarget = Pick<CaseService, 'storeParked' | 'queueParkedMail'>;
+
 /** The process-local retry queue for escalations Redis could not take (see the module comment). */
 export class PendingEscalations extends EventEmitter<PendingEventMap> {
   private readonly entries = new Map<string, { entry: PendingEscalation; attempts: number; timer: NodeJS.Timeout | null }>();
   private closed = false;
 
   constructor(
-    private readonly cases: CaseStore,
-    private readonly outbox: EscalationOutbox,
+    private readonly caseService: ParkedCaseTarget,
     private readonly log: Log = silentLog,
     private readonly backoff: BackoffPolicy = PENDING_BACKOFF,
   ) {
@@ -104,11 +107,11 @@ export class PendingEscalations extends EventEmitter<PendingEventMap> {
     const { entry } = slot;
     try {
       if (entry.needsCase) {
-        await this.cases.create(entry.input, { id: entry.id, createdAt: entry.createdAt });
+        await this.caseService.storeParked(entry.id, entry.input, entry.createdAt);
         entry.needsCase = false;
       }
       if (entry.needsMail) {
-        await this.outbox.enqueue(entry.id, entry.mail);
+        await this.caseService.queueParkedMail(entry.id, entry.mail);
         entry.needsMail = false;
       }
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { DirectoryRecord, OutgoingMail } from '../ports';
-import { FLOW_FACTS } from '../../knowledge/flowFacts';
+import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 
 /**
  * The emails of the account-status and password-reset dialogs, and the portal facts they
@@ -17,23 +17,21 @@ export const PORTAL_REGISTRATION_SENDER = FLOW_FACTS.registrationSender;
 export const PORTAL_RESET_SENDER = FLOW_FACTS.resetSender;
 
 /** The FAQ's three registration entries (FAQ 1), as label and exact text. */
-export const REGISTRATION_ENTRIES: ReadonlyArray<{ label: string; text: string }> = [
-  { label: 'Username', text: "Recommended to use the patient's UMass NetID" },
-  { label: 'Date of Birth', text: 'MM/DD/YYYY' },
-  { label: 'Email Address', text: 'The email address must match what we have in our database.' },
-];
+export const REGISTRATION_ENTRIES: ReadonlyArray<{ label: string; text: string }> = FLOW_FACTS.registrationEntries;
+/** The entry that asks for the email address on file (the mail adds the address it went to). */
+const EMAIL_ENTRY = FLOW_FACTS.registrationEntries[2];
 
 /** FAQ: how UMass users log in (NetID Single Sign On). */
-export const NETID_SSO_TEXT = `UMass students, faculty, and staff should log in to the UMass Patient Portal using their NetID and password. When you visit the portal homepage at ${PORTAL_URL}, choose “I have a UMass NetID” to proceed to the NetID Single Sign On process.`;
+export const NETID_SSO_TEXT = FLOW_FACTS.netidSso;
 
 /** FAQ: who creates an account instead. */
-export const NO_NETID_TEXT = 'Users who do not have a UMass NetID (i.e., Hampshire College community) will need to create an account, or log in with their existing credentials.';
+export const NO_NETID_TEXT = FLOW_FACTS.noNetid;
 
 /** FAQ 2: how to use the Forgot Password link. */
-export const FORGOT_PASSWORD_TEXT = `Use the "Forgot Password" link found in the lower right corner of the Login page: ${LOGIN_URL}. Click "Forgot Password" and enter your email address that we have on file for you. This will force another email to be sent to you. This email will come from ${PORTAL_RESET_SENDER}. Check your spam folder too, just in case.`;
+export const FORGOT_PASSWORD_TEXT = `${FLOW_FACTS.forgotPassword} ${FLOW_FACTS.checkSpamToo}`;
 
 /** FAQ 4: the Submit button tip. */
-export const SUBMIT_BUTTON_TEXT = 'When you set the new password, click the "Submit" button rather than pressing the Enter or Return key: different results may vary when using the enter or return key, versus the "submit" button.';
+export const SUBMIT_BUTTON_TEXT = `When you set the new password, click the "Submit" button rather than pressing the Enter or Return key: ${FLOW_FACTS.submitVersusEnter}`;
 
 /** Why the mail was sent, which sets its subject and first sentence. */
 export type AccountMailPurpose = 'account-check' | 'password-reset';
@@ -82,7 +80,7 @@ export function accountResultMail(record: DirectoryRecord, purpose: AccountMailP
       ? 'You asked the UHS Portal Help chat for help resetting your UMass Patient Portal password.'
       : 'You asked the UHS Portal Help chat whether you already have a UMass Patient Portal account.';
   const footer: Block[] = [
-    { p: `If you continue to have issues, please email ${helpdeskEmail}.` },
+    { p: `${withHelpdeskEmail(FLOW_FACTS.continueIssues, helpdeskEmail)}.` },
     { p: 'You received this email because someone asked about the portal account for this address. If it was not you, you can ignore it: nothing has been changed. This mailbox is not monitored, so please do not reply.' },
     { p: 'University Health Services, UMass Amherst' },
   ];
@@ -101,9 +99,9 @@ export function accountResultMail(record: DirectoryRecord, purpose: AccountMailP
         { p: asked },
         { p: `You do not have a portal account yet, so you can register now at ${PORTAL_URL}.` },
         ...loginBlocks(record),
-        { p: 'In order for our portal to acknowledge your account, three requirements (entries) must be made:' },
-        { ol: REGISTRATION_ENTRIES.map((e) => (e.label === 'Email Address' ? `${e.label}: ${e.text} Use this address: ${record.email}` : `${e.label}: ${e.text}`)) },
-        { p: `After you register, the email to create your password comes from ${PORTAL_REGISTRATION_SENDER}. Please check your spam/junk folder.` },
+        { p: FLOW_FACTS.registrationIntro },
+        { ol: REGISTRATION_ENTRIES.map((e) => (e === EMAIL_ENTRY ? `${e.label}: ${e.text} Use this address: ${record.email}` : `${e.label}: ${e.text}`)) },
+        { p: `After you register, the email to create your password comes from ${PORTAL_REGISTRATION_SENDER}. ${FLOW_FACTS.checkSpamJunk}` },
         ...footer,
       ];
   const subject = record.portalUsername

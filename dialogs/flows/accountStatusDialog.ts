@@ -3,6 +3,7 @@ import type { DialogServices } from '../services';
 import { markdown } from '../prompts/replies';
 import type { TroubleshootingOptions } from '../mainDialog';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
+import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
 import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
 import { done } from '../outcome';
@@ -75,9 +76,9 @@ export class AccountStatusDialog extends FlowDialog {
     // already; Forgot Password tells), from the knowledge data; the rest get FAQ 1's entries.
     const faq3 = (step.options as TroubleshootingOptions | undefined)?.intent === 'username-taken' ? this.services.knowledge.get('username-taken') : undefined;
     const explanation = faq3 ? [faq3.answer.trim()] : [
-      'In order for our portal to acknowledge your account, three requirements (entries) must be made:',
+      FLOW_FACTS.registrationIntro,
       numbered(REGISTRATION_ENTRIES.map((e) => `**${e.label}:** ${e.text}`)),
-      'The email address seems to be the most popular reason why accounts are not recognized. If you are trying to register with a different email address, more than likely you will receive an error message.',
+      FLOW_FACTS.emailMostCommon,
       `${NETID_SSO_TEXT} ${NO_NETID_TEXT}`,
     ];
     const facts = factsOf(step.context);
@@ -98,7 +99,7 @@ export class AccountStatusDialog extends FlowDialog {
     if (escaped) return escaped;
     if (step.result !== true) {
       const { helpdeskEmail } = this.services.settings;
-      await step.context.sendActivity(markdown(`No problem. When you're ready, register at ${PORTAL_URL} with those three entries. If you are still having trouble, email ${helpdeskEmail}.`));
+      await step.context.sendActivity(markdown(`No problem. When you're ready, register at ${PORTAL_URL} with those three entries. ${withHelpdeskEmail(FLOW_FACTS.stillTrouble, helpdeskEmail)}.`));
       return step.endDialog(done(ACCOUNT_STATUS_DIALOG));
     }
     const key = conversationRateKey(ACCOUNT_STATUS_DIALOG, step.context.activity.conversation.id);

@@ -14,7 +14,7 @@ export const ALLERGY_FIRST_TEXT = FLOW_FACTS.allergyFirst;
 /** FAQ 12: later appointments, by phone or on the portal. */
 export const ALLERGY_FOLLOW_UP_TEXT = [
   FLOW_FACTS.allergyFollowUp,
-  numbered([`Login (${PORTAL_URL}) and click "Appts"`, 'From the Clinic menu select "UHS Nursing"', 'For Reason select "Allergy Serum Injection"']),
+  numbered([`Login (${PORTAL_URL}) and ${FLOW_FACTS.clickAppts}`, FLOW_FACTS.allergyClinic, FLOW_FACTS.allergyReason]),
 ].join('\n\n');
 
 /**

@@ -1,5 +1,6 @@
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 import { chosen, GuidedFlowDialog, numbered } from './flowHelpers';
 import { IMMUNIZATION_ENTRY_DIALOG, immunizationEntryDialog } from './immunizationEntryDialog';
 import type { DialogServices } from '../services';
@@ -34,23 +35,13 @@ const RESULT_CHOICES: Choice[] = [
 ];
 
 /** FAQ 11, quoted exactly: staff cannot upload. */
-export const STAFF_TEXT =
-  'Adding COVID-19 vaccination data on the portal is for students only: staff cannot upload records on the portal at this time.';
+export const STAFF_TEXT = `Adding COVID-19 vaccination data on the portal is for students only: ${FLOW_FACTS.covidStaff}.`;
 
 /** FAQ 11, quoted exactly: both pages are needed. */
-export const BOTH_PAGES_TEXT =
-  '**IMPORTANT: You must complete steps on BOTH the "Immunization" AND "Upload" pages of the portal for us to verify your record.**';
+export const BOTH_PAGES_TEXT = `**${FLOW_FACTS.covidBothPages}**`;
 
 /** FAQ 11, quoted exactly: the seven steps. */
-export const COVID_STEPS = [
-  `Login to the UMass Patient Portal (${PORTAL_URL})`,
-  'Click the “Immunization” tab',
-  'Scroll down and select “COVID-19 Vaccines.” Find your vaccine type and enter the date(s) you received your vaccine.',
-  'To update your record with your booster dose, scroll down to the last category, "COVID-19 Boosters." Find your vaccine type and enter the date you received your vaccine.',
-  'Click "Submit" and then go to the “Uploads” page',
-  'Under “Documents Available to be Uploaded,” select A - REQUIRED IMMUNIZATIONS FORM',
-  'Upload a photo of the vaccine card that you were given by the health care provider who administered the immunization',
-];
+export const COVID_STEPS = [`${FLOW_FACTS.loginToPortal} (${PORTAL_URL})`, ...FLOW_FACTS.covidSteps];
 
 /**
  * Adding COVID-19 vaccination data (FAQ 11, students only). Asks student or staff first: staff
@@ -88,7 +79,7 @@ export class CovidVaccineDialog extends GuidedFlowDialog {
       shownBefore
         ? [`Follow the seven steps above. ${BOTH_PAGES_TEXT}`, 'How did it go? If a step fails, tell me which and I will help.'].join('\n\n')
         : [
-            'Follow the steps below to submit your COVID-19 vaccination data to UMass.',
+            FLOW_FACTS.covidFollowSteps,
             BOTH_PAGES_TEXT,
             numbered(COVID_STEPS),
             'How did it go? If a step fails, tell me which and I will help.',

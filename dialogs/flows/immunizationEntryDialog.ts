@@ -1,5 +1,6 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { BROWSER_TIP, bulleted, DEVICE_TIP, GuidedFlowDialog, sharedDialog } from './flowHelpers';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 import { offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
 import type { DialogServices } from '../services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
@@ -8,17 +9,13 @@ import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenc
 export const IMMUNIZATION_ENTRY_DIALOG = 'immunizationEntryDialog';
 
 /** FAQ 7, quoted exactly: the third tip. */
-export const ONE_AT_A_TIME_TIP =
-  'Try entering each immunization requirement and click "submit." Do each one, one at a time and see if it saves it that way.';
+export const ONE_AT_A_TIME_TIP = FLOW_FACTS.oneAtATimeTip;
 
 /** FAQ 7's tips, in the FAQ's order. */
 export const IMMUNIZATION_TIPS = [BROWSER_TIP, DEVICE_TIP, ONE_AT_A_TIME_TIP];
 
 /** FAQ 7, quoted exactly: the New Student Immunization Program's contacts. */
-export const NSIP_TEXT = [
-  'If none of those options work for you, our New Student Immunization Program will accept faxes. Their contact information is:',
-  bulleted(['nsip@uhs.umass.edu', 'Phone: (413) 577-5275', 'Fax: (413) 577-3252']),
-].join('\n\n');
+export const NSIP_TEXT = [FLOW_FACTS.nsipIntro, bulleted(FLOW_FACTS.nsipContacts)].join('\n\n');
 
 /**
  * Trouble entering immunizations (FAQ 7): the FAQ's tips ONE AT A TIME ("Did that work?" after

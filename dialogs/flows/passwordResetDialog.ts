@@ -2,6 +2,8 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import type { DialogServices } from '../services';
 import { markdown } from '../prompts/replies';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
+import { listed } from './quoteText';
+import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
 import { done } from '../outcome';
@@ -28,10 +30,10 @@ export const PASSWORD_TIPS = [
   `**Have a UMass NetID?** ${NETID_SSO_TEXT}`,
   `${NO_NETID_TEXT} For them, a few tips from the UHS portal FAQ:`,
   numbered([
-    '**Use the "Submit" button.** A frequent problem relates to the use of the "submit" button: different results may vary when using the enter or return key, versus the "submit" button. Click **Submit** rather than pressing Enter or Return.',
+    `**Use the "Submit" button.** ${FLOW_FACTS.submitProblem}: ${FLOW_FACTS.submitVersusEnter} Click **Submit** rather than pressing Enter or Return.`,
     `**Check your spam/junk folder.** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,
-    "**If the Login page just spins:** click on the 'Login' button, scroll down, and enter your username and password from this screen. If it's entered incorrectly, you will at least get an error message.",
-    `**Forgot your password?** Use the "Forgot Password" link found in the lower right corner of the Login page: ${LOGIN_URL}`,
+    `**If the Login page just spins:** ${listed(FLOW_FACTS.loginSpinsSteps)}. ${FLOW_FACTS.loginSpinsError}`,
+    `**Forgot your password?** ${FLOW_FACTS.forgotPasswordLink}`,
   ]),
 ].join('\n\n');
 
@@ -84,7 +86,7 @@ export class PasswordResetDialog extends FlowDialog {
     if (escaped) return escaped;
     if (step.result !== true) {
       const { helpdeskEmail } = this.services.settings;
-      await step.context.sendActivity(markdown(`OK. Please give it another try, and if you continue to have issues, contact ${helpdeskEmail}.`));
+      await step.context.sendActivity(markdown(`OK. ${withHelpdeskEmail(FLOW_FACTS.tryAgain, helpdeskEmail)}`));
       return step.endDialog(done(PASSWORD_RESET_DIALOG));
     }
     return step.prompt(RESET_EMAIL_PROMPT, { prompt: emailQuestion(step.context) });

@@ -33,15 +33,13 @@ const DETAIL_CHOICES: Choice[] = [
 ];
 
 /** FAQ 14, quoted exactly: where the portal's details come from. */
-export const SPIRE_INTRO =
-  'The UMass Patient Portal pulls information from SPIRE, so if your information on the portal needs to be corrected, you can update your SPIRE information by following these steps.';
+export const SPIRE_INTRO = FLOW_FACTS.spireIntro;
 /** FAQ 14, quoted exactly: the address. */
-export const SPIRE_ADDRESS = 'To update your address, click “Addresses.” The address listed in your medical record is the one listed under “Mail” in SPIRE.';
+export const SPIRE_ADDRESS = FLOW_FACTS.spireAddress;
 /** FAQ 14, quoted exactly: the phone number. */
-export const SPIRE_PHONE = 'To update your phone number, click “Phone Numbers.” The number designated as “Preferred” is the one that will appear in your medical record.';
+export const SPIRE_PHONE = FLOW_FACTS.spirePhone;
 /** FAQ 14, quoted exactly: the name. */
-export const SPIRE_NAME =
-  'To update your name, click "Names." On this page, you can add or edit your Preferred/Chosen Name, which will appear on the UMass Patient Portal in parentheses next to your legal name. UMass staff should address you by your preferred name if one is listed in your medical record.';
+export const SPIRE_NAME = FLOW_FACTS.spireName;
 /** FAQ 14, quoted exactly: the delay. */
 export const SPIRE_DELAY = FLOW_FACTS.spireDelay;
 /** FAQ 14, quoted exactly: patients without SPIRE. */
@@ -53,7 +51,7 @@ const DETAIL_TEXT: Record<string, string> = { [ADDRESS]: SPIRE_ADDRESS, [PHONE]:
 export function spireSteps(detail: string): string {
   const specific = DETAIL_TEXT[detail];
   const third = specific ?? `Then:\n${bulleted([SPIRE_ADDRESS, SPIRE_PHONE, SPIRE_NAME])}`;
-  return [SPIRE_INTRO, numbered(['Login to spire.umass.edu', 'Click Main Menu, then click My Personal Information', third, SPIRE_DELAY])].join('\n\n');
+  return [SPIRE_INTRO, numbered([FLOW_FACTS.spireLogin, FLOW_FACTS.spireMenu, third, SPIRE_DELAY])].join('\n\n');
 }
 
 /** The detail a message already names ("change my address"), so it is not asked. */

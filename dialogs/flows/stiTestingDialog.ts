@@ -1,6 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
+import { sentenceStart } from './quoteText';
 import type { DialogServices } from '../services';
 import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
@@ -12,8 +13,8 @@ export const STI_CALL_TEXT = FLOW_FACTS.stiCall;
 
 /** FAQ 13: the self-scheduling steps. */
 export const STI_SELF_SCHEDULE_TEXT = [
-  'You can use the portal to self-schedule an appointment with a nurse for STI testing:',
-  numbered([`Login to the UMass Patient Portal (${PORTAL_URL})`, 'Click "Appts"', 'Follow instructions at the top of the page to self-schedule.']),
+  FLOW_FACTS.stiSelfSchedule,
+  numbered([`${FLOW_FACTS.loginToPortal} (${PORTAL_URL})`, sentenceStart(FLOW_FACTS.clickAppts), FLOW_FACTS.stiFollowInstructions]),
 ].join('\n\n');
 
 /** What the waterfall keeps. Never logged: whether someone has symptoms is health information. */

@@ -1,4 +1,6 @@
 import { redact } from '../redact';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
+import { sentenceStart } from './quoteText';
 
 /**
  * Upload diagnosis rules (FAQ 6, "I'm having difficulty uploading documents to the Patient
@@ -17,11 +19,10 @@ export const ALLOWED_EXTENSIONS = ['gif', 'png', 'tiff', 'tif', 'jpg', 'jpeg', '
 export type AllowedExtension = (typeof ALLOWED_EXTENSIONS)[number];
 
 /** The portal's own error message for a wrong file type, quoted exactly from the FAQ. */
-export const PORTAL_ALLOWED_TYPES_MESSAGE =
-  'Only images (.gif, .png, .tiff, .tif, .jpg, .jpeg) and documents (.txt, .pdf) are allowed!';
+export const PORTAL_ALLOWED_TYPES_MESSAGE = FLOW_FACTS.uploadAllowedTypes;
 
 /** The FAQ's renaming tip, quoted exactly. */
-export const FAQ_RENAME_TIP = 'Change the file type name: Shorten the length of the document and remove any special characters (i.e.) * % &';
+export const FAQ_RENAME_TIP = FLOW_FACTS.uploadRenameTip;
 
 /**
  * Longest file name (with its ending) we call safe.
@@ -403,7 +404,7 @@ function nameProblems(fileName: string): { problems: Problem[]; extension: strin
       problem(
         'special-characters',
         'blocker',
-        `The name contains special characters the portal can't handle: ${specials.join(' ')}. Remove any special characters (i.e.) * % & and use only letters, numbers, spaces, dashes (-) or underscores (_).`,
+        `The name contains special characters the portal can't handle: ${specials.join(' ')}. ${sentenceStart(FLOW_FACTS.uploadSpecialCharacters)} and use only letters, numbers, spaces, dashes (-) or underscores (_).`,
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { ActionTypes, MessageFactory, type Activity, type CardAction } from 'botbuilder-core';
 import type { KnowledgeEntry } from '../../knowledge/types';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /** The feedback buttons shown after an answer. The recogniser (`recognizer.ts`) reads them and the loose forms of yes and no. */
 export const HELPED_YES = 'Yes, that helped';
@@ -43,7 +44,7 @@ export function helpedQuestion(followUps: string[] = []): Partial<Activity> {
 /** What the bot can help with: the welcome and the answer to "help". */
 export function capabilitiesText(helpdeskEmail: string): string {
   return [
-    "Hi! I'm the UHS Patient Portal help bot. I can help you with the UMass Patient Portal (https://umass.medicatconnect.com):",
+    `Hi! I'm the UHS Patient Portal help bot. I can help you with the UMass Patient Portal (${FLOW_FACTS.portalUrl}):`,
     '',
     '- registering, "not active" errors and checking whether you already have an account',
     '- passwords, password emails and a login page that just spins',

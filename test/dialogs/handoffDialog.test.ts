@@ -39,7 +39,7 @@ const userAsked = (extra: Partial<HandoffOptions> = {}): HandoffOptions => ({ tr
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 
 function start(services: TestServices, options: HandoffOptions = userAsked(), pending?: PendingEscalations) {
-  const dialog = new HandoffDialog(services, { pending: pending ?? new PendingEscalations(services.cases, services.escalations, services.log, FAST) });
+  const dialog = new HandoffDialog(services, { pending: pending ?? new PendingEscalations(services.caseService, services.log, FAST) });
   return { dialog, client: new DialogTestClient('test', dialog, options) };
 }
 
@@ -276,7 +276,7 @@ describe('HandoffDialog', () => {
 
   it('a failing staff notifier does not fail the handoff', async () => {
     class BrokenNotifier extends RecordingNotifier {
-      override async caseCreated(): Promise<void> {
+      override async caseCreated(): Promise<string | null> {
         throw new Error('Teams is down');
       }
     }

@@ -4,8 +4,10 @@ import type { CaseNotifier, CaseRecord } from '../../dialogs/ports';
 export class RecordingNotifier implements CaseNotifier {
   readonly calls: Array<{ kind: 'created' | 'updated' | 'patient'; caseId: string; text?: string }> = [];
 
-  async caseCreated(record: CaseRecord): Promise<void> {
+  /** Posts nothing, so returns no card id. */
+  async caseCreated(record: CaseRecord): Promise<string | null> {
     this.calls.push({ kind: 'created', caseId: record.id });
+    return null;
   }
 
   async caseUpdated(record: CaseRecord): Promise<void> {

@@ -1,6 +1,6 @@
 import { loadKnowledge } from '../../knowledge/loader';
 import type { KnowledgeBase } from '../../knowledge/types';
-import { silentLog, type PatientChat } from '../../dialogs/ports';
+import { silentLog, type CaseNotifier, type CaseStore, type EscalationOutbox, type PatientChat } from '../../dialogs/ports';
 import { CaseService } from '../../dialogs/cases/caseService';
 import type { DialogServices, DialogSettings } from '../../dialogs/services';
 import { FakePortalDirectory } from './fakePortalDirectory';
@@ -29,7 +29,11 @@ export const testSettings: DialogSettings = {
   attachmentMaxBytes: 10 * 1024 * 1024,
 };
 
-/** The fakes inside a test services bag, typed, so tests can inspect them. */
+/**
+ * The fakes inside a test services bag, typed, so tests can inspect them. `cases`, `escalations`
+ * and `notifier` are not services of the dialogs: they are what the bag's case service is built
+ * over, kept here so tests can look at (and set up) the store, the outbox and the staff side.
+ */
 export interface TestServices extends DialogServices {
   directory: FakePortalDirectory;
   mailer: RecordingMailer;
@@ -39,6 +43,9 @@ export interface TestServices extends DialogServices {
   notifier: RecordingNotifier;
   insights: RecordingInsights;
 }
+
+/** What a test may replace: any service, and the store, outbox and notifier under the case service. */
+export type TestServiceOverrides = Partial<DialogServices> & { cases?: CaseStore; escalations?: EscalationOutbox; notifier?: CaseNotifier };
 
 /** A patient chat that keeps what it was asked to send. */
 export class RecordingPatientChat implements PatientChat {
@@ -52,7 +59,7 @@ export class RecordingPatientChat implements PatientChat {
  * A full {@link DialogServices} bag of fakes (and the real knowledge base), with overrides.
  * The clock is fixed at a Tuesday 10:00 in Amherst (inside business hours) unless overridden.
  */
-export function makeTestServices(overrides: Partial<DialogServices> = {}): TestServices {
+export function makeTestServices(overrides: TestServiceOverrides = {}): TestServices {
   const services = {
     knowledge: testKnowledge(),
     directory: new FakePortalDirectory(),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../../knowledge/projectRoot';
 import { knowledge } from './helpers';
 import { loadKnowledge } from '../../knowledge/loader';
-import { FLOW_FACTS, HELPDESK_EMAIL_PLACEHOLDER } from '../../knowledge/flowFacts';
+import { FLOW_FACTS, HELPDESK_EMAIL_PLACEHOLDER, withHelpdeskEmail } from '../../knowledge/flowFacts';
 
 /**
  * Every answer must carry the seed FAQ's facts exactly. Each fact below is checked twice: it
@@ -23,6 +23,23 @@ function plain(text: string): string {
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/\*\*/g, '')
     .replace(/\s+/g, ' ');
+}
+
+/**
+ * A flow text or the seed for comparing flow texts: {@link plain}, with the punctuation the FAQ
+ * puts inside a closing quote (`click “Appts,” then`) left out, since a step the dialog lists
+ * ends at the quote; and the FAQ's one misspelling as the chat writes it.
+ */
+function flowQuote(text: string): string {
+  return plain(text).replace(/[.,]"/g, '"').replace(/\bverses the "submit" button/g, 'versus the "submit" button');
+}
+
+/** Every text of one flow fact (a list's items, an entry as `label: text`), named for messages. */
+function flowTexts(key: string, value: unknown): Array<{ key: string; text: string }> {
+  if (typeof value === 'string') return [{ key, text: value }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => flowTexts(`${key}[${i}]`, item));
+  const { label, text } = value as { label: string; text: string };
+  return [{ key, text: `${label}: ${text}` }];
 }
 
 const HELPDESK = 'uhsportalhelp@umass.edu';
@@ -255,12 +272,24 @@ describe('knowledge facts (answers quote the seed FAQ exactly)', () => {
   });
 
   it('the flow facts the dialogs quote (knowledge/flowFacts.yaml) are the seed FAQ\'s words exactly', () => {
-    for (const [key, value] of Object.entries(FLOW_FACTS)) {
-      // A lead-in's colon introduces the steps the dialog lists after it; a list item of the
-      // FAQ ends without the full stop the chat gives it.
-      expect(seed, key).to.include(plain(value).replace(/[.:]$/, ''));
+    const quoted = flowQuote(seed);
+    const texts = Object.entries(FLOW_FACTS).flatMap(([key, value]) => flowTexts(key, value));
+    expect(texts.length, 'flow texts').to.be.greaterThan(50);
+    for (const { key, text } of texts) {
+      expect(text, key).to.not.match(/\{(?!helpdeskEmail\})\w+\}/);
+      // A quote may start or continue a sentence (first letter in either case), and a list item or lead-in may end
+      // without the FAQ's full stop or with a colon that introduces what the dialog lists.
+      const value = flowQuote(withHelpdeskEmail(text, HELPDESK)).replace(/[.:]$/, '');
+      const starts = [value.charAt(0).toLowerCase(), value.charAt(0).toUpperCase()];
+      expect(starts.some((first) => quoted.includes(first + value.slice(1))), `${key}: ${value}`).to.equal(true);
     }
     expect(FLOW_FACTS.helpdeskEmail).to.equal(HELPDESK);
+  });
+
+  it('flow texts name the help desk only as {helpdeskEmail}, filled with the configured address', () => {
+    const texts = Object.entries(FLOW_FACTS).flatMap(([key, value]) => (key === 'helpdeskEmail' ? [] : flowTexts(key, value)));
+    expect(texts.filter(({ text }) => text.includes(HELPDESK)).map(({ key }) => key)).to.deep.equal([]);
+    expect(texts.filter(({ text }) => text.includes(HELPDESK_EMAIL_PLACEHOLDER)).length).to.be.greaterThan(2);
   });
 
   it('entries name the help desk only as {helpdeskEmail}, filled with the configured address', () => {

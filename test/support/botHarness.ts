@@ -4,8 +4,7 @@ import { HelpDeskBot, MEMORY_PROPERTY } from '../../bot/helpDeskBot';
 import { LeanConversationState } from '../../bot/adapters/leanConversationState';
 import { MainDialog } from '../../dialogs/mainDialog';
 import type { ConversationMemory } from '../../dialogs/memory/conversationMemory';
-import type { DialogServices } from '../../dialogs/services';
-import { makeTestServices, type TestServices } from '../fakes/services';
+import { makeTestServices, type TestServiceOverrides, type TestServices } from '../fakes/services';
 
 /**
  * The real bot class and main dialog over fakes, driven by botbuilder's TestAdapter: one
@@ -18,7 +17,7 @@ export class BotHarness {
   readonly mainDialog: MainDialog;
   readonly conversationState: ConversationState;
 
-  constructor(overrides: Partial<DialogServices> = {}, storage: Storage = new MemoryStorage()) {
+  constructor(overrides: TestServiceOverrides = {}, storage: Storage = new MemoryStorage()) {
     this.services = makeTestServices(overrides);
     this.conversationState = new LeanConversationState(storage);
     this.mainDialog = new MainDialog(this.services, this.conversationState.createProperty<ConversationMemory>(MEMORY_PROPERTY));

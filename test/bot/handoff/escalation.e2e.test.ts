@@ -42,7 +42,7 @@ const options: HandoffOptions = { trigger: 'user-asked', intent: 'upload-problem
 /** Runs the whole handoff in a test chat; resolves with the case number the user was given. */
 async function handOff(cases: CaseStore, escalations: EscalationOutbox, pending?: PendingEscalations): Promise<{ caseId: string; conversationId: string }> {
   const services = makeTestServices({ cases, escalations, settings: { ...testSettings, inboundAddress: TEMPLATE, inboundKey: TEST_REPLY_SECRET } });
-  const dialog = new HandoffDialog(services, { pending: pending ?? new PendingEscalations(cases, escalations, services.log, FAST) });
+  const dialog = new HandoffDialog(services, { pending: pending ?? new PendingEscalations(services.caseService, services.log, FAST) });
   const client = new DialogTestClient('test', dialog, options);
   await client.sendActivity('talk to a person');
   await client.sendActivity(`The upload page rejects my file. DOB ${DOBS[1]}`);
@@ -156,7 +156,7 @@ describe('escalation end to end (handoff dialog, real outbox, real SMTP)', () =>
       closers.push(async () => void client.disconnect());
       const cases = new RedisCaseStore(client, { prefix });
       const outbox = bullmq({ redisUrl: privateRedis.url, enqueueTimeoutMs: 500 });
-      const pending = new PendingEscalations(cases, outbox, undefined, FAST);
+      const pending = new PendingEscalations(makeTestServices({ cases, escalations: outbox }).caseService, undefined, FAST);
       closers.push(async () => pending.close());
 
       await privateRedis.stop();

@@ -98,7 +98,7 @@ describe('insights of real conversations, end to end', function () {
       expectCounts(JSON.parse(result.stdout) as InsightsSummary);
       const third = await startTestApp(env);
       try {
-        expect((await third.app.services.cases.get(caseId))?.id, 'the case survived the restarts').to.equal(caseId);
+        expect((await third.app.cases.get(caseId))?.id, 'the case survived the restarts').to.equal(caseId);
       } finally {
         await third.stop();
       }

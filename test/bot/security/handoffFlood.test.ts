@@ -26,7 +26,7 @@ describe('Security: handoff limits', function () {
       expect(replies[3]).to.match(/already have an open case/);
     }
     await outboxIdle(t);
-    const cases = (await t.app.services.cases.list()).filter((c) => c.conversationReference.conversation?.id === 'conv-flood');
+    const cases = (await t.app.cases.list()).filter((c) => c.conversationReference.conversation?.id === 'conv-flood');
     expect(cases.map((c) => c.id)).to.deep.equal([first]);
     expect(cases[0].events.filter((e) => e.type === 'patient-message').map((e) => e.detail)).to.deep.equal(['The upload page still shows an error, attempt 0', 'The upload page still shows an error, attempt 1', 'The upload page still shows an error, attempt 2']);
     expect(smtp.received.filter((m) => (m.parsed.subject ?? '').includes(first))).to.have.length(1);

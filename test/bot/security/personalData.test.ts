@@ -53,7 +53,7 @@ describe('Security: personal data kept against the promise', function () {
     expect(caseId, replies[3]).to.be.a('string');
     await outboxIdle(t);
 
-    const record = await t.app.services.cases.get(caseId!);
+    const record = await t.app.cases.get(caseId!);
     const mail = smtp.received.find((m) => (m.parsed.subject ?? '').includes(caseId!));
     expect(mail, 'the escalation email').to.not.equal(undefined);
     const kept = { state: stateText(), case: JSON.stringify(record), email: mail!.raw };

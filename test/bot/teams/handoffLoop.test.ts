@@ -22,6 +22,8 @@ import { STAFF_TENANT, startStaffHarness, type StaffHarness } from './staffHarne
 import { startInboundMailServer } from '../../../bot/inbound/inboundMailServer';
 import { caseAddress } from '../../../dialogs/cases/caseId';
 import { helpDeskMessageText } from '../../../dialogs/cases/caseService';
+import { composeEscalationEmail } from '../../../dialogs/cases/escalationEmail';
+import { testSettings } from '../../fakes/services';
 import { sendReply, testDnsResolver, TEST_REPLY_SECRET } from '../../support/mailAuth';
 
 const REDIS_DB = 5;
@@ -89,7 +91,7 @@ for (const store of stores) {
       expect(status).to.equal(200);
     }
 
-    /** A case as the handoff dialog creates it, announced to the notifier. */
+    /** A case as the handoff dialog opens it, through the case service (which posts the card). */
     async function openCase(): Promise<CaseRecord> {
       const input: NewCase = {
         topic: 'Password reset problem',
@@ -107,9 +109,8 @@ for (const store of stores) {
           bot: { id: 'uhs-bot', name: 'UHS Portal Help' },
         },
       };
-      const created = await cases.create(input);
-      await h.notifier.caseCreated(created);
-      return (await cases.get(created.id))!;
+      const { record } = await h.caseService.open(input, (r) => composeEscalationEmail(r, testSettings));
+      return (await cases.get(record.id))!;
     }
 
     async function click(verb: string, record: CaseRecord, extra: Record<string, unknown> = {}, origin: TeamsOrigin = inChannel) {
