@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore } from '../../dialogs/ports';
+import type { CaseErasure } from '../../dialogs/cases/caseService';
+import type { CaseRecord } from '../../dialogs/ports';
 import { addressRateKeys } from '../../dialogs/flows/accountMailLimits';
 
 /**
@@ -13,7 +14,8 @@ export type DeletionTarget = { caseNumber: string } | { email: string };
 
 /** The stores the deletion reaches; those the configuration does not use are absent. */
 export interface DeletionStores {
-  cases: CaseStore;
+  /** The cases, through the case service: erasing is a change to a case like any other. */
+  cases: CaseErasure;
   /**
    * Removes the escalation job of a case (its id), unless `dryRun`; returns the state it was
    * found in (`active`: being sent, left alone) or `null`. Absent without Redis.
@@ -44,11 +46,11 @@ export async function deletePersonData(stores: DeletionStores, target: DeletionT
   let found: CaseRecord[];
   let caseIds: string[];
   if ('caseNumber' in target) {
-    const record = await stores.cases.get(target.caseNumber);
+    const record = await stores.cases.find(target.caseNumber);
     found = record ? [record] : [];
     caseIds = [target.caseNumber];
   } else {
-    found = await stores.cases.findByEmail(target.email);
+    found = await stores.cases.findByReplyEmail(target.email);
     caseIds = found.map((r) => r.id);
   }
   const addresses = new Set<string>();
@@ -63,7 +65,7 @@ export async function deletePersonData(stores: DeletionStores, target: DeletionT
   }
   // The case last: a failure above leaves it findable for a second run.
   for (const record of found) {
-    if (dryRun || (await stores.cases.delete(record.id))) report.caseIds.push(record.id);
+    if (dryRun || (await stores.cases.erase(record.id))) report.caseIds.push(record.id);
   }
   if (stores.deleteRateLimits && addresses.size) {
     report.rateLimitCounters = await stores.deleteRateLimits([...new Set([...addresses].flatMap(addressRateKeys))], dryRun);

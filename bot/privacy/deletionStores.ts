@@ -5,6 +5,7 @@ import { BullmqOutbox } from '../adapters/bullmqOutbox';
 import { deleteRateLimitKeys } from '../adapters/rateLimiters';
 import { openMigratedDatabase } from '../db/migrate';
 import type { SqlDatabase } from '../db/database';
+import { CaseService } from '../../dialogs/cases/caseService';
 import { silentLog } from '../../dialogs/ports';
 import type { DeletionStores } from './dataDeletion';
 
@@ -37,7 +38,8 @@ export async function openDeletionStores(config: Config): Promise<OpenedDeletion
     await redis?.connect();
     const kind = adapters.caseStoreKind(config);
     if (kind === 'sql') database = await openMigratedDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, silentLog);
-    const stores: DeletionStores = { cases: adapters.caseStore(config, redis, database, silentLog, () => new Date()) };
+    const cases = adapters.caseStore(config, redis, database, silentLog, () => new Date());
+    const stores: DeletionStores = { cases: CaseService.forErasure({ cases, log: silentLog }) };
     if (outbox instanceof BullmqOutbox) stores.discardEscalation = (caseId, dryRun) => outbox.discard(caseId, dryRun);
     if (redis) stores.deleteRateLimits = (keys, dryRun) => deleteRateLimitKeys(redis, `${config.REDIS_KEY_PREFIX}rl:`, keys, dryRun);
     const caseStoreName = kind === 'redis' ? 'Redis (REDIS_URL)' : config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.DATA_DIR}`;

@@ -18,6 +18,24 @@ export interface CaseServiceOptions {
   now: () => Date;
 }
 
+/**
+ * What erasing a person's cases needs: the store and the log. The operator's `data:delete`
+ * command has no Teams channel, patient chat or outbox worker, and erasing tells nobody.
+ */
+export type CaseErasureOptions = Pick<CaseServiceOptions, 'cases' | 'log'>;
+
+/** The part of {@link CaseService} that finds and erases a person's cases on their request. */
+export type CaseErasure = Pick<CaseService, 'find' | 'findByReplyEmail' | 'erase'>;
+
+/**
+ * Stands in for the ports erasure never uses, so a {@link CaseErasure} is a whole case service
+ * underneath. Its type hides every method that would reach them; should one be reached all the
+ * same, it fails loudly rather than pretend to have told someone.
+ */
+function notWired(port: string): never {
+  throw new Error(`${port} is not wired where cases are only erased`);
+}
+
 /** Why a change was not made, as a value: the caller words it for its audience. */
 export type CaseRefusal = 'not-found' | 'resolved' | 'claimed-by-other' | 'empty' | 'unreachable';
 
@@ -66,6 +84,20 @@ export function resolvedText(caseId: string): string {
 export class CaseService {
   constructor(private readonly options: CaseServiceOptions) {}
 
+  /**
+   * A case service that can only find and erase cases, for a process with no notifier, patient
+   * chat or outbox (the operator's `data:delete` command).
+   */
+  static forErasure(options: CaseErasureOptions): CaseErasure {
+    return new CaseService({
+      ...options,
+      notifier: { caseCreated: () => notWired('the case notifier'), caseUpdated: () => notWired('the case notifier'), patientMessage: () => notWired('the case notifier') },
+      escalations: { kind: 'none', enqueue: () => notWired('the escalation outbox') },
+      patientChat: { send: () => notWired('the patient chat') },
+      now: () => new Date(),
+    });
+  }
+
   /** A case by id as typed: ids are upper case, staff may type them in any case. */
   async find(caseId: string): Promise<CaseRecord | null> {
     return (await this.options.cases.get(caseId)) ?? (await this.options.cases.get(caseId.toUpperCase()));
@@ -106,6 +138,26 @@ export class CaseService {
   /** The conversation's newest case that is not resolved, or `null`. A store failure is thrown. */
   async findOpenByConversation(conversationId: string): Promise<CaseRecord | null> {
     return this.options.cases.findOpenByConversation(conversationId);
+  }
+
+  /**
+   * The live cases whose reply address is `email` (trimmed, any case), newest first: whose
+   * cases they are when a person asks for their data to be deleted. A store failure is thrown.
+   */
+  async findByReplyEmail(email: string): Promise<CaseRecord[]> {
+    return this.options.cases.findByEmail(email);
+  }
+
+  /**
+   * Erases the case with its index entries: the person's data removed on their request. Nobody
+   * is told (the case no longer exists to be shown), and no event is kept of it, since an event
+   * would be the case's own data. Returns whether there was such a case; a store failure is
+   * thrown, so the caller can run it again.
+   */
+  async erase(caseId: string): Promise<boolean> {
+    const erased = await this.options.cases.delete(caseId);
+    if (erased) this.options.log.info({ event: 'case-erased', caseId }, 'case erased on request');
+    return erased;
   }
 
   /** The patient asked again while a case is open: their words join it as a `patient-message` event. */

@@ -69,7 +69,7 @@ export interface CreateCaseOptions {
 export interface CaseStore {
   /**
    * Creates a case with a fresh id and status `open`. With `options.id` (an id the handoff
-   * dialog generated while the store was down, see `dialogs/pendingEscalations.ts`) it stores
+   * dialog generated while the store was down, see `dialogs/cases/pendingEscalations.ts`) it stores
    * the case under that id, and is idempotent: when a case with that id exists already, it is
    * returned unchanged, so a retry after a lost answer never makes a second case.
    */
