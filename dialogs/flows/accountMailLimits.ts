@@ -4,6 +4,7 @@ import type { Log, Mailer, OutgoingMail, RateLimiter } from '../ports';
 import { sha256 } from '../hash';
 import { textQuestion, textValidator } from '../prompts/textPrompts';
 import { emailKey, isUmassEmail, parseEmail } from '../prompts/validation';
+import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
 /**
  * What the account-status and password-reset dialogs share about the email they send: the email
@@ -17,7 +18,7 @@ export const MAIL_PER_ADDRESS_LIMIT = 3;
 export const MAIL_PER_ADDRESS_WINDOW_SECONDS = 3600;
 
 /** The email question of both dialogs. */
-export const EMAIL_QUESTION = 'Which email address does UHS have on file for you? (For UMass students and employees it is usually the UMass email address.)';
+export const EMAIL_QUESTION = `Which email address does UHS have on file for you? (${FLOW_FACTS.usualEmail})`;
 
 /**
  * The email question, offering the address the person gave earlier in the conversation (if

@@ -3,6 +3,7 @@ import type { DialogServices } from '../services';
 import { markdown } from '../prompts/replies';
 import type { TroubleshootingOptions } from '../mainDialog';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
+import { listed } from './quoteText';
 import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
 import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
@@ -30,9 +31,8 @@ export const ACCOUNT_CHECKS_PER_CONVERSATION = 3;
 export const ACCOUNT_CHECKS_WINDOW_SECONDS = 24 * 3600;
 
 const REGISTRATION_KEY = 'registration';
-/** The registration explanation the second time: a reference to the one above. */
-export const REGISTRATION_AGAIN =
-  'The three registration entries above (Username, Date of Birth and an Email Address that matches what we have in our database) still apply: the email address is the most common reason.';
+/** The registration explanation the second time: a reference to the one above, with FAQ 1's words on the email address. */
+export const REGISTRATION_AGAIN = `The three registration entries above (${listed(REGISTRATION_ENTRIES.map((e) => e.label))}) still apply. ${REGISTRATION_ENTRIES[2].text} ${FLOW_FACTS.emailMostPopular}`;
 
 /** What the waterfall remembers between steps (dialog state only, gone when the dialog ends). */
 interface CheckValues {
@@ -151,8 +151,8 @@ export class AccountStatusDialog extends FlowDialog {
     const lead = `Thanks. If ${email} and that date of birth match a UHS record, I've emailed the result to ${email}: your portal username and how to reset your password, or, if you have no account yet, the exact entries to register with and the portal link.`;
     const tips = bulleted([
       `Look for an email from **${addressOf(mailFrom)}**, and check your spam/junk folder too.`,
-      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). For UMass students and employees it is usually the UMass email address.`,
-      `Hampshire College and other users without a UMass NetID create an account at ${PORTAL_URL}.`,
+      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file (or the date of birth did not match). ${FLOW_FACTS.usualEmail}`,
+      `${NO_NETID_TEXT} The portal is at ${PORTAL_URL}.`,
       // Said every time, so it never hints that a limit was reached (which only a real record can reach).
       `At most ${MAIL_PER_ADDRESS_LIMIT} of these emails go to one address per hour: if you asked several times, look for the earlier ones.`,
       `Still stuck? Email the help desk at ${helpdeskEmail}.`,

@@ -2,7 +2,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import type { DialogServices } from '../services';
 import { markdown } from '../prompts/replies';
 import { bulleted, FlowDialog, numbered } from './flowHelpers';
-import { listed } from './quoteText';
+import { listed, sentenceStart } from './quoteText';
 import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
 import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
@@ -31,7 +31,7 @@ export const PASSWORD_TIPS = [
   `${NO_NETID_TEXT} For them, a few tips from the UHS portal FAQ:`,
   numbered([
     `**Use the "Submit" button.** ${FLOW_FACTS.submitProblem}: ${FLOW_FACTS.submitVersusEnter} Click **Submit** rather than pressing Enter or Return.`,
-    `**Check your spam/junk folder.** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,
+    `**${sentenceStart(FLOW_FACTS.spamJunkFolder)}** The email to create your password after registering comes from **${PORTAL_REGISTRATION_SENDER}**; the "Forgot Password" email comes from **${PORTAL_RESET_SENDER}**.`,
     `**If the Login page just spins:** ${listed(FLOW_FACTS.loginSpinsSteps)}. ${FLOW_FACTS.loginSpinsError}`,
     `**Forgot your password?** ${FLOW_FACTS.forgotPasswordLink}`,
   ]),
@@ -142,7 +142,7 @@ export class PasswordResetDialog extends FlowDialog {
     const lead = `Done. If ${email} is the email address UHS has on file, a password reset email is on its way to it, with your username and how to reset your password.`;
     const tips = bulleted([
       `It comes from **${PORTAL_RESET_SENDER}** or from **${addressOf(mailFrom)}**. Check your spam/junk folder too.`,
-      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file. For UMass students and employees it is usually the UMass email address. You can also use the "Forgot Password" link on the Login page yourself: ${LOGIN_URL}`,
+      `If nothing arrives within 10 minutes, ${email} is not the email address UHS has on file. ${FLOW_FACTS.usualEmail} You can also use the "Forgot Password" link on the Login page yourself: ${LOGIN_URL}`,
       // Said every time, so it never hints that a limit was reached (which only a real record can reach).
       `At most ${MAIL_PER_ADDRESS_LIMIT} of these emails go to one address per hour: if you asked several times, look for the earlier ones.`,
       `Still stuck? Email the help desk at ${helpdeskEmail}.`,

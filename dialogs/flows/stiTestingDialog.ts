@@ -37,7 +37,7 @@ export class StiTestingDialog extends GuidedFlowDialog {
   private async askSymptomsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return this.ask(
       step,
-      'You can self-schedule STI testing on the portal only if you have no symptoms and no known exposure. Two quick questions first (I don\'t record your answers).\n\nDo you have any symptoms right now?',
+      `${FLOW_FACTS.stiSelfScheduleIf} Two quick questions first (I don't record your answers).\n\nDo you have any symptoms right now?`,
       YES_NO_UNSURE_CHOICES,
     );
   }
@@ -49,7 +49,7 @@ export class StiTestingDialog extends GuidedFlowDialog {
       (step.values as StiValues).mustCall = true;
       return step.next();
     }
-    return this.ask(step, 'Have you had a known exposure to an STI positive or symptomatic partner?', YES_NO_UNSURE_CHOICES);
+    return this.ask(step, `Have you had a ${FLOW_FACTS.stiExposure}?`, YES_NO_UNSURE_CHOICES);
   }
 
   private async adviseStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

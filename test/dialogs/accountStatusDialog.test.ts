@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog } from '../../dialogs/flows/accountStatusDialog';
+import { ACCOUNT_STATUS_DIALOG, AccountStatusDialog, REGISTRATION_AGAIN } from '../../dialogs/flows/accountStatusDialog';
 import { CANCEL_BUTTON, TALK_TO_PERSON } from '../../dialogs/prompts/textPrompts';
 import { mailRateKey } from '../../dialogs/flows/accountMailLimits';
 import type { DirectoryRecord } from '../../dialogs/ports';
@@ -47,11 +47,17 @@ describe('AccountStatusDialog', () => {
     expect(buttonTitles(replies[1])).to.deep.equal(['Yes', 'No', TALK_TO_PERSON]);
   });
 
+  it('the explanation the second time in a conversation refers to the entries above, in the FAQ\'s words', () => {
+    expect(REGISTRATION_AGAIN).to.equal(
+      'The three registration entries above (Username, Date of Birth, and Email Address) still apply. The email address must match what we have in our database. The email address seems to be the most popular reason why accounts are not recognized.',
+    );
+  });
+
   it('asks for the email and the date of birth with buttons on every question', async () => {
     const c = chat();
     await c.say('hi');
     const emailQuestion = await c.say('Yes');
-    expect(lastText(emailQuestion)).to.match(/Which email address does UHS have on file for you\?/);
+    expect(lastText(emailQuestion)).to.contain('Which email address does UHS have on file for you? (Typically this would be your UMass email address if you are a student or employee.)');
     expect(buttonTitles(emailQuestion[0])).to.deep.equal([TALK_TO_PERSON, CANCEL_BUTTON]);
     const dobQuestion = await c.say('minnie.minuteman@umass.edu');
     expect(dobQuestion).to.have.length(1);
@@ -127,7 +133,8 @@ describe('AccountStatusDialog', () => {
       expect(reply).to.contain('Look for an email from **no-reply@uhs.umass.edu**');
       expect(reply).to.contain('spam/junk folder');
       expect(reply).to.contain('If nothing arrives within 10 minutes, <email> is not the email address UHS has on file');
-      expect(reply).to.contain('Hampshire College and other users without a UMass NetID create an account at https://umass.medicatconnect.com');
+      expect(reply).to.contain('(or the date of birth did not match). Typically this would be your UMass email address if you are a student or employee.');
+      expect(reply).to.contain('Users who do not have a UMass NetID (i.e., Hampshire College community) will need to create an account, or log in with their existing credentials. The portal is at https://umass.medicatconnect.com.');
       expect(reply).to.contain('uhsportalhelp@umass.edu');
     });
 

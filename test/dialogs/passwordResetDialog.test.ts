@@ -36,7 +36,7 @@ describe('PasswordResetDialog', () => {
     const tips = replies[0].text ?? '';
     expect(tips).to.contain('Click **Submit** rather than pressing Enter or Return');
     expect(tips).to.contain('different results may vary when using the enter or return key, versus the "submit" button');
-    expect(tips).to.contain('spam/junk folder');
+    expect(tips).to.contain('**Check your spam/junk folder.** The email to create your password after registering comes from');
     expect(tips).to.contain('**noreply@medicat.com**');
     expect(tips).to.contain('**MedicatAutoResponse@medicat.com**');
     expect(tips).to.contain("click on the 'Login' button, scroll down, and enter your username and password from this screen");
@@ -49,7 +49,7 @@ describe('PasswordResetDialog', () => {
     const c = chat();
     await c.say('hi');
     const [question] = await c.say('yes');
-    expect(question.text).to.match(/Which email address does UHS have on file for you\?/);
+    expect(question.text).to.contain('Which email address does UHS have on file for you? (Typically this would be your UMass email address if you are a student or employee.)');
     expect(buttonTitles(question)).to.deep.equal([TALK_TO_PERSON, CANCEL_BUTTON]);
   });
 
@@ -87,7 +87,7 @@ describe('PasswordResetDialog', () => {
       const reply = lastText(unknown.transcript);
       expect(reply).to.contain('If nobody@umass.edu is the email address UHS has on file, a password reset email is on its way');
       expect(reply).to.contain('**MedicatAutoResponse@medicat.com** or from **no-reply@uhs.umass.edu**');
-      expect(reply).to.contain('within 10 minutes');
+      expect(reply).to.contain('is not the email address UHS has on file. Typically this would be your UMass email address if you are a student or employee. You can also use');
       expect(reply).to.contain('https://umass.medicatconnect.com/login.aspx');
       expect(reply).to.contain('uhsportalhelp@umass.edu');
     });

@@ -15,7 +15,8 @@ describe('StiTestingDialog', () => {
     const client = stiClient();
     const replies = await client.send('I want an STI test');
     expect(allText(replies)).to.include('Do you have any symptoms right now?');
-    expect(allText(replies)).to.include('only if you have no symptoms and no known exposure');
+    // FAQ 13's condition, quoted whole.
+    expect(allText(replies)).to.include('You can use the portal to self-schedule an appointment with a nurse for STI testing if you have no symptoms and no known exposure to an STI positive or symptomatic partner.');
     expect(buttonsOf(replies)).to.deep.equal([YES, NO, NOT_SURE, TALK_TO_HELPDESK]);
   });
 
