@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { afterObjection, hear, isContactQuestion, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
 import { answerSteps } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
@@ -132,6 +132,15 @@ function isNoDecision(text: string): boolean {
   return t === '' || readYesNo(t) === 'unsure' || /^(whatever|meh|i guess|idc|i don'?t care|dont care|doesn'?t matter|it doesn'?t matter|nothing|hm+|um+|uh+|ok i guess|i dunno|dunno|no clue|not sure|i'?m not sure|who cares|sure whatever|fine whatever|why|so)$/.test(t);
 }
 
+/** How close a how-to's if-not-working entry must score to be taken for a message reporting a failure. */
+const FAILURE_RUNNER_UP_RATIO = 0.8;
+
+/** Where a detail of an answer is said: the sentences of the answer that say how long, or what it costs. */
+const DETAIL_SENTENCE: Readonly<Record<Detail, RegExp>> = {
+  time: /\b\d+\s+(business\s+)?(days?|hours?|minutes?|weeks?)\b|\*\*\d+\s+(business\s+)?(days?|hours?|minutes?|weeks?)\*\*/i,
+  cost: /\b(cost|costs|fee|fees|free|charged?)\b/i,
+};
+
 /** The lowest matcher score of an entry offered for a bare topic word. */
 const BARE_TOPIC_MIN_SCORE = 0.45;
 /** Entries never offered as a topic's choice. */
@@ -141,6 +150,11 @@ const NOT_OFFERED = new Set(['smalltalk', 'emergency', 'human-handoff']);
 function isBareTopic(text: string): boolean {
   const words = text.toLowerCase().replace(/[^a-z' ]/g, ' ').trim().split(/\s+/).filter((w) => w && !['my', 'the', 'a', 'an', 'portal'].includes(w));
   return !/[?]/.test(text) && words.length === 1 && words[0].length > 2 && readYesNo(text) === undefined && !isThanks(text) && readCommand(text) === null;
+}
+
+/** Frustration acknowledged, and the help desk offered (never "not understood"). */
+export function frustrationReply(helpdeskEmail: string): string {
+  return `I'm sorry this has been frustrating. I can pass your question to the UHS help desk, where a person will read it, or you can email ${helpdeskEmail} yourself.`;
 }
 
 /** Two misses in a row: the help desk is offered, not started. */
@@ -597,6 +611,20 @@ export class MainDialog {
       return DONE;
     }
 
+    if (isFrustration(text) && !isPersonRequest(text)) {
+      // "this is useless", "ok whatever": acknowledged, with the help desk offered, unless the
+      // message also names a topic ("ugh my upload still fails" is answered as a question).
+      const topic = this.services.knowledge.match(text);
+      if (topic.kind !== 'match' || NOT_OFFERED.has(topic.intent)) {
+        const pending = memory.awaitingFeedback;
+        if (pending) this.services.insights.record({ kind: 'helped', conversationId: context.activity.conversation?.id ?? '', intent: pending.intent, dialog: pending.dialog, helped: false });
+        memory.awaitingFeedback = null;
+        memory.misses = 0;
+        await context.sendActivity(markdown(frustrationReply(this.services.settings.helpdeskEmail), [TALK_TO_HELPDESK, SOMETHING_ELSE]));
+        return DONE;
+      }
+    }
+
     if (memory.awaitingFeedback) {
       const pending = memory.awaitingFeedback;
       const feedback = this.feedback(text);
@@ -650,6 +678,30 @@ export class MainDialog {
       const again = this.services.knowledge.match(corrected);
       if (again.kind === 'match') match = again;
     }
+    // "so where do i find them then" after an out-of-scope answer: where that answer sends them.
+    const outOfScope = memory.lastOutOfScope ? this.services.knowledge.outOfScope.get(memory.lastOutOfScope) : undefined;
+    if (outOfScope && match.kind !== 'match' && readFollowUp(text)) {
+      await context.sendActivity(markdown(`Still on **${outOfScope.label}**:`));
+      await context.sendActivity({ ...answerActivity(outOfScope), suggestedActions: markdown('', TOPIC_BUTTONS).suggestedActions });
+      return DONE;
+    }
+    // "how long does that take", "does it cost anything": the last answer's own words on it,
+    // which win over another topic's reading of a short question that refers back to it.
+    const detail = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? readDetail(text) : null;
+    if (detail && memory.lastIntent && (match.kind !== 'match' || match.intent === memory.lastIntent)) {
+      const said = this.detailOf(memory.lastIntent, detail);
+      if (said) {
+        await context.sendActivity(said);
+        return DONE;
+      }
+    }
+    // "it keeps giving an error" on a how-to: the how-to's own if-not-working entry, when the
+    // matcher found it close behind ("uploading my vaccine card… error" is an upload problem).
+    if (match.kind !== 'none' && reportsFailure(text)) {
+      const instead = this.services.knowledge.get(match.intent)?.ifNotWorking;
+      const runnerUp = instead ? match.ranked.find((r) => r.id === instead) : undefined;
+      if (instead && runnerUp && runnerUp.score >= match.score * FAILURE_RUNNER_UP_RATIO) return this.routeIntent(context, memory, instead, text, false, runnerUp.score);
+    }
     const followUp = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? readFollowUp(text) : null;
     // "then what", "where is that", "what if that doesn't work?": the topic just discussed,
     // continued, unless the message plainly asks about another topic.
@@ -689,7 +741,12 @@ export class MainDialog {
     const knowledge = this.services.knowledge;
     const entry = knowledge.get(intent);
     const parts = entry ? answerSteps(entry.answer) : { steps: [], after: '' };
-    if (!entry || kind === 'again' || (kind === 'where' && !parts.steps.length)) {
+    if (entry && kind === 'why') {
+      // "why not": the FAQ gives its reasons in the answer itself.
+      await context.sendActivity(markdown(`Here is what the portal FAQ says about **${entry.question}**:`));
+      return this.routeIntent(context, memory, intent, text, true);
+    }
+    if (!entry || kind === 'again' || kind === 'why' || (kind === 'where' && !parts.steps.length)) {
       // "how do i do that?": the same topic, said so, not a miss.
       if (entry) await context.sendActivity(markdown(`Still on **${entry.label}**, here it is again, step by step:`));
       return this.routeIntent(context, memory, intent, text, true);
@@ -788,6 +845,7 @@ export class MainDialog {
         // Out of scope (billing, appointments, …): where to go, never a miss and never a case.
         const topic = match.topic === undefined ? undefined : this.services.knowledge.outOfScope.get(match.topic);
         if (topic) {
+          memory.lastOutOfScope = topic.id;
           await context.sendActivity({ ...answerActivity(topic), suggestedActions: markdown('', TOPIC_BUTTONS).suggestedActions });
           return DONE;
         }
@@ -847,6 +905,18 @@ export class MainDialog {
     }
   }
 
+  /** The sentences of an entry's answer that say a detail (how long, what it costs), quoted; `null` when it says none. */
+  private detailOf(intent: string, detail: Detail): Partial<Activity> | null {
+    const entry = this.services.knowledge.get(intent);
+    if (!entry) return null;
+    const sentences = entry.answer
+      .replace(/\s+/g, ' ')
+      .split(/(?<=[.!?])\s+/)
+      .filter((sentence) => DETAIL_SENTENCE[detail].test(sentence.replace(/\*\*/g, '')));
+    if (!sentences.length) return null;
+    return markdown(`From **${entry.question}**:\n\n${sentences.join(' ')}`, [TALK_TO_HELPDESK, SOMETHING_ELSE]);
+  }
+
   /** Whether every word of `text` that says something (four letters or more) is in the entry's answer. */
   private aboutAnswer(intent: string, text: string): boolean {
     const answer = (this.services.knowledge.get(intent)?.answer ?? '').toLowerCase();
@@ -857,6 +927,7 @@ export class MainDialog {
 
   private async routeIntent(context: TurnContext, memory: ConversationMemory, intent: string, text: string, again = false, score = 1): Promise<Route> {
     memory.misses = 0;
+    memory.lastOutOfScope = null;
     if (intent === 'human-handoff') {
       const topic = memory.lastIntent && memory.lastIntent !== 'human-handoff' ? memory.lastIntent : null;
       return this.handoffRoute(memory, { trigger: 'user-asked', intent: topic });

@@ -155,6 +155,12 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['incoming student', 'student'],
   ['incoming freshmen', 'student'],
   ['incoming freshman', 'student'],
+  // A login that goes round in a circle ("sends me back to the login page over and over") is the
+  // same trouble as one that hangs: the portal never gets past the login.
+  ['over and over', 'hang'],
+  ['back to the login', 'hang login'],
+  ['back to login', 'hang login'],
+  ['back to the login page', 'hang login'],
 ];
 
 /**
@@ -263,6 +269,10 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   parents: 'parent',
   guardian: 'parent',
   addr: 'address',
+  // Where someone lives is their address to the portal ("the portal has my old apartment").
+  apartment: 'address',
+  apartments: 'address',
+  dorm: 'address',
   addresses: 'address',
   cell: 'phone',
   cellphone: 'phone',
@@ -340,6 +350,12 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   stuck: 'hang',
   hangs: 'hang',
   hanging: 'hang',
+  redirects: 'hang',
+  redirected: 'hang',
+  redirecting: 'hang',
+  loop: 'hang',
+  loops: 'hang',
+  looping: 'hang',
   incorrect: 'wrong',
   incorrectly: 'wrong',
   outdated: 'wrong',

@@ -57,6 +57,8 @@ export interface ConversationMemory {
   resume?: string | null;
   /** How far "then what?" has gone past the answer to `intent` (see the main dialog's follow-ups). */
   continued?: { intent: string; stage: number } | null;
+  /** The out-of-scope topic answered last, for a follow-up on it ("so where do i find them then"). */
+  lastOutOfScope?: string | null;
 }
 
 /**

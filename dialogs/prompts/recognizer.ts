@@ -278,7 +278,9 @@ export function correctedQuestion(text: string): string | null {
 const FOLLOW_UP_LEAD = /^((and|&|also|so|then|ok|okay|k|kk|but|wait|hmm+|um+|uh+|ugh|well|oh|hey|thx|thanks)\b,?\s*)+/;
 /** "where is that", "where can i find this information", "which tab": where the answer's first step is. */
 const FOLLOW_UP_WHERE =
-  /^(where('?s| is| are| do i (even )?(find|see|go|click)| can i (even )?(find|see)| would i (find|see)| (do|would) i go)( (that|it|this|those|these|that button|that tab|the tab|that page|that form|this (information|info)|that (information|info))\b)|which (one|button|tab|link|page)\b)/;
+  /^(where('?s| is| are| do i (even )?(find|see|go|click)| can i (even )?(find|see)| would i (find|see)| (do|would) i go)( (that|it|this|them|those|these|that button|that tab|the tab|that page|that form|this (information|info)|that (information|info))\b)|which (one|button|tab|link|page)\b|where (do|would|should) i (even )?(click|go)( (then|now))?$)/;
+/** "why not", "how come": the reason, which is the answer itself (the FAQ gives its reasons there). */
+const FOLLOW_UP_WHY = /^(but )?(why( not| is that| cant i| can'?t i| is it| tho| though)?|how come)$/;
 /** "how do i do that", "what does that mean", "i don't get it": the same answer, step by step. */
 const FOLLOW_UP_AGAIN =
   /^(how (do|can|would) i (do|get to|find|open) (that|this|it)\b|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean))/;
@@ -293,9 +295,10 @@ const FOLLOW_UP_FAILS =
  * What a follow-up on the topic just discussed asks for: `next` what comes after the answer's
  * steps ("then what", "and after that?"), `where` where its first step is ("where is that"),
  * `failed` what to do when it did not work ("what if that doesn't work?", "that didnt work"),
- * `again` the answer once more, step by step ("how do i do that"). `null` for anything else.
+ * `again` the answer once more, step by step ("how do i do that"), `why` the reason the answer
+ * gives ("why not", "how come"). `null` for anything else.
  */
-export type FollowUp = 'next' | 'where' | 'failed' | 'again';
+export type FollowUp = 'next' | 'where' | 'failed' | 'again' | 'why';
 
 /** Reads a follow-up on the topic just discussed; see {@link FollowUp}. */
 export function readFollowUp(text: string): FollowUp | null {
@@ -305,6 +308,7 @@ export function readFollowUp(text: string): FollowUp | null {
   const any = (re: RegExp) => forms.some((t) => re.test(t));
   if (any(FOLLOW_UP_FAILS) || (isDoesntWork(full) && full.split(' ').length <= 8 && /\b(that|it|this|either)\b/.test(full))) return 'failed';
   if (any(FOLLOW_UP_WHERE)) return 'where';
+  if (any(FOLLOW_UP_WHY)) return 'why';
   if (any(FOLLOW_UP_AGAIN)) return 'again';
   if (any(FOLLOW_UP_NEXT)) return 'next';
   return null;
@@ -315,7 +319,7 @@ export function isFollowUp(text: string): boolean {
   return readFollowUp(text) !== null;
 }
 
-const CONTACT = /\b((phone|telephone) number|number (i|to) (can )?call|(can|could|do) i (call|phone|email)|who (can|do) i (call|email|contact)|how (do|can) i (contact|reach|call|email)|(call|phone|email) (you|someone|somebody|the help ?desk|uhs|support))\b/;
+const CONTACT = /\b((phone|telephone|fax) number|fax (it|them|this|that|my \w+) (somewhere|to (you|someone|uhs))|(nobody|no one|noone|anyone|anybody|someone|somebody|a person|a human) (i|we) (can|could) (actually |just |even )?(call|phone|ring)|number (i|to) (can )?call|(can|could|do) i (call|phone|email)|who (can|do) i (call|email|contact)|how (do|can) i (contact|reach|call|email)|(call|phone|email) (you|someone|somebody|the help ?desk|uhs|support))\b/;
 
 /**
  * A question about how to reach people ("is there a phone number I can call?", "who do I email?"):
@@ -336,6 +340,47 @@ const REPLY_TIME =
 export function isReplyTimeQuestion(text: string): boolean {
   const t = normalize(text);
   return REPLY_TIME.test(t) && !/\b(records?|spire|update my|email to (come|arrive)|reset email|password email|appointment|results?)\b/.test(t);
+}
+
+const FRUSTRATION =
+  /\b(useless|ridiculous|pointless|worthless|stupid|dumb|garbage|trash|a joke|waste of (my )?time|(not|no|isn'?t|not very) help(ful)?|unhelpful|so done|fed up|annoying|annoyed|frustrat\w*|sucks|you suck|unbelievable|are you (kidding|serious)|whatever|ugh+|smh|wtf|omg|seriously)\b/;
+
+/**
+ * Frustration that asks nothing ("this is useless", "ok whatever", "thats ridiculous"): a short
+ * message of annoyance, to be acknowledged with the help desk offered, never "not understood".
+ * The caller checks that the message names no topic ("this is useless, my upload still fails" is a question).
+ */
+export function isFrustration(text: string): boolean {
+  const t = normalize(text).replace(/[!?]+/g, ' ').trim();
+  // "ugh that didnt work either" says how the answer went: a follow-up, answered as one.
+  return t.split(/\s+/).length <= 8 && FRUSTRATION.test(t) && !isDoesntWork(t) && readFollowUp(t) === null;
+}
+
+/** What a short question about a detail of the last answer asks for: how long it takes, or what it costs. */
+export type Detail = 'time' | 'cost';
+
+/**
+ * A short question about a detail of the answer just given, referring back to it ("how long
+ * does that take", "does it cost anything", "is it free"): `null` for anything else, or for a
+ * question that names its own subject ("how much does a visit cost" has no "it" or "that").
+ */
+export function readDetail(text: string): Detail | null {
+  const t = normalize(text).replace(/[!?]+/g, ' ').trim();
+  if (t.split(/\s+/).length > 8 || !/\b(it|that|this|they|them|those|these)\b/.test(t)) return null;
+  if (/\bhow (long|soon|many (days|hours|weeks))\b|\bwhen will (it|that|they)\b/.test(t)) return 'time';
+  if (/\b(cost|costs|fee|fees|charge|charged|pay|price|free|money)\b/.test(t)) return 'cost';
+  return null;
+}
+
+/** What a problem report says went wrong: an error, a failure, something that will not go. */
+const FAILURE = /\b(error|errors|fail|fails|failing|failed|won'?t|wont|not working|doesn'?t work|does not work|rejected|rejects|keeps (giving|saying|showing))\b/;
+
+/**
+ * A message reporting that something went wrong ("it keeps giving an error", "won't upload"),
+ * not asking how to do it: the matched how-to's own if-not-working entry may be the better answer.
+ */
+export function reportsFailure(text: string): boolean {
+  return FAILURE.test(normalize(text));
 }
 
 /**

@@ -3,7 +3,9 @@ import {
   asksWhatIsWrong,
   correctedQuestion,
   hear,
+  isContactQuestion,
   isDoesntWork,
+  isFrustration,
   isFollowUp,
   isObjection,
   isPersonRequest,
@@ -14,7 +16,10 @@ import {
   readCommand,
   readFacts,
   readFollowUp,
+  readDetail,
   readYesNo,
+  reportsFailure,
+  type Detail,
   type FollowUp,
   type PromptInfo,
   type YesNo,
@@ -229,6 +234,12 @@ describe('The recogniser (one for every prompt)', () => {
       ['and if that doesnt work??', 'failed'],
       ['how do i do that', 'again'],
       ['what does that mean', 'again'],
+      ['why not', 'why'],
+      ['how come?', 'why'],
+      ['where do i click', 'where'],
+      ['so where would i go then', 'where'],
+      ['ok where do i find them', 'where'],
+      ['why is my name wrong', null],
       ['how do i reset my password', null],
       ['where is the health center', null],
       ['my upload keeps failing', null],
@@ -271,6 +282,49 @@ describe('The recogniser (one for every prompt)', () => {
       ['how long does it take to get my medical records', false],
     ];
     for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isReplyTimeQuestion(text)).to.equal(expected));
+  });
+
+  describe('isFrustration: annoyance that asks nothing', () => {
+    const rows: Array<[string, boolean]> = [
+      ['this is useless', true],
+      ['ok whatever', true],
+      ['thats ridiculous!!', true],
+      ['ugh this is so frustrating', true],
+      ['ugh that didnt work either', false],
+      ['how do i reset my password', false],
+      ['why did i get a bill from health services', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isFrustration(text)).to.equal(expected));
+  });
+
+  describe('readDetail: a detail of the answer just given', () => {
+    const rows: Array<[string, Detail | null]> = [
+      ['how long does that take', 'time'],
+      ['does it cost anything', 'cost'],
+      ['is that free?', 'cost'],
+      ['how much does a visit cost', null],
+      ['how long does it take for spire updates to show in the portal', null],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${String(expected)}`, () => expect(readDetail(text)).to.equal(expected));
+  });
+
+  describe('reportsFailure: something went wrong, not how to do it', () => {
+    const rows: Array<[string, boolean]> = [
+      ['it keeps giving an error', true],
+      ['my card wont upload', true],
+      ['where do I upload my vaccine card', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(reportsFailure(text)).to.equal(expected));
+  });
+
+  describe('isContactQuestion: how to reach people', () => {
+    const rows: Array<[string, boolean]> = [
+      ['ok so nobody i can actually call?', true],
+      ['whats the fax number for immunizations', true],
+      ['is there a number i can call', true],
+      ['my phone number is wrong', false],
+    ];
+    for (const [text, expected] of rows) it(`"${text}" → ${expected}`, () => expect(isContactQuestion(text)).to.equal(expected));
   });
 
   describe('hear: the order at a prompt', () => {
