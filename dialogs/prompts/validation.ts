@@ -117,6 +117,10 @@ export function parseEmail(text: string): EmailParse {
   if (candidate === '') {
     return { ok: false, problem: `Please type your email address, for example ${EMAIL_EXAMPLE}.` };
   }
+  // "still nothin", "it didnt work": no attempt at an address, so no lesson in address syntax.
+  if (!/@|\b(at|dot|e-?mail|gmail|umass)\b|\w\.\w/i.test(candidate)) {
+    return { ok: false, problem: `That isn't an email address. Please type the email address UHS has on file, for example ${EMAIL_EXAMPLE}.` };
+  }
   if (/\s/.test(candidate)) {
     return { ok: false, problem: `An email address has no spaces. Please type just the address, for example ${EMAIL_EXAMPLE}.` };
   }
