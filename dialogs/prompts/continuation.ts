@@ -83,5 +83,8 @@ export function passageFor(markdown: string, question: string): string | null {
   });
   if (best < 0) return null;
   const passage = blocks[best];
-  return /:\s*$/.test(passage) && blocks[best + 1] ? `${passage}\n\n${blocks[best + 1]}` : passage;
+  if (/:\s*$/.test(passage) && blocks[best + 1]) return `${passage}\n\n${blocks[best + 1]}`;
+  // A list is read with the sentence that introduces it ("…will accept faxes. Their contact information is:").
+  if (/^[-*]\s/.test(passage) && best > 0 && /:\s*$/.test(blocks[best - 1])) return `${blocks[best - 1]}\n\n${passage}`;
+  return passage;
 }

@@ -708,6 +708,8 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
     const yes = choices.find((c) => /^yes\b/i.test(c));
     if (yes) return { kind: 'answer', value: yes };
   }
+  // "september 1 2004" at the date-of-birth question is its answer, never a question about September.
+  if (prompt.kind === 'dob' && /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(text) && /\b\d{4}\b/.test(text) && text.trim().split(/\s+/).length <= 5) return { kind: 'answer' };
   if (prompt.kind === 'yes-no' && prompt.takesDetails) {
     const details = readGivenDetails(text);
     if (details.email) return { kind: 'answer', value: 'Yes', details };
