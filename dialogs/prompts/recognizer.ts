@@ -555,7 +555,8 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     // At the description prompt, a problem on a troubleshooting topic IS the description.
     if (prompt.kind !== 'description' || /\?\s*$/.test(trimmed) || isQuestionForm(trimmed)) return { kind: 'question', intent: match.intent, match };
   }
-  if (asksAside(trimmed)) return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
+  // Inside the handoff a question is the problem to pass on (or its address), not an aside.
+  if (!prompt.inHandoff && prompt.kind !== 'description' && prompt.kind !== 'reply-email' && asksAside(trimmed)) return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
   if (reading) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'worked' && isDoesntWork(trimmed)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
   return { kind: 'answer' };

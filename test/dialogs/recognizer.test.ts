@@ -378,6 +378,12 @@ describe('The recogniser (one for every prompt)', () => {
       for (const t of ['what if that doesnt work', 'no', 'jdoe@umass.edu']) expect(asksAside(t), t).to.equal(false);
     });
 
+    it('inside the handoff, a question is the description, not an aside', () => {
+      const text = 'how come nobody told me about this before?';
+      expect(hear(text, { kind: 'yes-no', choices: ['Yes', 'No'] }, knowledge).kind).to.equal('aside');
+      expect(hear(text, { kind: 'description', inHandoff: true }, knowledge)).to.deep.equal({ kind: 'answer' });
+    });
+
     it('a file type named at the file question', () => {
       expect(namedFileKind('its a word doc')).to.equal('docx');
       expect(namedFileKind("it's an iphone photo")).to.equal('heic');
