@@ -27,14 +27,16 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type PromptInfo, type PromptKind } from './prompts/recognizer';
-import { answerSteps } from './prompts/continuation';
+import { afterObjection, hear, isContactQuestion, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type Heard, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { answerSteps, passageFor } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
 import { YesNoPrompt } from './prompts/yesNoPrompt';
 import { IT_WORKED } from './flows/flowHelpers';
-import { ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './flows/accountStatusDialog';
-import { RESET_EMAIL_PROMPT } from './flows/passwordResetDialog';
+import { ACCOUNT_CHECK_CONFIRM_PROMPT, ACCOUNT_DOB_PROMPT, ACCOUNT_EMAIL_PROMPT } from './flows/accountStatusDialog';
+import { RESET_CONFIRM_PROMPT, RESET_EMAIL_PROMPT } from './flows/passwordResetDialog';
+import { giveDetails } from './flows/accountMailLimits';
+import { conversionFor, kindLabel, PORTAL_ALLOWED_TYPES_MESSAGE } from './flows/uploadRules';
 import { UPLOAD_FILE_PROMPT } from './flows/uploadDiagnosisDialog';
 import { HANDOFF_CONSENT_PROMPT, HANDOFF_DESCRIPTION_PROMPT, HANDOFF_EMAIL_PROMPT } from './cases/handoffDialog';
 import { OFFER_HELPDESK_PROMPT } from './cases/offerHelpDeskDialog';
@@ -333,6 +335,8 @@ export class MainDialog {
       await dc.beginDialog(ROUTER, { route: this.troubleshootRoute(memory, 'upload-problem', text, userFiles(context.activity.attachments)) } satisfies RouterOptions);
       return true;
     }
+    const pending = memory.resume ? this.services.knowledge.get(memory.resume) : undefined;
+    if (pending && !prompt.inHandoff) prompt.pending = { intent: pending.id, label: pending.label };
     const heard = hear(text, prompt, this.listening);
     switch (heard.kind) {
       case 'emergency':
@@ -357,9 +361,13 @@ export class MainDialog {
         await context.sendActivity(markdown(GOODBYE));
         return true;
       case 'question':
+        if (heard.intent === memory.resume) memory.resume = null;
         return this.question(dc, memory, heard.intent, text, prompt);
+      case 'aside':
+        return this.aside(dc, memory, heard, text, prompt);
       case 'answer':
         if (heard.value) context.activity.text = heard.value;
+        if (heard.details) giveDetails(context, heard.details);
         return false;
     }
   }
@@ -380,11 +388,15 @@ export class MainDialog {
     for (const [intent, dialogId] of Object.entries(DIALOG_FOR_INTENT)) if (ids.has(dialogId)) ownIntents.add(intent);
     const inHandoff = ids.has(HANDOFF_DIALOG);
     if (inHandoff) ownIntents.add('human-handoff');
-    if (dialog instanceof YesNoPrompt) return { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents, inHandoff, offersHelpDesk: active.id === OFFER_HELPDESK_PROMPT || active.id === HANDOFF_CONSENT_PROMPT };
+    const question = (active.state as { options?: { prompt?: Partial<Activity> } }).options?.prompt?.text;
+    if (dialog instanceof YesNoPrompt) {
+      const takesDetails = active.id === ACCOUNT_CHECK_CONFIRM_PROMPT || active.id === RESET_CONFIRM_PROMPT;
+      return { kind: 'yes-no', choices: ['Yes', 'No'], ownIntents, inHandoff, offersHelpDesk: active.id === OFFER_HELPDESK_PROMPT || active.id === HANDOFF_CONSENT_PROMPT, question, takesDetails };
+    }
     if (dialog instanceof ChoicePrompt) {
       const options = (active.state as { options?: { choices?: Array<string | { value: string }> } }).options;
       const choices = (options?.choices ?? []).map((c) => (typeof c === 'string' ? c : c.value));
-      return { kind: choices.includes(IT_WORKED) ? 'worked' : 'choice', choices, ownIntents, inHandoff };
+      return { kind: choices.includes(IT_WORKED) ? 'worked' : 'choice', choices, ownIntents, inHandoff, question };
     }
     const kind = TEXT_PROMPT_KINDS[active.id];
     if (!kind) return null;
@@ -470,6 +482,42 @@ export class MainDialog {
     }
     await this.answerOnce(context, memory, intent, false);
     await context.sendActivity(markdown('Now, back to where we were:'));
+    await dc.repromptDialog();
+    return true;
+  }
+
+  /**
+   * A question about the step at hand, typed at its prompt ("where is the forgot password link",
+   * "can i just fax it somewhere", "what file types does it take"): the passage of the FAQ
+   * answer it is about, then the same question again. It is not a failed answer, so it never
+   * uses up the prompt's re-asks. A question on another troubleshooting topic changes topic.
+   */
+  private async aside(dc: DialogContext, memory: ConversationMemory, heard: Extract<Heard, { kind: 'aside' }>, text: string, prompt: PromptInfo): Promise<boolean> {
+    const context = dc.context;
+    const { knowledge } = this.services;
+    if (heard.intent && DIALOG_FOR_INTENT[heard.intent] && !prompt.ownIntents?.has(heard.intent)) return this.question(dc, memory, heard.intent, text, prompt);
+    let reply: string | null = null;
+    if (heard.about === 'which-email') {
+      const entry = knowledge.get('username-taken');
+      reply = entry ? passageFor(entry.answer, 'email address match database UMass student employee') : null;
+    } else if (heard.fileKind) {
+      const conversion = conversionFor(heard.fileKind);
+      reply = conversion
+        ? `The portal can't take ${kindLabel(heard.fileKind)}: ${PORTAL_ALLOWED_TYPES_MESSAGE} ${conversion.how}`
+        : `The portal takes ${kindLabel(heard.fileKind)}: ${PORTAL_ALLOWED_TYPES_MESSAGE}`;
+    } else {
+      // The entry the question matched, else the running flows' topics and the topic at hand.
+      const intents = [heard.intent, ...(prompt.ownIntents ?? []), memory.lastIntent].filter((i): i is string => !!i && i !== 'smalltalk' && i !== 'emergency');
+      for (const intent of new Set(intents)) {
+        const entry = knowledge.get(intent);
+        const passage = entry ? passageFor(entry.answer, text) : null;
+        if (entry && passage) {
+          reply = `From **${entry.question}**\n\n${passage}`;
+          break;
+        }
+      }
+    }
+    await context.sendActivity(markdown(reply ? `${reply}\n\nBack to my question:` : 'Here is my question again:'));
     await dc.repromptDialog();
     return true;
   }

@@ -5,6 +5,7 @@ import { sha256 } from '../hash';
 import { textQuestion, textValidator } from '../prompts/textPrompts';
 import { emailKey, isUmassEmail, parseEmail } from '../prompts/validation';
 import { FLOW_FACTS } from '../../knowledge/flowFacts';
+import type { GivenDetails } from '../prompts/recognizer';
 
 /**
  * What the account-status and password-reset dialogs share about the email they send: the email
@@ -27,6 +28,22 @@ export const EMAIL_QUESTION = `Which email address does UHS have on file for you
 export function emailQuestion(context: TurnContext): Partial<Activity> {
   const known = latestEmail(factsOf(context));
   return known ? textQuestion(`${EMAIL_QUESTION}\n\nYou gave me ${known} earlier: tap it to use it again, or type another.`, [known]) : textQuestion(EMAIL_QUESTION);
+}
+
+/** The turn-state key of the details typed at an offer, before they were asked for. */
+const GIVEN_DETAILS = 'accountMail.givenDetails';
+
+/**
+ * Keeps, for this turn only, the email address or date of birth typed at an offer ("Shall I
+ * check?" answered with the address itself), so the flow's next step uses them instead of asking.
+ */
+export function giveDetails(context: TurnContext, details: GivenDetails): void {
+  context.turnState.set(GIVEN_DETAILS, details);
+}
+
+/** The details typed at the offer this turn (see {@link giveDetails}); empty when none. */
+export function givenDetails(context: TurnContext): GivenDetails {
+  return context.turnState.get<GivenDetails | undefined>(GIVEN_DETAILS) ?? {};
 }
 
 /** Keeps the email the person gave (offered again later, and listed for the help desk). */

@@ -6,7 +6,7 @@ import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { listed } from './quoteText';
 import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_URL, REGISTRATION_ENTRIES } from './accountMail';
-import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
+import { conversationRateKey, emailQuestion, emailValidator, givenDetails, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
 import { done } from '../outcome';
 import { endIfEscaped, textPrompt, textQuestion, textValidator, yesNoPrompt, yesNoQuestion } from '../prompts/textPrompts';
 import { offerHelpDesk, offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
@@ -37,6 +37,8 @@ export const REGISTRATION_AGAIN = `The three registration entries above (${liste
 /** What the waterfall remembers between steps (dialog state only, gone when the dialog ends). */
 interface CheckValues {
   email: string;
+  /** A date of birth typed with the address at "Shall I check?", as typed (validated before use). */
+  dob?: string;
 }
 
 /**
@@ -109,6 +111,10 @@ export class AccountStatusDialog extends FlowDialog {
       const limitReached = `You've already run ${ACCOUNT_CHECKS_PER_CONVERSATION} account checks in this conversation, so I won't run another one. The help desk can sort it out with you.`;
       return offerHelpDesk(step, limitReached, { dialog: ACCOUNT_STATUS_DIALOG, reason: 'limit-reached' });
     }
+    // An address (and date of birth) typed as the answer to "Shall I check?" is not asked for again.
+    const given = givenDetails(step.context);
+    if (given.dob) (step.values as CheckValues).dob = given.dob;
+    if (given.email) return step.next(given.email);
     return step.prompt(ACCOUNT_EMAIL_PROMPT, { prompt: emailQuestion(step.context) });
   }
 
@@ -120,6 +126,9 @@ export class AccountStatusDialog extends FlowDialog {
     rememberEmail(step.context, email);
     const note = nonUmassNote(email);
     if (note) await step.context.sendActivity(markdown(note));
+    const given = (step.values as CheckValues).dob;
+    const dob = given ? parseDob(given, this.services.now(), this.services.settings.businessTimezone) : undefined;
+    if (dob?.ok) return step.next(dob.dob);
     return step.prompt(ACCOUNT_DOB_PROMPT, { prompt: textQuestion('And your date of birth, as MM/DD/YYYY?') });
   }
 

@@ -5,7 +5,7 @@ import { bulleted, FlowDialog, numbered } from './flowHelpers';
 import { listed, sentenceStart } from './quoteText';
 import { FLOW_FACTS, withHelpdeskEmail } from '../../knowledge/flowFacts';
 import { accountResultMail, LOGIN_URL, NETID_SSO_TEXT, NO_NETID_TEXT, PORTAL_REGISTRATION_SENDER, PORTAL_RESET_SENDER } from './accountMail';
-import { conversationRateKey, emailQuestion, emailValidator, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
+import { conversationRateKey, emailQuestion, emailValidator, givenDetails, rememberEmail, MailDispatcher, mayMail, nonUmassNote, MAIL_PER_ADDRESS_LIMIT } from './accountMailLimits';
 import { done } from '../outcome';
 import { endIfEscaped, textPrompt, yesNoPrompt, yesNoQuestion } from '../prompts/textPrompts';
 import { offerHelpDesk, offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
@@ -89,6 +89,9 @@ export class PasswordResetDialog extends FlowDialog {
       await step.context.sendActivity(markdown(`OK. ${withHelpdeskEmail(FLOW_FACTS.tryAgain, helpdeskEmail)}`));
       return step.endDialog(done(PASSWORD_RESET_DIALOG));
     }
+    // The address typed as the answer to the offer itself is not asked for again.
+    const { email } = givenDetails(step.context);
+    if (email) return step.next(email);
     return step.prompt(RESET_EMAIL_PROMPT, { prompt: emailQuestion(step.context) });
   }
 

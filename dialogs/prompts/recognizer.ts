@@ -1,4 +1,5 @@
 import type { KnowledgeBase, MatchResult } from '../../knowledge/types';
+import { parseEmail } from './validation';
 
 /**
  * The one recogniser for what people type: yes/no in the words people use, the commands they
@@ -46,6 +47,18 @@ export interface PromptInfo {
   inHandoff?: boolean;
   /** Whether its yes passes the problem to a person (the help-desk offer, the handoff's consent): a request for one is its yes. */
   offersHelpDesk?: boolean;
+  /** The question's own text (for answers that only its wording tells apart, such as a symptom described). */
+  question?: string;
+  /** Whether its yes goes on to ask for the email address and date of birth, so that details typed here are kept. */
+  takesDetails?: boolean;
+  /** The second question of the message that started the flow, still to come ("I'll come to that next"). */
+  pending?: { intent: string; label: string };
+}
+
+/** Details a person typed before they were asked for them (an email address, a date of birth). */
+export interface GivenDetails {
+  email?: string;
+  dob?: string;
 }
 
 /** What a message typed at a prompt is, in the order {@link hear} checks. */
@@ -56,8 +69,10 @@ export type Heard =
   | { kind: 'objection' }
   | { kind: 'thanks' }
   | { kind: 'question'; intent: string; match: MatchResult }
-  /** The prompt's own answer; `value` is the button text it stands for, when it stands for one. */
-  | { kind: 'answer'; value?: string };
+  /** A question about the step at hand: answered briefly, then the prompt asked again. `fileKind` is a file type named ("a word doc"). */
+  | { kind: 'aside'; intent?: string; about?: 'which-email'; fileKind?: string }
+  /** The prompt's own answer; `value` is the button text it stands for, when it stands for one; `details` what else it gave. */
+  | { kind: 'answer'; value?: string; details?: GivenDetails };
 
 /** Lower case, curly quotes straightened, punctuation other than apostrophes turned into spaces. */
 export function normalize(text: string): string {
@@ -543,6 +558,8 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (buttons && readYesNo(trimmed) === 'no' && !(prompt.inHandoff && aboutHandoff)) return yesNoAnswer('no', prompt);
     return { kind: 'objection' };
   }
+  const atPrompt = readAtPrompt(trimmed, prompt, knowledge);
+  if (atPrompt) return atPrompt;
   const reading = prompt.kind === 'yes-no' || prompt.kind === 'worked' || prompt.kind === 'choice' ? readYesNo(trimmed) : undefined;
   const short = trimmed.split(/\s+/).length <= 4;
   if (prompt.kind === 'worked' && isThanks(trimmed)) return { kind: 'answer', value: choices.find((c) => /^yes\b/i.test(c)) };
@@ -573,7 +590,10 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     if (choices.some((c) => normalize(c).split(' ').some((w) => w.length > 2 && normalize(trimmed).includes(w)))) return { kind: 'answer' };
   }
   if (reading && (prompt.kind === 'yes-no' || prompt.kind === 'worked') && leadsWithAnswer(trimmed)) return yesNoAnswer(reading, prompt);
-  if (isContactQuestion(trimmed)) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
+  // "can i just fax it somewhere" inside a topic's flow asks about that topic (the FAQ's own fax
+  // passage answers it in place); elsewhere it is a question about how to reach people.
+  const faxAside = !prompt.inHandoff && /\bfax\b/.test(normalize(trimmed)) && asksAside(trimmed);
+  if (isContactQuestion(trimmed) && !faxAside) return { kind: 'question', intent: 'human-handoff', match: knowledge.match(trimmed) };
   // An address, a date or a word or two is never read as a new question ("test.student@umass.edu"
   // is not about COVID-19 testing, "not-an-email" not about the password email).
   const sentence = !looksLikeEmailOrDate(trimmed) && (trimmed.split(/\s+/).length >= 3 || /\?\s*$/.test(trimmed));
@@ -583,6 +603,8 @@ export function hear(text: string, prompt: PromptInfo, knowledge: Pick<Knowledge
     // At the description prompt, a problem on a troubleshooting topic IS the description.
     if (prompt.kind !== 'description' || /\?\s*$/.test(trimmed) || isQuestionForm(trimmed)) return { kind: 'question', intent: match.intent, match };
   }
+  // Inside the handoff a question is the problem to pass on (or its address), not an aside.
+  if (!prompt.inHandoff && prompt.kind !== 'description' && prompt.kind !== 'reply-email' && asksAside(trimmed)) return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
   if (reading) return yesNoAnswer(reading, prompt);
   if (prompt.kind === 'worked' && isDoesntWork(trimmed)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
   return { kind: 'answer' };
@@ -615,4 +637,149 @@ function yesNoAnswer(reading: YesNo, prompt: PromptInfo): Heard {
     return { kind: 'answer', value: reading === 'no' ? 'No' : 'Yes' };
   }
   return { kind: 'answer', value: choiceFor(reading, prompt.choices ?? []) };
+}
+
+/** Symptoms people describe in their own words ("kinda burns when i pee", "i have a rash down there"). */
+const SYMPTOM =
+  /\b(burn\w*|itch\w*|discharge|pain\w*|painful|hurts?|hurting|sore\w*|bumps?|rash\w*|blisters?|lesions?|warts?|swollen|swelling|bleed\w*|smell\w*|odou?r|sting\w*|when i pee|peeing|urinat\w*|symptoms?)\b/;
+/** A symptom said not to be there ("no pain", "nothing burns", "no symptoms"). */
+const NO_SYMPTOM = /\b(no|not|none|nothing|never|without|don'?t|dont|doesn'?t|haven'?t)\b/;
+
+/** A description of a symptom ("kinda burns when i pee tbh"), not a denial of one ("no pain"). */
+export function describesSymptom(text: string): boolean {
+  const t = normalize(text);
+  return SYMPTOM.test(t) && !NO_SYMPTOM.test(t);
+}
+
+const EMAIL_TOKEN = /[^\s<>(),;]+@[^\s<>(),;]+/;
+const DATE_TOKEN = /\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b/;
+
+/**
+ * The email address and date of birth in a message ("sam@umass.edu", "sam@umass.edu 04/15/2003"),
+ * as typed (the flow validates them); an address is kept only when it parses as one.
+ */
+export function readGivenDetails(text: string): GivenDetails {
+  const details: GivenDetails = {};
+  const email = EMAIL_TOKEN.exec(text)?.[0].replace(/[.!?]+$/, '');
+  if (email) {
+    const parsed = parseEmail(email);
+    if (parsed.ok) details.email = parsed.email;
+  }
+  const dob = DATE_TOKEN.exec(text.replace(EMAIL_TOKEN, ' '))?.[0];
+  if (dob) details.dob = dob.replace(/\s+/g, '');
+  return details;
+}
+
+/**
+ * A question about which email address to use ("what email do i use my gmail or school one",
+ * "i dont remember which email i used"): not an answer, and not a change of topic.
+ */
+export function asksWhichEmail(text: string): boolean {
+  const t = normalize(text);
+  return (
+    /\b(which|what) (e-?mail|address|email address)\b/.test(t) ||
+    /\b(don'?t|dont|do not|can'?t|cant|not sure) (remember|know|recall)\b.*\b(e-?mail|address)\b/.test(t) ||
+    /\b(gmail|personal|school|umass|student)( e-?mail| one| address)? or (my )?(gmail|personal|school|umass|student)\b/.test(t)
+  );
+}
+
+/**
+ * A statement of what the person already did ("i did use the submit button", "i have tried the
+ * link"): an account of the problem, not a yes to an offer. A bare "i did" stays a yes.
+ */
+export function reportsWhatWasDone(text: string): boolean {
+  const t = normalize(text);
+  return /^(i|we) (did|have|already) (\S+ ){1,}\S+/.test(t) && /^(i|we) (did|have|already) (use|used|click|clicked|hit|press|pressed|try|tried|do|done|enter|entered|type|typed|go|went|put|check|checked|submit|submitted)\b/.test(t);
+}
+
+/** Lead words before a question ("wait", "ok so", "but"), dropped before reading its form. */
+const ASIDE_LEAD = /^((wait|ok|okay|so|but|and|um+|uh+|hmm+|well|oh|then|also|k)\b,?\s*)+/;
+
+/**
+ * A question asked at a prompt ("where is the forgot password link", "can i just fax it
+ * somewhere", "what file types does it even take"): its form, or a question mark; not a
+ * follow-up about failing ("what if it doesn't work", which the prompt's own No covers).
+ */
+export function asksAside(text: string): boolean {
+  const t = normalize(text).replace(ASIDE_LEAD, '');
+  if (readFollowUp(text) === 'failed') return false;
+  return isQuestionForm(t) || /^(would|will|is|are|which|wheres|whats|hows)\b/.test(t) || /\?\s*$/.test(text);
+}
+
+/** Words that name a file type in passing ("its a word doc", "it's an iphone photo"), with an ending that stands for it. */
+const FILE_KIND_WORDS: Array<[RegExp, string]> = [
+  [/\b(word|docx?)( doc(ument)?| file)?\b/, 'docx'],
+  [/\b(pages)( doc(ument)?| file)\b/, 'pages'],
+  [/\b(heic|iphone (photo|pic|picture|image))\b/, 'heic'],
+  [/\b(excel|spreadsheet|xlsx?)\b/, 'xlsx'],
+  [/\b(pdf)\b/, 'pdf'],
+  [/\b(jpe?g)\b/, 'jpg'],
+  [/\b(png|screenshot)\b/, 'png'],
+  [/\b(webp)\b/, 'webp'],
+];
+
+/** The ending of a file type a message names ("its a word doc" → `docx`), or `null`. */
+export function namedFileKind(text: string): string | null {
+  const t = normalize(text);
+  if (!/^(it'?s|its|it is|that'?s|thats|it was|i have|i got|mine is|the file is|the file'?s)\b|\bdoc(ument)?\b|\bfile\b/.test(t)) return null;
+  for (const [re, ext] of FILE_KIND_WORDS) if (re.test(t)) return ext;
+  return null;
+}
+
+/** Words too common to tie a message to a topic's label. */
+const LABEL_FILLER = new Set(['copy', 'your', 'with', 'that', 'this', 'what', 'about', 'part', 'other', 'question', 'thing', 'from', 'portal']);
+
+/**
+ * A message pointing back at the second question still to come ("and the records part?", "what
+ * about the immunization thing"): short, opens like a follow-up, and names a word of its label.
+ */
+export function asksForPending(text: string, label: string): boolean {
+  const t = normalize(text).replace(/[?!]+/g, '').trim();
+  if (t.split(' ').length > 8 || !/^(and|what about|how about|also|ok and|now|so|then)\b|\bpart\b|\bother (question|thing|one)\b/.test(t)) return false;
+  if (/\bother (question|thing|one)\b/.test(t)) return true;
+  const stems = normalize(label).split(' ').filter((w) => w.length >= 4 && !LABEL_FILLER.has(w)).map((w) => w.slice(0, 5));
+  return t.split(' ').some((w) => w.length >= 4 && !LABEL_FILLER.has(w) && stems.includes(w.slice(0, 5)));
+}
+
+/**
+ * What only this kind of prompt makes of a message, before the general reading: a symptom
+ * described at a question about symptoms (its yes); an email address or date of birth typed at
+ * an offer that asks for them next (its yes, with the details kept); a question about which
+ * email to use; the second question still to come; a follow-up at a yes/no question; a file
+ * type named, or a question, at the file question. `null` when none applies.
+ */
+function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<KnowledgeBase, 'match'>): Heard | null {
+  const choices = prompt.choices ?? [];
+  if (prompt.pending && asksForPending(text, prompt.pending.label)) {
+    return { kind: 'question', intent: prompt.pending.intent, match: knowledge.match(text) };
+  }
+  if (prompt.question && /\bsymptoms?\b/i.test(prompt.question) && describesSymptom(text)) {
+    const yes = choices.find((c) => /^yes\b/i.test(c));
+    if (yes) return { kind: 'answer', value: yes };
+  }
+  // "september 1 2004" at the date-of-birth question is its answer, never a question about September.
+  if (prompt.kind === 'dob' && /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(text) && /\b\d{4}\b/.test(text) && text.trim().split(/\s+/).length <= 5) return { kind: 'answer' };
+  if (prompt.kind === 'yes-no' && prompt.takesDetails) {
+    const details = readGivenDetails(text);
+    if (details.email) return { kind: 'answer', value: 'Yes', details };
+  }
+  if ((prompt.kind === 'yes-no' || prompt.kind === 'email') && asksWhichEmail(text)) return { kind: 'aside', about: 'which-email' };
+  // "i did use the submit button": what they tried, told in answer to an offer; the passage on it, and the offer again.
+  if (prompt.kind === 'yes-no' && !prompt.inHandoff && reportsWhatWasDone(text)) {
+    const match = knowledge.match(text);
+    return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
+  }
+  if ((prompt.kind === 'yes-no' || prompt.kind === 'worked') && readYesNo(text) === undefined) {
+    const followUp = readFollowUp(text);
+    if (followUp && followUp !== 'failed') return { kind: 'aside' };
+  }
+  if (prompt.kind === 'file' && !looksLikeFileName(text)) {
+    const fileKind = namedFileKind(text);
+    if (fileKind) return { kind: 'aside', fileKind };
+    if (asksAside(text) && !asksWhatIsWrong(text)) {
+      const match = knowledge.match(text);
+      return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
+    }
+  }
+  return null;
 }

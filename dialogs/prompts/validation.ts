@@ -65,14 +65,33 @@ function daysInMonth(year: number, month: number): number {
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_WORD = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const DAY_WORD = '(\\d{1,2})(?:st|nd|rd|th)?';
+const MONTH_FIRST = new RegExp(`^${MONTH_WORD}\\s+${DAY_WORD},?\\s+(\\d+)$`, 'i');
+const DAY_FIRST = new RegExp(`^${DAY_WORD}\\s+(?:of\\s+)?${MONTH_WORD},?\\s+(\\d+)$`, 'i');
+
 /**
- * Parses a date of birth typed as `MM/DD/YYYY` (the portal's format). `M/D/YYYY` and `-` or
- * `.` separators are accepted and normalised to `MM/DD/YYYY`. The date must exist (no 02/30),
+ * A date written with its month's name ("september 1 2004", "Sept 1st, 2004", "1 September
+ * 2004") as `M/D/YYYY`, since the month named leaves no doubt which number is which; `null` otherwise.
+ */
+function monthNamed(text: string): string | null {
+  const t = text.trim().replace(/\s+/g, ' ');
+  const first = MONTH_FIRST.exec(t);
+  const day = first ? null : DAY_FIRST.exec(t);
+  const [month, date, year] = first ? [first[1], first[2], first[3]] : day ? [day[2], day[1], day[3]] : [];
+  if (!month || !date || !year) return null;
+  return `${MONTHS.indexOf(month.slice(0, 3).toLowerCase()) + 1}/${date}/${year}`;
+}
+
+/**
+ * Parses a date of birth typed as `MM/DD/YYYY` (the portal's format). `M/D/YYYY`, `-` or `.`
+ * separators and a month's name ("September 1 2004") are accepted and normalised to `MM/DD/YYYY`. The date must exist (no 02/30),
  * must not be after `today` (in {@link DEFAULT_TIME_ZONE} unless `timeZone` says otherwise) and
  * must not be before {@link MIN_BIRTH_YEAR}.
  */
 export function parseDob(text: string, today: Date, timeZone = DEFAULT_TIME_ZONE): DobParse {
-  const match = DOB_SHAPE.exec(text.trim());
+  const match = DOB_SHAPE.exec(monthNamed(text) ?? text.trim());
   if (!match) {
     return { ok: false, problem: `Please type the date of birth as MM/DD/YYYY, for example ${DOB_EXAMPLE}.` };
   }
@@ -116,6 +135,10 @@ export function parseEmail(text: string): EmailParse {
   candidate = candidate.replace(/^<(.*)>$/, '$1').replace(/^mailto:/i, '').trim();
   if (candidate === '') {
     return { ok: false, problem: `Please type your email address, for example ${EMAIL_EXAMPLE}.` };
+  }
+  // "still nothin", "it didnt work": no attempt at an address, so no lesson in address syntax.
+  if (!/@|\b(at|dot|e-?mail|gmail|umass)\b|\w\.\w/i.test(candidate)) {
+    return { ok: false, problem: `That isn't an email address. Please type the email address UHS has on file, for example ${EMAIL_EXAMPLE}.` };
   }
   if (/\s/.test(candidate)) {
     return { ok: false, problem: `An email address has no spaces. Please type just the address, for example ${EMAIL_EXAMPLE}.` };

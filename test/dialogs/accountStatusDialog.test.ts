@@ -172,7 +172,8 @@ describe('AccountStatusDialog', () => {
 
     it('a date in the wrong format', async () => {
       const c = await atDobQuestion();
-      const [reply] = await c.say('April 15th 2003');
+      // Year first: the portal's order is month, day, year (a month's name is taken, see validation).
+      const [reply] = await c.say('2003-04-15');
       expect(reply.text).to.equal('Please type the date of birth as MM/DD/YYYY, for example 04/15/2003.\n\nAnd your date of birth, as MM/DD/YYYY?');
       expect(buttonTitles(reply)).to.deep.equal([TALK_TO_PERSON, CANCEL_BUTTON]);
     });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { answerSteps } from '../../dialogs/prompts/continuation';
+import { answerSteps, passageFor } from '../../dialogs/prompts/continuation';
 import { testKnowledge } from '../fakes/services';
 
 describe('answerSteps: the numbered steps of an answer and what follows them', () => {
@@ -26,5 +26,26 @@ describe('answerSteps: the numbered steps of an answer and what follows them', (
 
   it('finds no steps in an answer without a numbered list', () => {
     expect(answerSteps(knowledge.get('minor-child-account')?.answer ?? '')).to.deep.equal({ steps: [], after: '' });
+  });
+});
+
+describe('passageFor: the passage of an answer a question in passing is about', () => {
+  const knowledge = testKnowledge();
+
+  it('the paragraph with the Forgot Password link, quoted as written', () => {
+    const answer = knowledge.get('password-reset-problem')?.answer ?? '';
+    const passage = passageFor(answer, 'where is the forgot password link');
+    expect(passage).to.contain('"Forgot Password"');
+    expect(answer).to.contain(passage ?? 'none');
+  });
+
+  it('a list with the sentence that introduces it (the NSIP fax)', () => {
+    const passage = passageFor(knowledge.get('immunization-entry')?.answer ?? '', 'can i just fax it somewhere');
+    expect(passage).to.contain('will accept faxes');
+    expect(passage).to.contain('Fax: (413) 577-3252');
+  });
+
+  it('nothing when no paragraph shares a word', () => {
+    expect(passageFor(knowledge.get('immunization-entry')?.answer ?? '', 'then what')).to.equal(null);
   });
 });

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
 import {
+  asksAside,
+  asksForPending,
+  asksWhichEmail,
+  describesSymptom,
+  namedFileKind,
+  readGivenDetails,
+  reportsWhatWasDone,
   asksWhatIsWrong,
   correctedQuestion,
   hear,
@@ -377,5 +384,72 @@ describe('The recogniser (one for every prompt)', () => {
         if (value) expect((heard as { value?: string }).value).to.equal(value);
       });
     }
+  });
+
+  describe('what only a prompt makes of a message', () => {
+    const knowledge = testKnowledge();
+
+    it('a symptom described is a symptom; a symptom denied is not', () => {
+      expect(describesSymptom('kinda burns when i pee tbh')).to.equal(true);
+      expect(describesSymptom('theres a weird rash')).to.equal(true);
+      expect(describesSymptom('no pain or anything')).to.equal(false);
+      expect(describesSymptom('i feel fine')).to.equal(false);
+    });
+
+    it('at the symptoms question, a described symptom is its Yes; elsewhere it is not read so', () => {
+      const sti: PromptInfo = { kind: 'choice', choices: ['Yes', 'No', 'Not sure'], question: 'Do you have any symptoms right now?' };
+      expect(hear('kinda burns when i pee tbh', sti, knowledge)).to.deep.equal({ kind: 'answer', value: 'Yes' });
+      const partner: PromptInfo = { kind: 'choice', choices: ['Yes', 'No', 'Not sure'], question: 'Have you had a known exposure?' };
+      expect(hear('kinda burns when i pee tbh', partner, knowledge)).to.not.deep.equal({ kind: 'answer', value: 'Yes' });
+    });
+
+    it('an address (and date) typed at an offer that asks for them next is its Yes, with the details', () => {
+      expect(readGivenDetails('sam.minuteman@umass.edu 04/15/2003')).to.deep.equal({ email: 'sam.minuteman@umass.edu', dob: '04/15/2003' });
+      expect(readGivenDetails('my email is jdoe@UMass.edu.')).to.deep.equal({ email: 'jdoe@umass.edu' });
+      expect(readGivenDetails('no email here')).to.deep.equal({});
+      const offer: PromptInfo = { kind: 'yes-no', choices: ['Yes', 'No'], takesDetails: true };
+      expect(hear('sam.minuteman@umass.edu', offer, knowledge)).to.deep.equal({ kind: 'answer', value: 'Yes', details: { email: 'sam.minuteman@umass.edu' } });
+      // Where the yes asks for nothing (the handoff's consent), an address is no yes.
+      expect(hear('sam.minuteman@umass.edu', { kind: 'yes-no', choices: ['Yes', 'No'], inHandoff: true }, knowledge)).to.not.have.property('value', 'Yes');
+    });
+
+    it('not knowing which email is a question, not a No', () => {
+      for (const t of ['i dont remember which email i used', 'wait what email do i use my gmail or school one', 'which address do i put']) expect(asksWhichEmail(t), t).to.equal(true);
+      expect(asksWhichEmail('no thanks')).to.equal(false);
+      expect(hear('i dont remember which email i used', { kind: 'yes-no', choices: ['Yes', 'No'] }, knowledge)).to.deep.equal({ kind: 'aside', about: 'which-email' });
+    });
+
+    it('what was already done is not a yes; a bare "i did" still is', () => {
+      expect(reportsWhatWasDone('i did use the submit button')).to.equal(true);
+      expect(reportsWhatWasDone('i did')).to.equal(false);
+      expect(reportsWhatWasDone('i have')).to.equal(false);
+      expect(hear('i did', { kind: 'yes-no', choices: ['Yes', 'No'] }, knowledge)).to.deep.equal({ kind: 'answer', value: 'Yes' });
+      expect(hear('i did use the submit button', { kind: 'yes-no', choices: ['Yes', 'No'] }, knowledge).kind).to.equal('aside');
+    });
+
+    it('questions in passing are asides; a failure report is not', () => {
+      for (const t of ['where is the forgot password link', 'can i just fax it somewhere', 'what file types does it even take', 'wait how do i find it?']) expect(asksAside(t), t).to.equal(true);
+      for (const t of ['what if that doesnt work', 'no', 'jdoe@umass.edu']) expect(asksAside(t), t).to.equal(false);
+    });
+
+    it('inside the handoff, a question is the description, not an aside', () => {
+      const text = 'how come nobody told me about this before?';
+      expect(hear(text, { kind: 'yes-no', choices: ['Yes', 'No'] }, knowledge).kind).to.equal('aside');
+      expect(hear(text, { kind: 'description', inHandoff: true }, knowledge)).to.deep.equal({ kind: 'answer' });
+    });
+
+    it('a file type named at the file question', () => {
+      expect(namedFileKind('its a word doc')).to.equal('docx');
+      expect(namedFileKind("it's an iphone photo")).to.equal('heic');
+      expect(namedFileKind('password')).to.equal(null);
+      expect(hear('its a word doc', { kind: 'file', choices: [] }, knowledge)).to.deep.equal({ kind: 'aside', fileKind: 'docx' });
+    });
+
+    it('the second question still to come, named back', () => {
+      expect(asksForPending('and the records part?', 'Copy of immunization records')).to.equal(true);
+      expect(asksForPending('what about the other question', 'Copy of immunization records')).to.equal(true);
+      expect(asksForPending('and the phone part?', 'Copy of immunization records')).to.equal(false);
+      expect(asksForPending('yes', 'Copy of immunization records')).to.equal(false);
+    });
   });
 });

@@ -24,9 +24,18 @@ describe('validation: parseDob', () => {
   });
 
   it('rejects text that is not a date, naming the format', () => {
-    for (const text of ['', 'yesterday', 'April 5 2003', '2003-04-05', '04/05', '04/05/2003/1']) {
+    for (const text of ['', 'yesterday', 'April 5', '2003-04-05', '04/05', '04/05/2003/1']) {
       expect(problemOf(parseDob(text, TODAY)), text).to.contain('MM/DD/YYYY');
     }
+  });
+
+  it('takes a date written with the month named, which leaves no doubt about the order', () => {
+    expect(parseDob('september 1 2004', TODAY)).to.deep.equal({ ok: true, dob: '09/01/2004' });
+    expect(parseDob('Sept 1st, 2004', TODAY)).to.deep.equal({ ok: true, dob: '09/01/2004' });
+    expect(parseDob('1 September 2004', TODAY)).to.deep.equal({ ok: true, dob: '09/01/2004' });
+    expect(parseDob('April 5 2003', TODAY)).to.deep.equal({ ok: true, dob: '04/05/2003' });
+    expect(problemOf(parseDob('april 31 2003', TODAY))).to.match(/doesn't exist/);
+    expect(problemOf(parseDob('april 5 03', TODAY))).to.match(/four digits of the year/);
   });
 
   it('asks for the four-digit year', () => {
