@@ -110,6 +110,12 @@ const TEXT_PROMPT_KINDS: Readonly<Record<string, PromptKind>> = {
   [HANDOFF_EMAIL_PROMPT]: 'reply-email',
 };
 
+/** Which email the handoff means: the one its answer goes to (they reply by email), asked now or after the description. */
+const REPLY_EMAIL_EXPLAINED = {
+  now: 'The one where you want their answer: the help desk replies by email, so use an address you check (your UMass email is fine).',
+  later: "I'll ask for an email address after this: the help desk replies by email, so it's where they will answer you. Use an address you check (your UMass email is fine).",
+} as const;
+
 /** Buttons after an emergency reply that interrupted a flow. */
 export const CARRY_ON = 'Carry on';
 /** See {@link CARRY_ON}. */
@@ -500,6 +506,8 @@ export class MainDialog {
     if (heard.about === 'which-email') {
       const entry = knowledge.get('username-taken');
       reply = entry ? passageFor(entry.answer, 'email address match database UMass student employee') : null;
+    } else if (heard.about === 'reply-email') {
+      reply = REPLY_EMAIL_EXPLAINED[prompt.kind === 'reply-email' ? 'now' : 'later'];
     } else if (heard.fileKind) {
       const conversion = conversionFor(heard.fileKind);
       reply = conversion
@@ -510,7 +518,7 @@ export class MainDialog {
       const intents = [heard.intent, ...(prompt.ownIntents ?? []), memory.lastIntent].filter((i): i is string => !!i && i !== 'smalltalk' && i !== 'emergency');
       for (const intent of new Set(intents)) {
         const entry = knowledge.get(intent);
-        const passage = entry ? passageFor(entry.answer, text) : null;
+        const passage = entry ? passageFor(entry.answer, heard.about === 'number' ? 'call phone number to schedule' : text) : null;
         if (entry && passage) {
           reply = `From **${entry.question}**\n\n${passage}`;
           break;

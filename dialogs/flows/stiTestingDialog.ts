@@ -2,6 +2,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import { PORTAL_URL } from './accountMail';
 import { chosen, GuidedFlowDialog, NO, numbered, YES_NO_UNSURE_CHOICES } from './flowHelpers';
 import { sentenceStart } from './quoteText';
+import { describesSymptom } from '../prompts/recognizer';
 import type { DialogServices } from '../services';
 import { FLOW_FACTS } from '../../knowledge/flowFacts';
 
@@ -35,6 +36,8 @@ export class StiTestingDialog extends GuidedFlowDialog {
   }
 
   private async askSymptomsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // "can i book sti test online i have some symptoms": said already, so not asked again.
+    if (describesSymptom(step.context.activity.text ?? '')) return this.finish(step, STI_CALL_TEXT);
     return this.ask(
       step,
       `${FLOW_FACTS.stiSelfScheduleIf} Two quick questions first (I don't record your answers).\n\nDo you have any symptoms right now?`,

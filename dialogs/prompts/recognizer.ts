@@ -70,7 +70,7 @@ export type Heard =
   | { kind: 'thanks' }
   | { kind: 'question'; intent: string; match: MatchResult }
   /** A question about the step at hand: answered briefly, then the prompt asked again. `fileKind` is a file type named ("a word doc"). */
-  | { kind: 'aside'; intent?: string; about?: 'which-email'; fileKind?: string }
+  | { kind: 'aside'; intent?: string; about?: 'which-email' | 'reply-email' | 'number'; fileKind?: string }
   /** The prompt's own answer; `value` is the button text it stands for, when it stands for one; `details` what else it gave. */
   | { kind: 'answer'; value?: string; details?: GivenDetails };
 
@@ -100,7 +100,7 @@ const UNSURE = /^(not sure|unsure|i'?m not sure|dunno|i don'?t know|i dont know|
 const CHANGE_OF_MIND = /\b(actually|wait|i mean|on second thought|scratch that|hold on|sorry)\b/g;
 const YES_PHRASES = /^((i suppose( so)?|i guess)(?! not)|that'?s fine|that works|go for it|go ahead|do it|of course|i do|i have|i am|i did|it is|that'?s right|that is right|i guess so|i think so|sounds good|why not|please do|yes please|i would|i'?d like that|for sure|you bet|that'?d be great|that would be great)\b/;
 const NO_PHRASES = /^(i don'?t|i do not|i dont|i haven'?t|i have not|i havent|i'?m not|i am not|not really|not yet|no thanks|no thank you|i didn'?t|i did not|i dont think so|i don'?t think so|not at all|none|nothing|never mind that|rather not|i'?d rather not|don'?t|do not)\b/;
-const TRIED = /^(already (did|done|tried|have)|i already (did|tried|have|do)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
+const TRIED = /^(already (did|done|tried|have|try)|i already (did|tried|have|do|try|use|used)|(i )?tried (that|it|this|already)|did that already|done that|been there|i did that)\b/;
 
 /**
  * A yes or no in what people type: the buttons, loose forms ("yeah", "yep", "sure", "si",
@@ -461,7 +461,7 @@ export function readFacts(text: string, allergyTopic = false): Facts {
   const allergy = allergyTopic || /\ballerg/.test(t);
   if (allergy) {
     if (/\b(not (my|the|a) first|been going|already (been|had|go|went|have)|go every|get (my )?shots? (every|regularly))\b/.test(t)) facts.firstAllergy = false;
-    else if (/\b(first (allergy )?(appointment|appt|visit|time|shot)|never been|new patient|haven'?t been (there|before|yet)|first ever)\b/.test(t)) facts.firstAllergy = true;
+    else if (/\b(first (allergy )?(appointment|appt|visit|time|shot|one)|never been|new patient|haven'?t been (there|before|yet)|first ever)\b/.test(t)) facts.firstAllergy = true;
     else if (/\b(after (that|the first|my first|the first one)|already (had|been|went|have)|been (there )?before|next (one|appointment|shot)|follow.?up|returning|my (next|second|third)|again\b|last time|went before|existing patient)/.test(t))
       facts.firstAllergy = false;
   }
@@ -763,7 +763,12 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
     const details = readGivenDetails(text);
     if (details.email) return { kind: 'answer', value: 'Yes', details };
   }
+  // Inside the handoff "which email do you mean?" asks about the reply address, not about an account.
+  if (prompt.inHandoff && (prompt.kind === 'description' || prompt.kind === 'reply-email') && asksWhichEmail(text)) return { kind: 'aside', about: 'reply-email' };
   if ((prompt.kind === 'yes-no' || prompt.kind === 'email') && asksWhichEmail(text)) return { kind: 'aside', about: 'which-email' };
+  const restated = prompt.question ? readRestatedAnswer(text, prompt.question) : undefined;
+  if (restated && (prompt.kind === 'yes-no' || prompt.kind === 'choice')) return yesNoAnswer(restated, prompt);
+  if (!prompt.inHandoff && (prompt.kind === 'yes-no' || prompt.kind === 'choice' || prompt.kind === 'worked') && asksForNumber(text)) return { kind: 'aside', about: 'number' };
   // "i did use the submit button": what they tried, told in answer to an offer; the passage on it, and the offer again.
   if (prompt.kind === 'yes-no' && !prompt.inHandoff && reportsWhatWasDone(text)) {
     const match = knowledge.match(text);
@@ -782,4 +787,24 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
     }
   }
   return null;
+}
+
+/**
+ * An answer that restates the question instead of saying yes or no ("its my first one", "first
+ * time", "ive been before" to "Is this your first … appointment?"). `undefined` when it does not.
+ */
+export function readRestatedAnswer(text: string, question: string): 'yes' | 'no' | undefined {
+  if (/\?\s*$/.test(text)) return undefined;
+  const q = normalize(question);
+  if (/\bfirst\b/.test(q) && /\ballerg/.test(q)) {
+    const first = readFacts(text, true).firstAllergy;
+    if (first !== undefined) return first ? 'yes' : 'no';
+  }
+  return undefined;
+}
+
+/** "what number", "whats the number to call", "number?": which phone number, asked at a flow's question. */
+export function asksForNumber(text: string): boolean {
+  const t = normalize(text).replace(/[?!.]+$/, '').replace(ASIDE_LEAD, '');
+  return /^((what|whats|what'?s|which)( is)?( the| that)?( phone)? number( (do|should) i call| to call| is it)?|(the )?(phone )?number( please)?)$/.test(t);
 }
