@@ -30,6 +30,7 @@ import { ChoicePrompt } from 'botbuilder-dialogs';
 import { afterObjection, hear, isContactQuestion, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type Heard, type PromptInfo, type PromptKind } from './prompts/recognizer';
 import { answerSteps, passageFor } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
+import { FLOW_FACTS, withHelpdeskEmail } from '../knowledge/flowFacts';
 import { factsForCase, latestEmail, remember, useFacts, wasShown, type KnownFacts } from './memory/conversationFacts';
 import { YesNoPrompt } from './prompts/yesNoPrompt';
 import { IT_WORKED } from './flows/flowHelpers';
@@ -506,6 +507,8 @@ export class MainDialog {
     if (heard.about === 'which-email') {
       const entry = knowledge.get('username-taken');
       reply = entry ? passageFor(entry.answer, 'email address match database UMass student employee') : null;
+    } else if (heard.about === 'next-step') {
+      reply = `The next step is the one I'm offering below. ${withHelpdeskEmail(FLOW_FACTS.continueIssues, this.services.settings.helpdeskEmail)}.`;
     } else if (heard.about === 'reply-email') {
       reply = REPLY_EMAIL_EXPLAINED[prompt.kind === 'reply-email' ? 'now' : 'later'];
     } else if (heard.fileKind) {
@@ -515,7 +518,7 @@ export class MainDialog {
         : `The portal takes ${kindLabel(heard.fileKind)}: ${PORTAL_ALLOWED_TYPES_MESSAGE}`;
     } else {
       // The entry the question matched, else the running flows' topics and the topic at hand.
-      const intents = [heard.intent, ...(prompt.ownIntents ?? []), memory.lastIntent].filter((i): i is string => !!i && i !== 'smalltalk' && i !== 'emergency');
+      const intents = [heard.intent, memory.lastIntent, ...(prompt.ownIntents ?? [])].filter((i): i is string => !!i && i !== 'smalltalk' && i !== 'emergency');
       for (const intent of new Set(intents)) {
         const entry = knowledge.get(intent);
         const passage = entry ? passageFor(entry.answer, heard.about === 'number' ? 'call phone number to schedule' : text) : null;

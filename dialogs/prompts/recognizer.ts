@@ -70,7 +70,7 @@ export type Heard =
   | { kind: 'thanks' }
   | { kind: 'question'; intent: string; match: MatchResult }
   /** A question about the step at hand: answered briefly, then the prompt asked again. `fileKind` is a file type named ("a word doc"). */
-  | { kind: 'aside'; intent?: string; about?: 'which-email' | 'reply-email' | 'number'; fileKind?: string }
+  | { kind: 'aside'; intent?: string; about?: 'which-email' | 'reply-email' | 'number' | 'next-step'; fileKind?: string }
   /** The prompt's own answer; `value` is the button text it stands for, when it stands for one; `details` what else it gave. */
   | { kind: 'answer'; value?: string; details?: GivenDetails };
 
@@ -770,10 +770,14 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
   if (restated && (prompt.kind === 'yes-no' || prompt.kind === 'choice')) return yesNoAnswer(restated, prompt);
   if (!prompt.inHandoff && (prompt.kind === 'yes-no' || prompt.kind === 'choice' || prompt.kind === 'worked') && asksForNumber(text)) return { kind: 'aside', about: 'number' };
   // "i did use the submit button": what they tried, told in answer to an offer; the passage on it, and the offer again.
-  if (prompt.kind === 'yes-no' && !prompt.inHandoff && reportsWhatWasDone(text)) {
+  if (prompt.kind === 'yes-no' && !prompt.inHandoff && (reportsWhatWasDone(text) || reportsWhatWasPressed(text))) {
+    // What they did is about the tips just given: a topic it happens to name ("enter") is no change of topic.
     const match = knowledge.match(text);
-    return { kind: 'aside', intent: match.kind === 'match' ? match.intent : undefined };
+    const own = match.kind === 'match' && (!prompt.ownIntents?.size || prompt.ownIntents.has(match.intent));
+    return { kind: 'aside', intent: own && match.kind === 'match' ? match.intent : undefined };
   }
+  // "didnt work", "then what", "still nothin" at an offer that follows tips: the next step, then the offer again.
+  if (prompt.kind === 'yes-no' && prompt.takesDetails && !prompt.inHandoff && asksForNextStep(text)) return { kind: 'aside', about: 'next-step' };
   if ((prompt.kind === 'yes-no' || prompt.kind === 'worked') && readYesNo(text) === undefined) {
     const followUp = readFollowUp(text);
     if (followUp && followUp !== 'failed') return { kind: 'aside' };
@@ -807,4 +811,25 @@ export function readRestatedAnswer(text: string, question: string): 'yes' | 'no'
 export function asksForNumber(text: string): boolean {
   const t = normalize(text).replace(/[?!.]+$/, '').replace(ASIDE_LEAD, '');
   return /^((what|whats|what'?s|which)( is)?( the| that)?( phone)? number( (do|should) i call| to call| is it)?|(the )?(phone )?number( please)?)$/.test(t);
+}
+
+/** "i pressed enter", "i clicked submit", "i used chrome": what was done, told without "did" or "have". */
+export function reportsWhatWasPressed(text: string): boolean {
+  const t = normalize(text).replace(/[.!]+$/, '');
+  return !/\?/.test(text) && /^(i|we) (just |already |even )?(pressed|hit|clicked|used|typed|tapped|entered|submitted) (\S+ ?){1,4}$/.test(t);
+}
+
+/**
+ * "didnt work", "then what", "ok and then", "still nothin": at an offer made after tips, the
+ * tips failed or the person wants what comes next; neither is a yes or a no to the offer.
+ */
+export function asksForNextStep(text: string): boolean {
+  const t = normalize(text).replace(/[?!.]+$/, '').trim();
+  if (t.split(' ').length > 8) return false;
+  const first = t.split(' ')[0];
+  if (YES_WORDS.has(first) && first !== 'ok' && first !== 'okay' && first !== 'k') return false;
+  if (NO_WORDS.has(first)) return false;
+  const followUp = readFollowUp(text);
+  if (followUp === 'next' || followUp === 'failed') return true;
+  return isDoesntWork(t) || /^(still|same) (nothing|nothin|nada|the same|same|no luck|not)\b|^(nothing|nothin) (happens|happened|still|again)\b|^(same|same thing|same problem|same error)$/.test(t);
 }
