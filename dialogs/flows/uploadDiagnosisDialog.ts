@@ -6,7 +6,7 @@ import { offerHelpDeskDialog } from '../cases/offerHelpDeskDialog';
 import { markdown, TALK_TO_HELPDESK } from '../prompts/replies';
 import { limitRetries } from '../prompts/retryLimit';
 import { factsOf } from '../memory/conversationFacts';
-import { looksLikeBareFileName, looksLikeFileName } from '../prompts/recognizer';
+import { calledFileName, looksLikeBareFileName, looksLikeFileName } from '../prompts/recognizer';
 import type { DialogServices, FetchedAttachment } from '../services';
 import { endTipSequence, TIP_SEQUENCE_DIALOG, tipSequenceDialog, type TipSequenceOptions } from './tipSequenceDialog';
 import {
@@ -161,6 +161,12 @@ export class UploadDiagnosisDialog extends GuidedFlowDialog {
     const sentence = SENTENCE_WORDS.test(text);
     if (problem === null && (buttons.includes(text.toLowerCase()) || (!sentence && (/\.[a-z0-9]{1,7}$/i.test(text) || looksLikeFileName(text) || looksLikeBareFileName(text))))) {
       prompt.recognized.value = text;
+      return true;
+    }
+    // "the file is called My Record #2.pdf": the whole name after "called", not just its last word.
+    const called = calledFileName(text);
+    if (problem === null && called) {
+      prompt.recognized.value = called;
       return true;
     }
     // A sentence that names a file ("i tried vaccine.pdf and it failed"): that file.

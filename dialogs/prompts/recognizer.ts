@@ -782,6 +782,10 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
     const followUp = readFollowUp(text);
     if (followUp && followUp !== 'failed') return { kind: 'aside' };
   }
+  // "ok i renamed it, still fails on my phone": the tip was tried and did not help.
+  if (prompt.kind === 'worked' && readYesNo(text) !== 'yes' && reportsStillFailing(text)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
+  // "the file is called Immunization Record #2 (final) & signed.pdf": the whole name, spaces and all.
+  if (prompt.kind === 'file' && calledFileName(text)) return { kind: 'answer' };
   if (prompt.kind === 'file' && !looksLikeFileName(text)) {
     const fileKind = namedFileKind(text);
     if (fileKind) return { kind: 'aside', fileKind };
@@ -832,4 +836,19 @@ export function asksForNextStep(text: string): boolean {
   const followUp = readFollowUp(text);
   if (followUp === 'next' || followUp === 'failed') return true;
   return isDoesntWork(t) || /^(still|same) (nothing|nothin|nada|the same|same|no luck|not)\b|^(nothing|nothin) (happens|happened|still|again)\b|^(same|same thing|same problem|same error)$/.test(t);
+}
+
+/**
+ * The file name after "called" or "named" ("the file is called Immunization Record #2 (final) &
+ * signed.pdf"), spaces and special characters included, when it ends in a file ending; else `null`.
+ */
+export function calledFileName(text: string): string | null {
+  const m = /\b(?:called|named)\s+["'“‘`]?(.+?\.[A-Za-z0-9]{1,7})["'”’`]?\s*[.!]?$/.exec(text.trim());
+  return m ? m[1].trim() : null;
+}
+
+/** "still fails on my phone", "i renamed it, still nothing", "same error": a tip tried without success. */
+export function reportsStillFailing(text: string): boolean {
+  const t = normalize(text);
+  return !/\?\s*$/.test(text) && /\b(still (fails|failing|failed|doesn'?t|does not|won'?t|wont|not|nothing|nothin|the same|broken|stuck|can'?t|cant|errors?|gives?|giving|says|saying|rejects?|rejected)|(same|another) (error|problem|message))\b/.test(t);
 }
