@@ -456,7 +456,7 @@ export function readFacts(text: string, allergyTopic = false): Facts {
   } else if (/\b((i'?m|i am|im)\s+(a\s+|an\s+)?(umass\s+)?(staff|faculty|employee|professor|staff member|faculty member|lecturer|postdoc)|i work (at|for) (umass|uhs|the university))\b/.test(t)) {
     facts.role = 'staff';
   }
-  if (/\bhampshire\b|\bnot (a )?umass\b|\bno spire\b|\bdon'?t have (a )?spire\b|\bnot (affiliated|a student)/.test(t)) facts.umass = false;
+  if (/\bhampshire\b|\bnot (a )?umass\b|\bno spire\b|\b(don'?t|dont|do not|never) (have|use|used) (a |any )?spire\b|\bnot (on|in) spire\b|\bnot (affiliated|a student)/.test(t)) facts.umass = false;
   else if (facts.role || /\b(umass (student|staff|employee|faculty))|\bi (have|use) spire\b/.test(t)) facts.umass = true;
   const allergy = allergyTopic || /\ballerg/.test(t);
   if (allergy) {
