@@ -835,7 +835,7 @@ export function asksForNextStep(text: string): boolean {
   if (NO_WORDS.has(first)) return false;
   const followUp = readFollowUp(text);
   if (followUp === 'next' || followUp === 'failed') return true;
-  return isDoesntWork(t) || /^(still|same) (nothing|nothin|nada|the same|same|no luck|not)\b|^(nothing|nothin) (happens|happened|still|again)\b|^(same|same thing|same problem|same error)$/.test(t);
+  return isDoesntWork(t) || /^(still|same) (nothing|nothin|nada|the same|same|no luck)\b|^(nothing|nothin) (happens|happened|still|again)\b|^(same|same thing|same problem|same error)$/.test(t);
 }
 
 /**

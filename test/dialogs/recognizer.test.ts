@@ -1,5 +1,11 @@
 import { expect } from 'chai';
 import {
+  asksForNextStep,
+  asksForNumber,
+  calledFileName,
+  readRestatedAnswer,
+  reportsStillFailing,
+  reportsWhatWasPressed,
   asksAside,
   asksForPending,
   asksWhichEmail,
@@ -450,6 +456,48 @@ describe('The recogniser (one for every prompt)', () => {
       expect(asksForPending('what about the other question', 'Copy of immunization records')).to.equal(true);
       expect(asksForPending('and the phone part?', 'Copy of immunization records')).to.equal(false);
       expect(asksForPending('yes', 'Copy of immunization records')).to.equal(false);
+    });
+  });
+  describe('answers at a prompt in other words', () => {
+    const knowledge = testKnowledge();
+    const allergy = 'Is this your first Allergy Services appointment at UHS?';
+
+    it('an answer that restates the question', () => {
+      expect(readRestatedAnswer('its my first one', allergy)).to.equal('yes');
+      expect(readRestatedAnswer('ive been before', allergy)).to.equal('no');
+      expect(readRestatedAnswer('is it my first one?', allergy)).to.equal(undefined);
+      expect(readRestatedAnswer('its my first one', 'Do you have any symptoms right now?')).to.equal(undefined);
+    });
+
+    it('which number, asked at a question', () => {
+      expect(asksForNumber('what number')).to.equal(true);
+      expect(asksForNumber('whats the number to call?')).to.equal(true);
+      expect(asksForNumber('what number is on my card')).to.equal(false);
+    });
+
+    it('the next step asked for at an offer, but not a plain no', () => {
+      for (const text of ['didnt work', 'then what', 'ok and then', 'still nothin']) expect(asksForNextStep(text), text).to.equal(true);
+      for (const text of ['no', 'nope it didnt work', 'yes', 'still not']) expect(asksForNextStep(text), text).to.equal(false);
+      const offer = { kind: 'yes-no' as const, choices: ['Yes', 'No'], takesDetails: true };
+      expect(hear('didnt work', offer, knowledge)).to.deep.equal({ kind: 'aside', about: 'next-step' });
+    });
+
+    it('what was pressed, and a tip that still fails', () => {
+      expect(reportsWhatWasPressed('i pressed enter')).to.equal(true);
+      expect(reportsWhatWasPressed('i pressed enter?')).to.equal(false);
+      expect(reportsStillFailing('ok i renamed it, still fails on my phone')).to.equal(true);
+      expect(reportsStillFailing('it works now')).to.equal(false);
+      expect(hear('ok i renamed it, still fails on my phone', { kind: 'worked', choices: ['Yes, it worked', 'No, still failing'] }, knowledge)).to.deep.equal({ kind: 'answer', value: 'No, still failing' });
+    });
+
+    it('a file name after called, spaces and all', () => {
+      expect(calledFileName('the file is called Immunization Record #2 (final) & signed.pdf')).to.equal('Immunization Record #2 (final) & signed.pdf');
+      expect(calledFileName('its called "card.jpg"')).to.equal('card.jpg');
+      expect(calledFileName('i dont know what its called')).to.equal(null);
+    });
+
+    it('which email, asked inside the handoff', () => {
+      expect(hear('wait what email do you mean? my umass one?', { kind: 'description', inHandoff: true }, knowledge)).to.deep.equal({ kind: 'aside', about: 'reply-email' });
     });
   });
 });
