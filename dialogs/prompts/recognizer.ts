@@ -1,4 +1,5 @@
 import type { KnowledgeBase, MatchResult } from '../../knowledge/types';
+import { readTexting } from '../../knowledge/text';
 import { parseEmail } from './validation';
 
 /**
@@ -76,13 +77,16 @@ export type Heard =
 
 /** Lower case, curly quotes straightened, punctuation other than apostrophes turned into spaces. */
 export function normalize(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/[^a-z0-9'@.\s/áéíóúñ-]/g, ' ')
-    .replace(/[.]+(\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // "can u", "thx", "acct", a last "rn": read as the words they stand for.
+  return readTexting(
+    text
+      .toLowerCase()
+      .replace(/[’‘`]/g, "'")
+      .replace(/[^a-z0-9'@.\s/áéíóúñ-]/g, ' ')
+      .replace(/[.]+(\s|$)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 }
 
 /** Accents off, for the few Spanish words ("sí"). */
