@@ -127,6 +127,11 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['fill out', 'enter'],
   ['filling out', 'enter'],
   ['net id', 'netid'],
+  // "I go by Sam", "the name I use": a preferred (chosen) name.
+  ['go by', 'preferred name'],
+  ['goes by', 'preferred name'],
+  ['name i use', 'preferred name'],
+  ['nickname', 'preferred name'],
   ['covid 19', 'covid'],
   ['sars cov 2', 'covid'],
   ['under 18', 'child'],

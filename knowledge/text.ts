@@ -40,10 +40,12 @@ const TEXTING_LAST_MAP: ReadonlyMap<string, string> = new Map(Object.entries(TEX
 
 /**
  * Texting abbreviations in a lower-case, space-separated message spelled out ("u" → "you", a
- * last "rn" → "right now"); other words, and words carrying punctuation such as an email
+ * last "rn" → "right now"), and the name in "I go by Sam" dropped; other words, and words carrying punctuation such as an email
  * address, are left as they are.
  */
 export function readTexting(text: string): string {
+  // "I go by Sam not Samantha": the names themselves name no topic, the preferred name does.
+  if (text.includes(' by ')) text = text.replace(/\b(go|goes|going) by [a-z]+( not [a-z]+)?\b/g, '$1 by');
   const words = text.split(' ');
   let changed = false;
   for (let i = 0; i < words.length; i++) {
