@@ -45,7 +45,7 @@ export const CONTRACTIONS: Readonly<Record<string, string>> = {
 /**
  * Texting abbreviations, read as the words they stand for before anything else looks at a
  * message, so "can u check my acct rn" is the question "can you check my account right now".
- * Only abbreviations with one common reading; "rn" is "right now" only as a message's last word
+ * Only abbreviations with one common reading (thanks in short, "thx", "ty", is the recogniser's); "rn" is "right now" only as a message's last word
  * (elsewhere it may be a nurse), see {@link TEXTING_LAST}.
  */
 export const TEXTING: Readonly<Record<string, string>> = {
@@ -67,11 +67,6 @@ export const TEXTING: Readonly<Record<string, string>> = {
   sth: 'something',
   msg: 'message',
   msgs: 'messages',
-  thx: 'thanks',
-  thnx: 'thanks',
-  thanx: 'thanks',
-  ty: 'thank you',
-  tysm: 'thank you so much',
   wdym: 'what do you mean',
   hrs: 'hours',
   mins: 'minutes',
