@@ -146,6 +146,9 @@ const DETAIL_SENTENCE: Readonly<Record<Detail, RegExp>> = {
 /** A sentence of an answer that gives a reason: what must be, what is due to something, or why. */
 const REASON_SENTENCE = /\b(must|due to|because|in order to|so that|for (your )?(privacy|security))\b/i;
 
+/** A how-to about the thing at hand by pronoun ("how do i change it", "how can i convert that"). */
+const REFERS_TO_FILE = /\b(change|convert|fix|make|save|turn|export|switch)\s+(it|that|this|the (photo|picture|pic|file|image|format))\b/;
+
 /** The lowest matcher score of an entry offered for a bare topic word. */
 const BARE_TOPIC_MIN_SCORE = 0.45;
 /** Entries never offered as a topic's choice. */
@@ -340,7 +343,12 @@ export class MainDialog {
     }
     const pending = memory.resume ? this.services.knowledge.get(memory.resume) : undefined;
     if (pending && !prompt.inHandoff) prompt.pending = { intent: pending.id, label: pending.label };
-    const heard = hear(text, prompt, this.listening);
+    let heard = hear(text, prompt, this.listening);
+    // "how do i change it on my phone" after a file was found in a type the portal refuses: "it"
+    // is that file, so the conversion is the answer, not another topic that shares a word.
+    const file = memory.facts?.file;
+    const ext = file && !file.ok ? /\.([a-z0-9]+)$/i.exec(file.name)?.[1] : undefined;
+    if (ext && heard.kind === 'question' && prompt.ownIntents?.has('upload-problem') && REFERS_TO_FILE.test(text.toLowerCase())) heard = { kind: 'aside', fileKind: ext };
     switch (heard.kind) {
       case 'emergency':
         await this.answerEmergencyInFlow(context, memory);
@@ -520,6 +528,14 @@ export class MainDialog {
           reply = `From **${entry.question}**\n\n${said}`;
           break;
         }
+      }
+      // "then what" after a list of steps: what the answer says after them, or that the last step was the last.
+      const flowEntry = !reply && readFollowUp(text) === 'next' ? knowledge.get([...(prompt.ownIntents ?? [])][0] ?? '') : undefined;
+      const parts = flowEntry ? answerSteps(flowEntry.answer) : null;
+      if (flowEntry && parts?.steps.length) {
+        reply = parts.after
+          ? `After those steps:\n\n${parts.after}`
+          : `That was the last step of **${flowEntry.label}**:\n\n${parts.steps.length}. ${parts.steps[parts.steps.length - 1]}`;
       }
       for (const intent of reply ? [] : new Set(intents)) {
         const entry = knowledge.get(intent);

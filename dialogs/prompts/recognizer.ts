@@ -796,6 +796,8 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
     const followUp = readFollowUp(text);
     if (followUp && followUp !== 'failed') return { kind: 'aside' };
   }
+  // "then what" at the buttons after a list of steps: what comes after them, not a miss.
+  if (prompt.kind === 'choice' && readYesNo(text) === undefined && readFollowUp(text) === 'next') return { kind: 'aside' };
   if (prompt.kind === 'file' && !looksLikeFileName(text)) {
     const fileKind = namedFileKind(text);
     if (fileKind) return { kind: 'aside', fileKind };
