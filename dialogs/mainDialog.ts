@@ -27,7 +27,7 @@ import {
   TOPIC_BUTTONS,
 } from './prompts/replies';
 import { ChoicePrompt } from 'botbuilder-dialogs';
-import { afterObjection, hear, isContactQuestion, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type Heard, type PromptInfo, type PromptKind } from './prompts/recognizer';
+import { afterObjection, hear, isContactQuestion, isRebuttal, isFrustration, isPersonRequest, readDetail, reportsFailure, isReplyTimeQuestion, isDoesntWork, isObjection, correctedQuestion, isThanks, readCommand, readFacts, readFollowUp, readYesNo, type Detail, type FollowUp, type Heard, type PromptInfo, type PromptKind } from './prompts/recognizer';
 import { answerSteps, passageFor } from './prompts/continuation';
 import { PORTAL_URL } from './flows/accountMail';
 import { FLOW_FACTS, withHelpdeskEmail } from '../knowledge/flowFacts';
@@ -149,6 +149,12 @@ const DETAIL_SENTENCE: Readonly<Record<Detail, RegExp>> = {
   time: /\b\d+\s+(business\s+)?(days?|hours?|minutes?|weeks?)\b|\*\*\d+\s+(business\s+)?(days?|hours?|minutes?|weeks?)\*\*/i,
   cost: /\b(cost|costs|fee|fees|free|charged?)\b/i,
 };
+
+/** A sentence of an answer that gives a reason: what must be, what is due to something, or why. */
+const REASON_SENTENCE = /\b(must|due to|because|in order to|so that|for (your )?(privacy|security))\b/i;
+
+/** A how-to about the thing at hand by pronoun ("how do i change it", "how can i convert that"). */
+const REFERS_TO_FILE = /\b(change|convert|fix|make|save|turn|export|switch)\s+(it|that|this|the (photo|picture|pic|file|image|format))\b/;
 
 /** The lowest matcher score of an entry offered for a bare topic word. */
 const BARE_TOPIC_MIN_SCORE = 0.45;
@@ -344,7 +350,12 @@ export class MainDialog {
     }
     const pending = memory.resume ? this.services.knowledge.get(memory.resume) : undefined;
     if (pending && !prompt.inHandoff) prompt.pending = { intent: pending.id, label: pending.label };
-    const heard = hear(text, prompt, this.listening);
+    let heard = hear(text, prompt, this.listening);
+    // "how do i change it on my phone" after a file was found in a type the portal refuses: "it"
+    // is that file, so the conversion is the answer, not another topic that shares a word.
+    const file = memory.facts?.file;
+    const ext = file && !file.ok ? /\.([a-z0-9]+)$/i.exec(file.name)?.[1] : undefined;
+    if (ext && heard.kind === 'question' && prompt.ownIntents?.has('upload-problem') && REFERS_TO_FILE.test(text.toLowerCase())) heard = { kind: 'aside', fileKind: ext };
     switch (heard.kind) {
       case 'emergency':
         await this.answerEmergencyInFlow(context, memory);
@@ -365,7 +376,7 @@ export class MainDialog {
       case 'thanks':
         memory.awaitingFeedback = null;
         await dc.cancelAllDialogs();
-        await context.sendActivity(markdown(GOODBYE));
+        await this.goodbye(context, memory);
         return true;
       case 'question':
         if (heard.intent === memory.resume) memory.resume = null;
@@ -519,7 +530,25 @@ export class MainDialog {
     } else {
       // The entry the question matched, else the running flows' topics and the topic at hand.
       const intents = [heard.intent, memory.lastIntent, ...(prompt.ownIntents ?? [])].filter((i): i is string => !!i && i !== 'smalltalk' && i !== 'emergency');
-      for (const intent of new Set(intents)) {
+      // "how long till it updates": the sentence that says how long, not the paragraph around it.
+      const detail = readDetail(text);
+      for (const intent of detail ? new Set(intents) : []) {
+        const entry = knowledge.get(intent);
+        const said = entry && detail ? this.detailSentences(intent, detail) : null;
+        if (entry && said) {
+          reply = `From **${entry.question}**\n\n${said}`;
+          break;
+        }
+      }
+      // "then what" after a list of steps: what the answer says after them, or that the last step was the last.
+      const flowEntry = !reply && readFollowUp(text) === 'next' ? knowledge.get([...(prompt.ownIntents ?? [])][0] ?? '') : undefined;
+      const parts = flowEntry ? answerSteps(flowEntry.answer) : null;
+      if (flowEntry && parts?.steps.length) {
+        reply = parts.after
+          ? `After those steps:\n\n${parts.after}`
+          : `That was the last step of **${flowEntry.label}**:\n\n${parts.steps.length}. ${parts.steps[parts.steps.length - 1]}`;
+      }
+      for (const intent of reply ? [] : new Set(intents)) {
         const entry = knowledge.get(intent);
         const passage = entry ? passageFor(entry.answer, heard.about === 'number' ? 'call phone number to schedule' : text) : null;
         if (entry && passage) {
@@ -661,8 +690,7 @@ export class MainDialog {
     if (isThanks(text)) {
       // "thanks", "thx", "ok got it": a short goodbye, not the menu and not a new flow.
       memory.awaitingFeedback = null;
-      memory.resume = null;
-      await context.sendActivity(markdown(GOODBYE));
+      await this.goodbye(context, memory);
       return DONE;
     }
     if (text === SOMETHING_ELSE) {
@@ -725,8 +753,24 @@ export class MainDialog {
       return DONE;
     }
     if (isContactQuestion(text)) {
-      // "is there a number I can call?": the contacts, not a handoff nobody asked for.
+      // "is there a number I can call?": the contacts, not a handoff nobody asked for. Asked
+      // again ("so nobody i can actually call?"), the plain answer first, not the same block.
+      const facts: KnownFacts = (memory.facts ??= {});
+      if (wasShown(facts, 'human-handoff')) {
+        const helpdesk = this.services.settings.helpdeskEmail;
+        // The contacts' own lines that give a phone number, quoted from the entry.
+        const phones = (this.services.knowledge.get('human-handoff')?.answer ?? '').split('\n').filter((line) => /^\s*-.*\d{3}\)?[ -]\d{3}-\d{4}/.test(line));
+        const others = phones.length ? `\n\nThe phone numbers the portal FAQ gives are for other offices:\n\n${phones.map((l) => l.trim()).join('\n')}` : '';
+        await context.sendActivity(
+          markdown(
+            `The portal help desk is reached by email, at ${helpdesk}: the portal FAQ gives no phone number for it.${others}\n\nIf you'd rather not write the email yourself, I can pass your question to the help desk for you.`,
+            [TALK_TO_HELPDESK, SOMETHING_ELSE],
+          ),
+        );
+        return DONE;
+      }
       await this.sendAnswer(context, 'human-handoff');
+      remember(facts, 'shown', 'human-handoff');
       await context.sendActivity(markdown('I can also pass your question to the help desk for you.', [TALK_TO_HELPDESK, SOMETHING_ELSE]));
       return DONE;
     }
@@ -739,7 +783,9 @@ export class MainDialog {
     }
     // "so where do i find them then" after an out-of-scope answer: where that answer sends them.
     const outOfScope = memory.lastOutOfScope ? this.services.knowledge.outOfScope.get(memory.lastOutOfScope) : undefined;
-    if (outOfScope && match.kind !== 'match' && readFollowUp(text)) {
+    // "but i uploaded everything already" after the immunization-hold answer: still that topic
+    // (the person says they did their part), so where to go again, not another topic's flow.
+    if (outOfScope && (match.kind !== 'match' ? !!readFollowUp(text) : isRebuttal(text))) {
       await context.sendActivity(markdown(`Still on **${outOfScope.label}**:`));
       await context.sendActivity({ ...answerActivity(outOfScope), suggestedActions: markdown('', TOPIC_BUTTONS).suggestedActions });
       return DONE;
@@ -791,6 +837,35 @@ export class MainDialog {
   }
 
   /**
+   * The short goodbye to "thanks", unless a second question of an earlier message is still
+   * unanswered: that one is offered, so that saying thanks during the first never loses it.
+   */
+  private async goodbye(context: TurnContext, memory: ConversationMemory): Promise<void> {
+    const left = memory.resume ? this.services.knowledge.get(memory.resume) : undefined;
+    memory.resume = null;
+    if (!left) {
+      await context.sendActivity(markdown(GOODBYE));
+      return;
+    }
+    const now = `Now: ${left.label}`;
+    memory.pendingChoices = { [now]: left.id };
+    await context.sendActivity(markdown(`You're welcome! You also asked about **${left.label}**: shall I answer that now?`, [now, SOMETHING_ELSE]));
+  }
+
+  /**
+   * The sentences of an entry's answer that give its reason ("must", "due to", "because"), from
+   * the first to the last of them; `null` when the answer gives none.
+   */
+  private reasonOf(intent: string): string | null {
+    const entry = this.services.knowledge.get(intent);
+    if (!entry) return null;
+    const sentences = entry.answer.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
+    const reasons = sentences.map((x, i) => (REASON_SENTENCE.test(x) ? i : -1)).filter((i) => i >= 0);
+    if (!reasons.length) return null;
+    return sentences.slice(reasons[0], reasons[reasons.length - 1] + 1).join(' ');
+  }
+
+  /**
    * A follow-up on the topic just discussed, answered from its entry: `next` gives what the
    * answer says after its numbered steps, then the entry's `next`, then the help-desk offer;
    * `where` gives the answer's first step; `failed` the entry's `ifNotWorking`, or the
@@ -800,6 +875,18 @@ export class MainDialog {
     const knowledge = this.services.knowledge;
     const entry = knowledge.get(intent);
     const parts = entry ? answerSteps(entry.answer) : { steps: [], after: '' };
+    const reason = entry && kind === 'why' ? this.reasonOf(intent) : null;
+    if (entry && reason) {
+      // "why not? he is my child": the reason the FAQ gives, in its own words, said kindly,
+      // not the whole answer again and not a pointer to it.
+      await context.sendActivity(
+        markdown(
+          `I understand, and I'm sorry it isn't the answer you hoped for. The reason the portal FAQ gives:\n\n${reason}\n\nIf you'd like a person to look at your situation, the help desk can: I can pass your question on, or you can email ${this.services.settings.helpdeskEmail} yourself.`,
+          [TALK_TO_HELPDESK, SOMETHING_ELSE],
+        ),
+      );
+      return DONE;
+    }
     if (entry && kind === 'why') {
       // "why not": the FAQ gives its reasons in the answer itself.
       await context.sendActivity(markdown(`Here is what the portal FAQ says about **${entry.question}**:`));
@@ -967,13 +1054,21 @@ export class MainDialog {
   /** The sentences of an entry's answer that say a detail (how long, what it costs), quoted; `null` when it says none. */
   private detailOf(intent: string, detail: Detail): Partial<Activity> | null {
     const entry = this.services.knowledge.get(intent);
+    const said = entry ? this.detailSentences(intent, detail) : null;
+    if (!entry || !said) return null;
+    return markdown(`From **${entry.question}**:\n\n${said}`, [TALK_TO_HELPDESK, SOMETHING_ELSE]);
+  }
+
+  /** The sentences of an entry's answer that say a detail, joined; `null` when it says none. */
+  private detailSentences(intent: string, detail: Detail): string | null {
+    const entry = this.services.knowledge.get(intent);
     if (!entry) return null;
+    // A list item is a sentence of its own even without a full stop ("3. Any updates … up to 24 hours").
     const sentences = entry.answer
-      .replace(/\s+/g, ' ')
-      .split(/(?<=[.!?])\s+/)
+      .split(/\n\s*\n|\n\s*(?:\d+\.|[-*])\s+/)
+      .flatMap((part) => part.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/))
       .filter((sentence) => DETAIL_SENTENCE[detail].test(sentence.replace(/\*\*/g, '')));
-    if (!sentences.length) return null;
-    return markdown(`From **${entry.question}**:\n\n${sentences.join(' ')}`, [TALK_TO_HELPDESK, SOMETHING_ELSE]);
+    return sentences.length ? sentences.join(' ') : null;
   }
 
   /** Whether every word of `text` that says something (four letters or more) is in the entry's answer. */

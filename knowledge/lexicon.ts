@@ -43,6 +43,43 @@ export const CONTRACTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Texting abbreviations, read as the words they stand for before anything else looks at a
+ * message, so "can u check my acct rn" is the question "can you check my account right now".
+ * Only abbreviations with one common reading (thanks in short, "thx", "ty", is the recogniser's); "rn" is "right now" only as a message's last word
+ * (elsewhere it may be a nurse), see {@link TEXTING_LAST}.
+ */
+export const TEXTING: Readonly<Record<string, string>> = {
+  u: 'you',
+  ur: 'your',
+  pls: 'please',
+  plz: 'please',
+  pleez: 'please',
+  acct: 'account',
+  accnt: 'account',
+  abt: 'about',
+  bc: 'because',
+  cuz: 'because',
+  wat: 'what',
+  wut: 'what',
+  tho: 'though',
+  ppl: 'people',
+  smth: 'something',
+  sth: 'something',
+  msg: 'message',
+  msgs: 'messages',
+  wdym: 'what do you mean',
+  hrs: 'hours',
+  mins: 'minutes',
+  asap: 'as soon as possible',
+};
+
+/** Texting abbreviations read so only as a message's last word ("set up rn"). */
+export const TEXTING_LAST: Readonly<Record<string, string>> = {
+  rn: 'right now',
+  atm: 'at the moment',
+};
+
+/**
  * Multi-word phrases folded into one token (applied left to right, longest first), so that
  * "log in", "login" and "sign in" are the same word to the matcher.
  */
@@ -85,6 +122,11 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['fill out', 'enter'],
   ['filling out', 'enter'],
   ['net id', 'netid'],
+  // "I go by Sam", "the name I use": a preferred (chosen) name.
+  ['go by', 'preferred name'],
+  ['goes by', 'preferred name'],
+  ['name i use', 'preferred name'],
+  ['nickname', 'preferred name'],
   ['covid 19', 'covid'],
   ['sars cov 2', 'covid'],
   ['under 18', 'child'],

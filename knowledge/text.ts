@@ -1,4 +1,4 @@
-import { CLOSERS, CONTRACTIONS, OPENERS, PHRASES, SOFT_WORDS, STOPWORDS, SYNONYMS } from './lexicon';
+import { CLOSERS, CONTRACTIONS, OPENERS, PHRASES, SOFT_WORDS, STOPWORDS, SYNONYMS, TEXTING, TEXTING_LAST } from './lexicon';
 
 /**
  * Text normalisation shared by the matcher and emergency detection: one place decides what a
@@ -26,11 +26,36 @@ export function normalize(text: string): string {
       .replace(/'(m|re|ve|ll|d)\b/g, (_m, suffix: string) => ` ${CONTRACTION_SUFFIX[suffix]}`)
       .replace(/'s\b/g, '');
   }
-  return s
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/([a-z])(?=[0-9])|([0-9])(?=[a-z])/g, '$1$2 ')
-    .replace(/([a-z])\1{2,}/g, '$1$1')
-    .trim();
+  return readTexting(
+    s
+      .replace(/[^a-z0-9]+/g, ' ')
+      .replace(/([a-z])(?=[0-9])|([0-9])(?=[a-z])/g, '$1$2 ')
+      .replace(/([a-z])\1{2,}/g, '$1$1')
+      .trim(),
+  );
+}
+
+const TEXTING_MAP: ReadonlyMap<string, string> = new Map(Object.entries(TEXTING));
+const TEXTING_LAST_MAP: ReadonlyMap<string, string> = new Map(Object.entries(TEXTING_LAST));
+
+/**
+ * Texting abbreviations in a lower-case, space-separated message spelled out ("u" → "you", a
+ * last "rn" → "right now"), and the name in "I go by Sam" dropped; other words, and words carrying punctuation such as an email
+ * address, are left as they are.
+ */
+export function readTexting(text: string): string {
+  // "I go by Sam not Samantha": the names themselves name no topic, the preferred name does.
+  if (text.includes(' by ')) text = text.replace(/\b(go|goes|going) by [a-z]+( not [a-z]+)?\b/g, '$1 by');
+  const words = text.split(' ');
+  let changed = false;
+  for (let i = 0; i < words.length; i++) {
+    const spelled = TEXTING_MAP.get(words[i]) ?? (i === words.length - 1 ? TEXTING_LAST_MAP.get(words[i]) : undefined);
+    if (spelled !== undefined) {
+      words[i] = spelled;
+      changed = true;
+    }
+  }
+  return changed ? words.join(' ') : text;
 }
 
 /** What is left of "can't" / "won't" once "n't" became " not". */

@@ -1,4 +1,5 @@
 import type { KnowledgeBase, MatchResult } from '../../knowledge/types';
+import { readTexting } from '../../knowledge/text';
 import { parseEmail } from './validation';
 
 /**
@@ -76,13 +77,16 @@ export type Heard =
 
 /** Lower case, curly quotes straightened, punctuation other than apostrophes turned into spaces. */
 export function normalize(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/[^a-z0-9'@.\s/áéíóúñ-]/g, ' ')
-    .replace(/[.]+(\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // "can u", "thx", "acct", a last "rn": read as the words they stand for.
+  return readTexting(
+    text
+      .toLowerCase()
+      .replace(/[’‘`]/g, "'")
+      .replace(/[^a-z0-9'@.\s/áéíóúñ-]/g, ' ')
+      .replace(/[.]+(\s|$)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 }
 
 /** Accents off, for the few Spanish words ("sí"). */
@@ -264,7 +268,7 @@ const CLOSING_WORDS = new Set([
   'sounds', 'good', 'appreciate', 'appreciated', 'cheers', 'nice', 'sweet', 'lol', 'makes', 'sense', 'understood', 'see', 'ya', 'great', 'helpful', 'was', 'very',
   'oh', 'ah', 'gracias', 'amazing', 'wonderful', 'again', 'have', 'day', 'night', 'the', 'for', 'help', 'your', 'yes', 'yeah', 'yep', 'now', 'will', 'try', "i'll",
   'ill', 'everything', 'done', 'fine', 'good', 'sorted', 'works', 'worked', 'cya', 'later', 'thnk', 'tks', 'ta', 'all', 'set', "i'm", 'im', 'just', 'what', 'needed',
-  'exactly', 'need', 'hm', 'hmm', 'well', 'alrighty', 'okie', 'kthx', 'kthxbye', 'np',
+  'exactly', 'need', 'hm', 'hmm', 'well', 'alrighty', 'okie', 'kthx', 'kthxbye', 'np', 'anyway', 'anyways',
 ]);
 const CLOSING_SIGNAL = /\b(thanks|thank|thankyou|thx|thnx|thnks|tnx|ty|tysm|tyvm|bye|goodbye|cheers|appreciate|appreciated|gracias|got it|gotcha|get it|makes sense|understood|all set|cya|kthx|kthxbye|ta|tks|thnk)\b/;
 
@@ -293,9 +297,9 @@ export function correctedQuestion(text: string): string | null {
 const FOLLOW_UP_LEAD = /^((and|&|also|so|then|ok|okay|k|kk|but|wait|hmm+|um+|uh+|ugh|well|oh|hey|thx|thanks)\b,?\s*)+/;
 /** "where is that", "where can i find this information", "which tab": where the answer's first step is. */
 const FOLLOW_UP_WHERE =
-  /^(where('?s| is| are| do i (even )?(find|see|go|click)| can i (even )?(find|see)| would i (find|see)| (do|would) i go)( (that|it|this|them|those|these|that button|that tab|the tab|that page|that form|this (information|info)|that (information|info))\b)|which (one|button|tab|link|page)\b|where (do|would|should) i (even )?(click|go)( (then|now))?$)/;
+  /^(where('?s| is| are| do i (even )?(find|see|go|click)| can i (even )?(find|see)| would i (find|see)| (do|would) i go)( (that|it|this|them|those|these|that button|that tab|the tab|that page|that form|this (information|info)|that (information|info))\b)|which (one|button|tab|link|page)\b|who (do|should|can|would) i (ask|contact|talk to|go to|see)( then| now| instead| about (it|this|that))?$|where (do|would|should) i (even )?(click|go)( (then|now))?$)/;
 /** "why not", "how come": the reason, which is the answer itself (the FAQ gives its reasons there). */
-const FOLLOW_UP_WHY = /^(but )?(why( not| is that| cant i| can'?t i| is it| tho| though)?|how come)$/;
+const FOLLOW_UP_WHY = /^(but )?(why( not| is that| cant i| can'?t i| is it| tho| though)?|how come)$|^(but |ok |so )?why not\b/;
 /** "how do i do that", "what does that mean", "i don't get it": the same answer, step by step. */
 const FOLLOW_UP_AGAIN =
   /^(how (do|can|would) i (do|get to|find|open) (that|this|it)\b|what does (that|this|it) mean|(can you )?(explain|say) (that|it) (again|more simply)|i don'?t (get|understand) (that|it|what you mean))/;
@@ -371,6 +375,11 @@ export function isFrustration(text: string): boolean {
   return t.split(/\s+/).length <= 8 && FRUSTRATION.test(t) && !isDoesntWork(t) && readFollowUp(t) === null;
 }
 
+/** The words of a detail question so short that it names no subject of its own ("is there a fee", "how long"). */
+const BARE_DETAIL_WORDS: ReadonlySet<string> = new Set(
+  'is there a an any do does will would i have to pay cost costs fee fees charge charged price free how much long soon what so and ok but also'.split(' '),
+);
+
 /** What a short question about a detail of the last answer asks for: how long it takes, or what it costs. */
 export type Detail = 'time' | 'cost';
 
@@ -381,10 +390,24 @@ export type Detail = 'time' | 'cost';
  */
 export function readDetail(text: string): Detail | null {
   const t = normalize(text).replace(/[!?]+/g, ' ').trim();
-  if (t.split(/\s+/).length > 8 || !/\b(it|that|this|they|them|those|these)\b/.test(t)) return null;
+  const words = t.split(/\s+/);
+  // "is there a fee", "any cost?": so short that it can only be about what was just said.
+  const bare = words.length <= 5 && words.every((w) => BARE_DETAIL_WORDS.has(w));
+  if (words.length > 8 || (!bare && !/\b(it|that|this|they|them|those|these)\b/.test(t))) return null;
   if (/\bhow (long|soon|many (days|hours|weeks))\b|\bwhen will (it|that|they)\b/.test(t)) return 'time';
   if (/\b(cost|costs|fee|fees|charge|charged|pay|price|free|money)\b/.test(t)) return 'cost';
   return null;
+}
+
+const REBUTTAL = /^(i |i have |i'?ve |ive )?(already )?(did|done|uploaded|submitted|sent|entered|finished|completed)\b.*\b(already|everything|all of (it|them))\b/;
+
+/**
+ * A message that answers back rather than asks ("but i uploaded everything already", "i already
+ * did that"): the person says they did their part, so it stays on the topic just answered.
+ */
+export function isRebuttal(text: string): boolean {
+  const t = normalize(text).replace(/^(but|and|well|ok|okay|so)\s+/, '');
+  return !text.includes('?') && t.split(' ').length <= 10 && REBUTTAL.test(t);
 }
 
 /** What a problem report says went wrong: an error, a failure, something that will not go. */
@@ -786,6 +809,8 @@ function readAtPrompt(text: string, prompt: PromptInfo, knowledge: Pick<Knowledg
   if (prompt.kind === 'worked' && readYesNo(text) !== 'yes' && reportsStillFailing(text)) return { kind: 'answer', value: choices.find((c) => /^no\b/i.test(c)) };
   // "the file is called Immunization Record #2 (final) & signed.pdf": the whole name, spaces and all.
   if (prompt.kind === 'file' && calledFileName(text)) return { kind: 'answer' };
+  // "then what" at the buttons after a list of steps: what comes after them, not a miss.
+  if (prompt.kind === 'choice' && readYesNo(text) === undefined && readFollowUp(text) === 'next') return { kind: 'aside' };
   if (prompt.kind === 'file' && !looksLikeFileName(text)) {
     const fileKind = namedFileKind(text);
     if (fileKind) return { kind: 'aside', fileKind };
