@@ -698,7 +698,12 @@ export class MainDialog {
       return DONE;
     }
 
-    if (isFrustration(text) && !isPersonRequest(text)) {
+    if (isPersonRequest(text)) {
+      // "i want to open a case with the help desk", "i want a real human": the handoff, read by
+      // the one recogniser as at every prompt, whether or not the matcher knows the words.
+      return this.routeIntent(context, memory, 'human-handoff', text);
+    }
+    if (isFrustration(text)) {
       // "this is useless", "ok whatever": acknowledged, with the help desk offered, unless the
       // message also names a topic ("ugh my upload still fails" is answered as a question).
       const topic = this.services.knowledge.match(text);
