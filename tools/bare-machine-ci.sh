@@ -11,6 +11,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 commit="${1:-HEAD}"
 root="$(mktemp -d /tmp/bare-machine.XXXXXX)"
+# mktemp makes the folder 0700; as the new machine's "/", it must let its own users (postgres) in.
+chmod 755 "$root"
 ns="bare$$"
 net=10.201.0
 log=/tmp/bare-machine-ci.log
