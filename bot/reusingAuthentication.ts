@@ -18,6 +18,30 @@ function appIdOf(claims: ClaimsIdentity): string {
   return claims.getClaimValue(AuthenticationConstants.AudienceClaim) ?? claims.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
 }
 
+/** One app id's Connector factory, whose clients are kept in the shared bounded cache. */
+class ReusingConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly appId: string,
+    private readonly connectors: Map<string, Promise<ConnectorClient>>,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = `${this.appId}\n${audience ?? ''}\n${serviceUrl}`;
+    let client = this.connectors.get(key);
+    if (!client) {
+      client = this.inner.create(serviceUrl, audience);
+      // A failed build (bad credentials) is not kept: the next turn tries again.
+      client.catch(() => this.connectors.delete(key));
+      if (this.connectors.size >= MAX_REUSED_CONNECTORS) this.connectors.delete(this.connectors.keys().next().value as string);
+      this.connectors.set(key, client);
+    }
+    return client;
+  }
+}
+
 /**
  * botbuilder's authentication with the clients it builds reused across turns.
  *
@@ -34,6 +58,7 @@ function appIdOf(claims: ClaimsIdentity): string {
 export class ReusingAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
+  private readonly factories = new Map<string, ConnectorFactory>();
 
   constructor(private readonly inner: BotFrameworkAuthentication) {
     super();
@@ -51,22 +76,14 @@ export class ReusingAuthentication extends BotFrameworkAuthentication {
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
-    const build = (serviceUrl: string, audience?: string) => this.inner.createConnectorFactory(claimsIdentity).create(serviceUrl, audience);
-    const connectors = this.connectors;
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        const key = `${appId}\n${audience ?? ''}\n${serviceUrl}`;
-        let client = connectors.get(key);
-        if (!client) {
-          client = build(serviceUrl, audience);
-          // A failed build (bad credentials) is not kept: the next turn tries again.
-          client.catch(() => connectors.delete(key));
-          if (connectors.size >= MAX_REUSED_CONNECTORS) connectors.delete(connectors.keys().next().value as string);
-          connectors.set(key, client);
-        }
-        return client;
-      }
-    })();
+    let factory = this.factories.get(appId);
+    if (!factory) {
+      factory = new ReusingConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), appId, this.connectors);
+      // Claims only ever name this bot's app id (or none); the bound only guards against a bug.
+      if (this.factories.size >= MAX_REUSED_CONNECTORS) this.factories.clear();
+      this.factories.set(appId, factory);
+    }
+    return factory;
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
